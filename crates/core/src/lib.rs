@@ -1,0 +1,17 @@
+//! The Portcullis domain: user pools and everything that lives inside one (app clients,
+//! resource servers, users, groups, signing keys), their validation rules, and the error
+//! kinds every protocol maps to the wire. Nothing here knows about HTTP, SQL or XML.
+
+pub mod client;
+pub mod clock;
+pub mod code;
+pub mod error;
+pub mod group;
+pub mod ids;
+pub mod key;
+pub mod password_policy;
+pub mod pool;
+pub mod resource_server;
+pub mod user;
+
+pub use error::{Error, Result};

@@ -1,0 +1,127 @@
+//! A pool's password policy (Cognito's `PasswordPolicy`) and the check against it.
+//! Messages say which rule failed: they are shown to the person choosing the password.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PasswordPolicy {
+    pub minimum_length: u32,
+    pub require_uppercase: bool,
+    pub require_lowercase: bool,
+    pub require_numbers: bool,
+    pub require_symbols: bool,
+    /// How long an admin-set temporary password stays usable.
+    pub temporary_password_validity_days: u32,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        PasswordPolicy {
+            minimum_length: 8,
+            require_uppercase: true,
+            require_lowercase: true,
+            require_numbers: true,
+            require_symbols: true,
+            temporary_password_validity_days: 7,
+        }
+    }
+}
+
+/// Cognito's symbol set for `RequireSymbols`.
+const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
+
+impl PasswordPolicy {
+    /// Every rule the password breaks, in a fixed order; empty when it complies.
+    pub fn violations(&self, password: &str) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if password.chars().count() < self.minimum_length as usize {
+            out.push("Password not long enough");
+        }
+        if self.require_uppercase && !password.chars().any(|c| c.is_uppercase()) {
+            out.push("Password must have uppercase characters");
+        }
+        if self.require_lowercase && !password.chars().any(|c| c.is_lowercase()) {
+            out.push("Password must have lowercase characters");
+        }
+        if self.require_numbers && !password.chars().any(|c| c.is_ascii_digit()) {
+            out.push("Password must have numeric characters");
+        }
+        if self.require_symbols && !password.chars().any(|c| SYMBOLS.contains(c)) {
+            out.push("Password must have symbol characters");
+        }
+        out
+    }
+
+    pub fn check(&self, password: &str) -> crate::Result<()> {
+        let v = self.violations(password);
+        if v.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::Error::PolicyViolation(format!(
+                "Password does not conform to policy: {}",
+                v.join("; ")
+            )))
+        }
+    }
+
+    pub fn validate(&self) -> crate::Result<()> {
+        if !(6..=99).contains(&self.minimum_length) {
+            return Err(crate::Error::invalid(
+                "password minimum length must be between 6 and 99",
+            ));
+        }
+        if !(1..=365).contains(&self.temporary_password_validity_days) {
+            return Err(crate::Error::invalid(
+                "temporary password validity must be between 1 and 365 days",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_policy_names_each_broken_rule() {
+        let p = PasswordPolicy::default();
+        assert!(p.violations("Str0ng-Passw0rd").is_empty());
+        assert_eq!(
+            p.violations("short"),
+            vec![
+                "Password not long enough",
+                "Password must have uppercase characters",
+                "Password must have numeric characters",
+                "Password must have symbol characters"
+            ]
+        );
+        let err = p.check("alllowercase1!").unwrap_err();
+        assert!(err.to_string().contains("uppercase"));
+    }
+
+    #[test]
+    fn relaxed_policy_accepts_simple_passwords() {
+        let p = PasswordPolicy {
+            minimum_length: 6,
+            require_uppercase: false,
+            require_lowercase: false,
+            require_numbers: false,
+            require_symbols: false,
+            ..Default::default()
+        };
+        assert!(p.check("abcdef").is_ok());
+        assert!(p.check("abcde").is_err());
+    }
+
+    #[test]
+    fn policy_bounds_are_validated() {
+        let p = PasswordPolicy {
+            minimum_length: 3,
+            ..Default::default()
+        };
+        assert!(p.validate().is_err());
+        assert!(PasswordPolicy::default().validate().is_ok());
+    }
+}

@@ -1,0 +1,246 @@
+//! Users of a pool: identity (`sub`), status, attributes, and credentials as opaque strings
+//! (a PHC password hash, an SRP salt and verifier) that only the crypto crate interprets.
+
+use crate::clock::UnixTime;
+use crate::ids::PoolId;
+use crate::pool::UserPool;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UserStatus {
+    Unconfirmed,
+    Confirmed,
+    ForceChangePassword,
+    ResetRequired,
+    ExternalProvider,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Unconfirmed => "UNCONFIRMED",
+            UserStatus::Confirmed => "CONFIRMED",
+            UserStatus::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            UserStatus::ResetRequired => "RESET_REQUIRED",
+            UserStatus::ExternalProvider => "EXTERNAL_PROVIDER",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "UNCONFIRMED" => UserStatus::Unconfirmed,
+            "CONFIRMED" => UserStatus::Confirmed,
+            "FORCE_CHANGE_PASSWORD" => UserStatus::ForceChangePassword,
+            "RESET_REQUIRED" => UserStatus::ResetRequired,
+            "EXTERNAL_PROVIDER" => UserStatus::ExternalProvider,
+            other => return Err(Error::invalid(format!("unknown user status {other:?}"))),
+        })
+    }
+}
+
+/// Standard OIDC attributes a pool stores (OIDC Core §5.1), as Cognito names them.
+pub const STANDARD_ATTRIBUTES: &[&str] = &[
+    "address",
+    "birthdate",
+    "email",
+    "email_verified",
+    "family_name",
+    "gender",
+    "given_name",
+    "locale",
+    "middle_name",
+    "name",
+    "nickname",
+    "phone_number",
+    "phone_number_verified",
+    "picture",
+    "preferred_username",
+    "profile",
+    "updated_at",
+    "website",
+    "zoneinfo",
+];
+
+/// SRP credentials for USER_SRP_AUTH, hex strings as the clients compute them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SrpVerifier {
+    pub salt: String,
+    pub verifier: String,
+}
+
+impl std::fmt::Debug for SrpVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SrpVerifier(***)")
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub pool_id: PoolId,
+    pub sub: Uuid,
+    pub username: String,
+    pub status: UserStatus,
+    pub enabled: bool,
+    pub attributes: BTreeMap<String, String>,
+    /// A PHC string (`$argon2id$…`, `$2b$…`, `$pbkdf2-sha256$…`, `$scrypt$…`).
+    pub password_hash: Option<String>,
+    pub srp: Option<SrpVerifier>,
+    pub created_at: UnixTime,
+    pub updated_at: UnixTime,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("pool_id", &self.pool_id)
+            .field("sub", &self.sub)
+            .field("username", &self.username)
+            .field("status", &self.status)
+            .field("enabled", &self.enabled)
+            .field("attributes", &self.attributes)
+            .field("password_hash", &self.password_hash.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl User {
+    /// A new local user. `username_key` comes from the pool (case folding).
+    pub fn new(
+        pool: &UserPool,
+        username: &str,
+        attributes: BTreeMap<String, String>,
+        status: UserStatus,
+        now: UnixTime,
+    ) -> Result<Self> {
+        check_username(username)?;
+        for (name, value) in &attributes {
+            check_attribute(name, value)?;
+        }
+        Ok(User {
+            pool_id: pool.id.clone(),
+            sub: Uuid::new_v4(),
+            username: username.to_owned(),
+            status,
+            enabled: true,
+            attributes,
+            password_hash: None,
+            srp: None,
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    pub fn email(&self) -> Option<&str> {
+        self.attributes.get("email").map(String::as_str)
+    }
+}
+
+/// Cognito: 1–128 characters, printable, no whitespace (`[\p{L}\p{M}\p{S}\p{N}\p{P}]+`).
+pub fn check_username(username: &str) -> Result<()> {
+    if username.is_empty() || username.chars().count() > 128 {
+        return Err(Error::invalid("username must be 1-128 characters"));
+    }
+    if username
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(Error::invalid(
+            "username must not contain whitespace or control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Standard attributes by name, `custom:` attributes of up to 20 name characters;
+/// values at most 2048 characters, no control characters.
+pub fn check_attribute(name: &str, value: &str) -> Result<()> {
+    let known = STANDARD_ATTRIBUTES.contains(&name)
+        || name.strip_prefix("custom:").is_some_and(|n| {
+            !n.is_empty()
+                && n.len() <= 20
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+    if !known {
+        return Err(Error::invalid(format!("unknown attribute {name:?}")));
+    }
+    if value.chars().count() > 2048 || value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Error::invalid(format!(
+            "invalid value for attribute {name:?}"
+        )));
+    }
+    if (name == "email_verified" || name == "phone_number_verified")
+        && value != "true"
+        && value != "false"
+    {
+        return Err(Error::invalid(format!("{name} must be true or false")));
+    }
+    if name == "email" && !looks_like_email(value) {
+        return Err(Error::invalid("invalid email address format"));
+    }
+    Ok(())
+}
+
+fn looks_like_email(v: &str) -> bool {
+    match v.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !v.chars().any(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pool::PoolSettings;
+
+    #[test]
+    fn users_get_a_fresh_sub_and_validated_attributes() {
+        let pool = UserPool::new("local", "acme", PoolSettings::default(), 0).unwrap();
+        let attrs = BTreeMap::from([
+            ("email".to_string(), "alice@example.com".to_string()),
+            ("custom:tenant".to_string(), "acme".to_string()),
+        ]);
+        let u = User::new(&pool, "alice", attrs.clone(), UserStatus::Confirmed, 1).unwrap();
+        let v = User::new(&pool, "bob", attrs, UserStatus::Confirmed, 1).unwrap();
+        assert_ne!(u.sub, v.sub);
+        assert_eq!(u.email(), Some("alice@example.com"));
+        assert!(!format!("{u:?}").contains("argon"));
+    }
+
+    #[test]
+    fn bad_usernames_and_attributes_are_refused() {
+        assert!(check_username("").is_err());
+        assert!(check_username("a b").is_err());
+        assert!(check_username(&"x".repeat(129)).is_err());
+        assert!(check_attribute("favourite_color", "x").is_err());
+        assert!(check_attribute("custom:", "x").is_err());
+        assert!(check_attribute("custom:this_name_is_far_too_long", "x").is_err());
+        assert!(check_attribute("email", "not-an-email").is_err());
+        assert!(check_attribute("email_verified", "yes").is_err());
+        assert!(check_attribute("given_name", "Zoë").is_ok());
+    }
+
+    #[test]
+    fn status_round_trips_through_its_wire_name() {
+        for s in [
+            UserStatus::Unconfirmed,
+            UserStatus::Confirmed,
+            UserStatus::ForceChangePassword,
+            UserStatus::ResetRequired,
+            UserStatus::ExternalProvider,
+        ] {
+            assert_eq!(UserStatus::parse(s.as_str()).unwrap(), s);
+        }
+        assert!(UserStatus::parse("confirmed").is_err());
+    }
+}

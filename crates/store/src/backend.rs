@@ -1,0 +1,122 @@
+//! Opening a store from a URL: `sqlite://path/to/file.db` (created if missing, WAL) or
+//! `postgres://…`. Migrations are embedded in the binary and applied on open.
+
+use crate::sql::SqlStore;
+use crate::traits::Store;
+use portcullis_core::{Error, Result};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{ConnectOptions, SqlSafeStr};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(Error::invalid(format!(
+                "unsupported database URL {:?}: use sqlite://FILE or postgres://…",
+                redact(url)
+            )))
+        }
+    }
+}
+
+/// The URL without a password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn migrator() -> Migrator {
+    Migrator::with_migrations(vec![Migration::new(
+        1,
+        "init".into(),
+        MigrationType::Simple,
+        include_str!("../migrations/0001_init.sql").into_sql_str(),
+        false,
+    )])
+}
+
+/// Opens (and migrates) the store at `url`.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    let backend = Backend::of_url(url)?;
+    install_default_drivers();
+    let fail = |what: &str, e: sqlx::Error| Error::internal(format!("{what} {}: {e}", redact(url)));
+    let any_url = match backend {
+        Backend::Sqlite => prepare_sqlite(url).await?,
+        Backend::Postgres => url.to_owned(),
+    };
+    let max = match backend {
+        Backend::Sqlite => 8,
+        Backend::Postgres => 16,
+    };
+    let pool = AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect(&any_url)
+        .await
+        .map_err(|e| fail("cannot connect to", e))?;
+    migrator()
+        .run(&pool)
+        .await
+        .map_err(|e| Error::internal(format!("migrating {}: {e}", redact(url))))?;
+    Ok(Arc::new(SqlStore::new(pool, backend)))
+}
+
+/// Creates the file and its directory if needed and switches it to WAL (a persistent
+/// property of the file, so the pooled connections opened afterwards inherit it).
+async fn prepare_sqlite(url: &str) -> Result<String> {
+    let opts = SqliteConnectOptions::from_str(url)
+        .map_err(|e| Error::invalid(format!("bad SQLite URL {url:?}: {e}")))?;
+    let path = opts.get_filename().to_owned();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::internal(format!("creating {}: {e}", dir.display())))?;
+    }
+    let conn = opts
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .connect()
+        .await
+        .map_err(|e| Error::internal(format!("opening {}: {e}", path.display())))?;
+    drop(conn);
+    Ok(format!("sqlite://{}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_the_backend_and_passwords_never_show() {
+        assert_eq!(Backend::of_url("sqlite://x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::of_url("postgres://u:p@h/db").unwrap(),
+            Backend::Postgres
+        );
+        let err = Backend::of_url("mysql://u:hunter2@h/db").unwrap_err();
+        assert!(!err.to_string().contains("hunter2"));
+        assert_eq!(redact("postgres://u:pw@h:5/db"), "postgres://u:***@h:5/db");
+        assert_eq!(redact("sqlite://a.db"), "sqlite://a.db");
+    }
+}

@@ -1,0 +1,621 @@
+//! The one conformance suite every backend must pass (Dex's `conformance.RunTests`).
+//! [`run`] takes a fresh store; the two entry points at the bottom run it on a SQLite file
+//! and on the PostgreSQL server that `scripts/test.sh` starts.
+
+use crate::traits::*;
+use portcullis_core::Error;
+use portcullis_core::client::{AppClient, NewClient, OAuthFlow};
+use portcullis_core::code::OneTimeRecord;
+use portcullis_core::error::Entity;
+use portcullis_core::group::Group;
+use portcullis_core::ids::PoolId;
+use portcullis_core::key::{KeyStatus, SigningKey};
+use portcullis_core::pool::{PoolSettings, UserPool};
+use portcullis_core::resource_server::{ResourceServer, ResourceServerScope};
+use portcullis_core::user::{User, UserStatus};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub async fn run(store: Arc<dyn Store>) {
+    store.ping().await.unwrap();
+    pools_round_trip(&*store).await;
+    tenant_isolation(&*store).await;
+    usernames_are_unique_per_pool_ignoring_case(&*store).await;
+    users_update_list_and_delete(&*store).await;
+    group_membership(&*store).await;
+    key_rotation_keeps_the_previous_key_published(&*store).await;
+    consume_once_under_concurrency(store.clone()).await;
+    expired_records_cannot_be_consumed(&*store).await;
+    deleting_a_pool_removes_everything_in_it(&*store).await;
+}
+
+async fn new_pool(store: &dyn Store, settings: PoolSettings) -> UserPool {
+    let pool = UserPool::new("local", "conformance", settings, 1_700_000_000).unwrap();
+    store.create_pool(&pool).await.unwrap();
+    pool
+}
+
+fn user(pool: &UserPool, name: &str) -> User {
+    let attrs = BTreeMap::from([("email".to_string(), format!("{name}@example.com"))]);
+    let mut u = User::new(pool, name, attrs, UserStatus::Confirmed, 1_700_000_000).unwrap();
+    u.password_hash = Some("$argon2id$v=19$m=64,t=1,p=1$c2FsdA$aGFzaA".into());
+    u
+}
+
+async fn add_user(store: &dyn Store, pool: &UserPool, name: &str) -> User {
+    let u = user(pool, name);
+    store
+        .create_user(&u, &pool.username_key(name))
+        .await
+        .unwrap();
+    u
+}
+
+fn client(pool: &PoolId) -> AppClient {
+    let req = NewClient {
+        name: "web".into(),
+        callback_urls: vec!["https://app.example.com/cb".into()],
+        allowed_oauth_flows: vec![OAuthFlow::Code],
+        allowed_oauth_scopes: vec!["openid".into()],
+        ..Default::default()
+    };
+    AppClient::create(pool, req, None, &[], 1_700_000_000).unwrap()
+}
+
+fn key(pool: &PoolId, kid: &str, at: i64) -> SigningKey {
+    SigningKey {
+        pool_id: pool.clone(),
+        kid: kid.into(),
+        algorithm: "RS256".into(),
+        status: KeyStatus::Active,
+        public_jwk: json!({"kid": kid, "kty": "RSA"}),
+        private_sealed: format!("sealed-{kid}"),
+        created_at: at,
+    }
+}
+
+fn record(pool: &PoolId, key_hash: &str, expires_at: i64) -> OneTimeRecord {
+    OneTimeRecord {
+        pool_id: pool.clone(),
+        kind: "authorization_code".into(),
+        key_hash: key_hash.into(),
+        payload: json!({"client_id": "abc", "scope": ["openid"]}),
+        expires_at,
+    }
+}
+
+async fn pools_round_trip(store: &dyn Store) {
+    let mut pool = new_pool(store, PoolSettings::default()).await;
+    assert_eq!(
+        store.get_pool(&pool.id).await.unwrap().as_ref(),
+        Some(&pool)
+    );
+    assert!(
+        store
+            .list_pools()
+            .await
+            .unwrap()
+            .iter()
+            .any(|p| p.id == pool.id)
+    );
+    assert_eq!(
+        store.create_pool(&pool).await,
+        Err(Error::Conflict(Entity::Pool))
+    );
+
+    pool.name = "renamed".into();
+    pool.settings.case_sensitive_usernames = true;
+    store.update_pool(&pool).await.unwrap();
+    assert_eq!(store.get_pool(&pool.id).await.unwrap().unwrap(), pool);
+
+    store.delete_pool(&pool.id).await.unwrap();
+    assert_eq!(store.get_pool(&pool.id).await.unwrap(), None);
+    assert_eq!(
+        store.delete_pool(&pool.id).await,
+        Err(Error::NotFound(Entity::Pool))
+    );
+    assert_eq!(
+        store.update_pool(&pool).await,
+        Err(Error::NotFound(Entity::Pool))
+    );
+}
+
+async fn tenant_isolation(store: &dyn Store) {
+    let a = new_pool(store, PoolSettings::default()).await;
+    let b = new_pool(store, PoolSettings::default()).await;
+
+    let c = client(&a.id);
+    store.create_client(&c).await.unwrap();
+    let alice = add_user(store, &a, "alice").await;
+    let group = Group {
+        pool_id: a.id.clone(),
+        name: "admins".into(),
+        description: None,
+        precedence: Some(1),
+        role_arn: None,
+    };
+    store.create_group(&group).await.unwrap();
+    store
+        .add_user_to_group(&a.id, "admins", alice.sub)
+        .await
+        .unwrap();
+    let rs = ResourceServer {
+        pool_id: a.id.clone(),
+        identifier: "orders".into(),
+        name: "Orders".into(),
+        scopes: vec![ResourceServerScope {
+            name: "read".into(),
+            description: "read orders".into(),
+        }],
+    };
+    store.create_resource_server(&rs).await.unwrap();
+    store.rotate_in(&key(&a.id, "ka", 1)).await.unwrap();
+    store
+        .put_one_time(&record(&a.id, "code-a", i64::MAX))
+        .await
+        .unwrap();
+
+    // Visible in A.
+    assert_eq!(
+        store.get_client(&a.id, &c.client_id).await.unwrap(),
+        Some(c.clone())
+    );
+    assert_eq!(
+        store.get_user_by_sub(&a.id, alice.sub).await.unwrap(),
+        Some(alice.clone())
+    );
+    assert_eq!(
+        store.groups_of_user(&a.id, alice.sub).await.unwrap().len(),
+        1
+    );
+
+    // Invisible from B, by every read path.
+    assert_eq!(store.get_client(&b.id, &c.client_id).await.unwrap(), None);
+    assert!(store.list_clients(&b.id).await.unwrap().is_empty());
+    assert_eq!(store.get_user_by_key(&b.id, "alice").await.unwrap(), None);
+    assert_eq!(store.get_user_by_sub(&b.id, alice.sub).await.unwrap(), None);
+    assert!(
+        store
+            .list_users(&b.id, 10, None)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(store.get_group(&b.id, "admins").await.unwrap(), None);
+    assert!(store.list_groups(&b.id).await.unwrap().is_empty());
+    assert!(
+        store
+            .groups_of_user(&b.id, alice.sub)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .users_in_group(&b.id, "admins")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.get_resource_server(&b.id, "orders").await.unwrap(),
+        None
+    );
+    assert!(store.list_resource_servers(&b.id).await.unwrap().is_empty());
+    assert_eq!(store.active_key(&b.id).await.unwrap(), None);
+    assert!(store.list_keys(&b.id).await.unwrap().is_empty());
+    assert_eq!(
+        store.consume_one_time(&b.id, "code-a", 0).await.unwrap(),
+        Consumed::Missing
+    );
+
+    // And untouchable from B: writes addressed through B change nothing in A.
+    assert_eq!(
+        store.delete_client(&b.id, &c.client_id).await,
+        Err(Error::NotFound(Entity::Client))
+    );
+    assert_eq!(
+        store.delete_user(&b.id, alice.sub).await,
+        Err(Error::NotFound(Entity::User))
+    );
+    assert_eq!(
+        store.delete_group(&b.id, "admins").await,
+        Err(Error::NotFound(Entity::Group))
+    );
+    assert_eq!(
+        store.delete_resource_server(&b.id, "orders").await,
+        Err(Error::NotFound(Entity::ResourceServer))
+    );
+    assert_eq!(
+        store.set_key_status(&b.id, "ka", KeyStatus::Retired).await,
+        Err(Error::NotFound(Entity::Key))
+    );
+    let mut moved = c.clone();
+    moved.pool_id = b.id.clone();
+    assert_eq!(
+        store.update_client(&moved).await,
+        Err(Error::NotFound(Entity::Client))
+    );
+    let mut stolen = alice.clone();
+    stolen.pool_id = b.id.clone();
+    stolen.enabled = false;
+    assert_eq!(
+        store.update_user(&stolen).await,
+        Err(Error::NotFound(Entity::User))
+    );
+    assert_eq!(
+        store.add_user_to_group(&b.id, "admins", alice.sub).await,
+        Err(Error::NotFound(Entity::Group))
+    );
+    store
+        .remove_user_from_group(&b.id, "admins", alice.sub)
+        .await
+        .unwrap();
+
+    assert_eq!(
+        store.get_client(&a.id, &c.client_id).await.unwrap(),
+        Some(c)
+    );
+    assert_eq!(
+        store.get_user_by_sub(&a.id, alice.sub).await.unwrap(),
+        Some(alice.clone())
+    );
+    assert_eq!(
+        store.groups_of_user(&a.id, alice.sub).await.unwrap().len(),
+        1
+    );
+    assert!(matches!(
+        store.consume_one_time(&a.id, "code-a", 0).await.unwrap(),
+        Consumed::First(_)
+    ));
+}
+
+async fn usernames_are_unique_per_pool_ignoring_case(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let alice = add_user(store, &pool, "Alice").await;
+    let clash = user(&pool, "ALICE");
+    assert_eq!(
+        store.create_user(&clash, &pool.username_key("ALICE")).await,
+        Err(Error::Conflict(Entity::User))
+    );
+    let found = store
+        .get_user_by_key(&pool.id, &pool.username_key("aLiCe"))
+        .await
+        .unwrap();
+    assert_eq!(found.map(|u| u.sub), Some(alice.sub));
+    assert_eq!(
+        store.get_user_by_key(&pool.id, "ALICE").await.unwrap(),
+        None
+    );
+
+    // The same name in another pool is a different user.
+    let other = new_pool(store, PoolSettings::default()).await;
+    add_user(store, &other, "alice").await;
+
+    // A pool with case-sensitive usernames keeps `Bob` and `bob` apart.
+    let strict = new_pool(
+        store,
+        PoolSettings {
+            case_sensitive_usernames: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let upper = add_user(store, &strict, "Bob").await;
+    let lower = add_user(store, &strict, "bob").await;
+    assert_ne!(upper.sub, lower.sub);
+}
+
+async fn users_update_list_and_delete(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let mut names = Vec::new();
+    for name in ["erin", "carol", "dave", "alice", "bob"] {
+        add_user(store, &pool, name).await;
+        names.push(name);
+    }
+    names.sort();
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .list_users(&pool.id, 2, after.as_deref())
+            .await
+            .unwrap();
+        assert!(page.items.len() <= 2);
+        seen.extend(page.items.iter().map(|u| u.username.clone()));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen, names);
+
+    let mut bob = store
+        .get_user_by_key(&pool.id, "bob")
+        .await
+        .unwrap()
+        .unwrap();
+    bob.enabled = false;
+    bob.status = UserStatus::ResetRequired;
+    bob.attributes.insert("custom:tier".into(), "gold".into());
+    bob.password_hash = None;
+    bob.srp = Some(portcullis_core::user::SrpVerifier {
+        salt: "ab".into(),
+        verifier: "cd".into(),
+    });
+    bob.updated_at += 10;
+    store.update_user(&bob).await.unwrap();
+    assert_eq!(
+        store.get_user_by_sub(&pool.id, bob.sub).await.unwrap(),
+        Some(bob.clone())
+    );
+
+    store.delete_user(&pool.id, bob.sub).await.unwrap();
+    assert_eq!(store.get_user_by_key(&pool.id, "bob").await.unwrap(), None);
+    assert_eq!(
+        store.delete_user(&pool.id, bob.sub).await,
+        Err(Error::NotFound(Entity::User))
+    );
+    // The username is free again.
+    add_user(store, &pool, "bob").await;
+}
+
+async fn group_membership(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let alice = add_user(store, &pool, "alice").await;
+    let bob = add_user(store, &pool, "bob").await;
+    for (name, precedence) in [("readers", None), ("admins", Some(1)), ("staff", Some(5))] {
+        let g = Group {
+            pool_id: pool.id.clone(),
+            name: name.into(),
+            description: Some(format!("{name} group")),
+            precedence,
+            role_arn: None,
+        };
+        store.create_group(&g).await.unwrap();
+        store
+            .add_user_to_group(&pool.id, name, alice.sub)
+            .await
+            .unwrap();
+    }
+    // Idempotent.
+    store
+        .add_user_to_group(&pool.id, "admins", alice.sub)
+        .await
+        .unwrap();
+    store
+        .add_user_to_group(&pool.id, "staff", bob.sub)
+        .await
+        .unwrap();
+
+    let names: Vec<String> = store
+        .groups_of_user(&pool.id, alice.sub)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|g| g.name)
+        .collect();
+    assert_eq!(names, ["admins", "staff", "readers"]);
+    let members: Vec<String> = store
+        .users_in_group(&pool.id, "staff")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
+    assert_eq!(members, ["alice", "bob"]);
+
+    assert_eq!(
+        store.add_user_to_group(&pool.id, "nosuch", alice.sub).await,
+        Err(Error::NotFound(Entity::Group))
+    );
+    assert_eq!(
+        store
+            .add_user_to_group(&pool.id, "staff", uuid::Uuid::new_v4())
+            .await,
+        Err(Error::NotFound(Entity::User))
+    );
+    let dup = store.get_group(&pool.id, "staff").await.unwrap().unwrap();
+    assert_eq!(
+        store.create_group(&dup).await,
+        Err(Error::Conflict(Entity::Group))
+    );
+
+    store
+        .remove_user_from_group(&pool.id, "staff", alice.sub)
+        .await
+        .unwrap();
+    store.delete_user(&pool.id, bob.sub).await.unwrap();
+    assert!(
+        store
+            .users_in_group(&pool.id, "staff")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store.delete_group(&pool.id, "admins").await.unwrap();
+    let left: Vec<String> = store
+        .groups_of_user(&pool.id, alice.sub)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|g| g.name)
+        .collect();
+    assert_eq!(left, ["readers"]);
+}
+
+async fn key_rotation_keeps_the_previous_key_published(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let status =
+        |keys: &[SigningKey], kid: &str| keys.iter().find(|k| k.kid == kid).map(|k| k.status);
+    store.rotate_in(&key(&pool.id, "k1", 1)).await.unwrap();
+    assert_eq!(store.active_key(&pool.id).await.unwrap().unwrap().kid, "k1");
+    store.rotate_in(&key(&pool.id, "k2", 2)).await.unwrap();
+    let keys = store.list_keys(&pool.id).await.unwrap();
+    assert_eq!(status(&keys, "k1"), Some(KeyStatus::Retiring));
+    assert_eq!(status(&keys, "k2"), Some(KeyStatus::Active));
+    store.rotate_in(&key(&pool.id, "k3", 3)).await.unwrap();
+    let keys = store.list_keys(&pool.id).await.unwrap();
+    assert_eq!(
+        keys.iter().map(|k| k.kid.as_str()).collect::<Vec<_>>(),
+        ["k3", "k2", "k1"]
+    );
+    assert_eq!(status(&keys, "k1"), Some(KeyStatus::Retired));
+    assert_eq!(status(&keys, "k2"), Some(KeyStatus::Retiring));
+    assert_eq!(
+        store
+            .active_key(&pool.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .private_sealed,
+        "sealed-k3"
+    );
+    // A duplicate kid fails and leaves the active key alone (one transaction).
+    assert_eq!(
+        store.rotate_in(&key(&pool.id, "k3", 4)).await,
+        Err(Error::Conflict(Entity::Key))
+    );
+    assert_eq!(store.active_key(&pool.id).await.unwrap().unwrap().kid, "k3");
+    let keys = store.list_keys(&pool.id).await.unwrap();
+    assert_eq!(status(&keys, "k2"), Some(KeyStatus::Retiring));
+}
+
+async fn consume_once_under_concurrency(store: Arc<dyn Store>) {
+    let pool = new_pool(&*store, PoolSettings::default()).await;
+    let rec = record(&pool.id, "the-code", i64::MAX);
+    store.put_one_time(&rec).await.unwrap();
+    assert_eq!(
+        store.put_one_time(&rec).await,
+        Err(Error::Conflict(Entity::Code))
+    );
+
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let store = store.clone();
+        let id = pool.id.clone();
+        tasks.push(tokio::spawn(async move {
+            store.consume_one_time(&id, "the-code", 1_700_000_000).await
+        }));
+    }
+    let mut first = 0;
+    let mut replays = 0;
+    for t in tasks {
+        match t.await.unwrap().unwrap() {
+            Consumed::First(r) => {
+                assert_eq!(r, rec);
+                first += 1;
+            }
+            Consumed::AlreadyUsed(r) => {
+                assert_eq!(r, rec);
+                replays += 1;
+            }
+            Consumed::Missing => panic!("a spent record must be reported as already used"),
+        }
+    }
+    assert_eq!((first, replays), (1, 15));
+}
+
+async fn expired_records_cannot_be_consumed(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    store
+        .put_one_time(&record(&pool.id, "old", 100))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.consume_one_time(&pool.id, "old", 100).await.unwrap(),
+        Consumed::Missing
+    );
+    assert_eq!(
+        store.consume_one_time(&pool.id, "nope", 1).await.unwrap(),
+        Consumed::Missing
+    );
+    assert!(store.purge_expired(101).await.unwrap() >= 1);
+    // Purged records are gone even for a clock that runs behind.
+    assert_eq!(
+        store.consume_one_time(&pool.id, "old", 50).await.unwrap(),
+        Consumed::Missing
+    );
+}
+
+async fn deleting_a_pool_removes_everything_in_it(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let c = client(&pool.id);
+    store.create_client(&c).await.unwrap();
+    let alice = add_user(store, &pool, "alice").await;
+    let g = Group {
+        pool_id: pool.id.clone(),
+        name: "g".into(),
+        description: None,
+        precedence: None,
+        role_arn: None,
+    };
+    store.create_group(&g).await.unwrap();
+    store
+        .add_user_to_group(&pool.id, "g", alice.sub)
+        .await
+        .unwrap();
+    store.rotate_in(&key(&pool.id, "kd", 1)).await.unwrap();
+    store
+        .put_one_time(&record(&pool.id, "c", i64::MAX))
+        .await
+        .unwrap();
+
+    store.delete_pool(&pool.id).await.unwrap();
+    assert_eq!(
+        store.get_client(&pool.id, &c.client_id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.get_user_by_sub(&pool.id, alice.sub).await.unwrap(),
+        None
+    );
+    assert!(store.list_groups(&pool.id).await.unwrap().is_empty());
+    assert!(store.list_keys(&pool.id).await.unwrap().is_empty());
+    assert_eq!(
+        store.consume_one_time(&pool.id, "c", 0).await.unwrap(),
+        Consumed::Missing
+    );
+    // Children of a missing pool cannot be created.
+    assert_eq!(
+        store.create_client(&c).await,
+        Err(Error::NotFound(Entity::Pool))
+    );
+    assert_eq!(
+        store.create_user(&alice, "alice").await,
+        Err(Error::NotFound(Entity::Pool))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_backend_passes_the_conformance_suite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/nested/portcullis.db", dir.path().display());
+    let store = crate::open(&url).await.unwrap();
+    assert_eq!(store.backend_name(), "sqlite");
+    run(store).await;
+    // Opening again re-runs migrations as a no-op and sees the same data.
+    let again = crate::open(&url).await.unwrap();
+    assert!(!again.list_pools().await.unwrap().is_empty());
+    let mode: String = {
+        let raw = std::fs::read(dir.path().join("nested/portcullis.db")).unwrap();
+        // Bytes 18 and 19 of the header are 2 in WAL mode.
+        format!("{}{}", raw[18], raw[19])
+    };
+    assert_eq!(mode, "22", "the database file is not in WAL mode");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_backend_passes_the_conformance_suite() {
+    let Ok(url) = std::env::var("PORTCULLIS_TEST_POSTGRES_URL") else {
+        panic!(
+            "PORTCULLIS_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts a \
+             PostgreSQL server for this test"
+        );
+    };
+    let store = crate::open(&url).await.unwrap();
+    assert_eq!(store.backend_name(), "postgres");
+    run(store).await;
+}

@@ -1,0 +1,45 @@
+//! The SQL implementation of every store trait, in portable SQL (`$n` placeholders, TEXT,
+//! BIGINT, `RETURNING`) that SQLite and PostgreSQL both run unchanged. One file per aggregate.
+
+mod clients;
+mod groups;
+mod keys;
+mod one_time;
+mod pools;
+mod resource_servers;
+mod users;
+
+use crate::backend::Backend;
+use crate::traits::Store;
+use async_trait::async_trait;
+use portcullis_core::Result;
+use sqlx::AnyPool;
+
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl SqlStore {
+    pub(crate) fn new(pool: AnyPool, backend: Backend) -> Self {
+        SqlStore { pool, backend }
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(crate::codec::internal)?;
+        Ok(())
+    }
+
+    fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}

@@ -1,0 +1,86 @@
+use super::SqlStore;
+use crate::codec::{db_err, expect_one, get, get_json, get_pool_id, internal, to_json};
+use crate::traits::PoolStore;
+use async_trait::async_trait;
+use portcullis_core::Result;
+use portcullis_core::error::Entity;
+use portcullis_core::ids::PoolId;
+use portcullis_core::pool::UserPool;
+use sqlx::any::AnyRow;
+
+macro_rules! columns {
+    () => {
+        "id, name, settings, created_at, updated_at"
+    };
+}
+
+fn decode(row: &AnyRow) -> Result<UserPool> {
+    Ok(UserPool {
+        id: get_pool_id(row, "id")?,
+        name: get(row, "name")?,
+        settings: get_json(row, "settings")?,
+        created_at: get(row, "created_at")?,
+        updated_at: get(row, "updated_at")?,
+    })
+}
+
+#[async_trait]
+impl PoolStore for SqlStore {
+    async fn create_pool(&self, p: &UserPool) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO pools (id, name, settings, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(p.id.as_str())
+        .bind(&p.name)
+        .bind(to_json(&p.settings)?)
+        .bind(p.created_at)
+        .bind(p.updated_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err(Entity::Pool, Entity::Pool))?;
+        Ok(())
+    }
+
+    async fn get_pool(&self, id: &PoolId) -> Result<Option<UserPool>> {
+        let row = sqlx::query(concat!("SELECT ", columns!(), " FROM pools WHERE id = $1"))
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(internal)?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    async fn list_pools(&self) -> Result<Vec<UserPool>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM pools ORDER BY created_at, id"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(internal)?;
+        rows.iter().map(decode).collect()
+    }
+
+    async fn update_pool(&self, p: &UserPool) -> Result<()> {
+        let r =
+            sqlx::query("UPDATE pools SET name = $2, settings = $3, updated_at = $4 WHERE id = $1")
+                .bind(p.id.as_str())
+                .bind(&p.name)
+                .bind(to_json(&p.settings)?)
+                .bind(p.updated_at)
+                .execute(&self.pool)
+                .await
+                .map_err(internal)?;
+        expect_one(Entity::Pool, r.rows_affected())
+    }
+
+    async fn delete_pool(&self, id: &PoolId) -> Result<()> {
+        let r = sqlx::query("DELETE FROM pools WHERE id = $1")
+            .bind(id.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(internal)?;
+        expect_one(Entity::Pool, r.rows_affected())
+    }
+}

@@ -1,0 +1,152 @@
+use super::SqlStore;
+use crate::codec::{
+    db_err, expect_one, get, get_json, get_opt_json, get_pool_id, get_uuid, internal, to_json,
+};
+use crate::traits::{Page, UserStore};
+use async_trait::async_trait;
+use portcullis_core::Result;
+use portcullis_core::error::Entity;
+use portcullis_core::ids::PoolId;
+use portcullis_core::user::{User, UserStatus};
+use sqlx::any::AnyRow;
+use uuid::Uuid;
+
+macro_rules! columns {
+    () => {
+        "pool_id, sub, username, username_key, status, enabled, attributes, password_hash, srp, created_at, updated_at"
+    };
+}
+pub(super) use columns as user_columns;
+
+pub(super) fn decode(row: &AnyRow) -> Result<User> {
+    Ok(User {
+        pool_id: get_pool_id(row, "pool_id")?,
+        sub: get_uuid(row, "sub")?,
+        username: get(row, "username")?,
+        status: UserStatus::parse(&get::<String>(row, "status")?)?,
+        enabled: get::<i64>(row, "enabled")? != 0,
+        attributes: get_json(row, "attributes")?,
+        password_hash: get(row, "password_hash")?,
+        srp: get_opt_json(row, "srp")?,
+        created_at: get(row, "created_at")?,
+        updated_at: get(row, "updated_at")?,
+    })
+}
+
+fn srp_json(u: &User) -> Result<Option<String>> {
+    u.srp.as_ref().map(to_json).transpose()
+}
+
+#[async_trait]
+impl UserStore for SqlStore {
+    async fn create_user(&self, u: &User, username_key: &str) -> Result<()> {
+        sqlx::query(concat!(
+            "INSERT INTO users (",
+            columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        ))
+        .bind(u.pool_id.as_str())
+        .bind(u.sub.to_string())
+        .bind(&u.username)
+        .bind(username_key)
+        .bind(u.status.as_str())
+        .bind(i64::from(u.enabled))
+        .bind(to_json(&u.attributes)?)
+        .bind(u.password_hash.clone())
+        .bind(srp_json(u)?)
+        .bind(u.created_at)
+        .bind(u.updated_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err(Entity::User, Entity::Pool))?;
+        Ok(())
+    }
+
+    async fn get_user_by_key(&self, pool: &PoolId, key: &str) -> Result<Option<User>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM users WHERE pool_id = $1 AND username_key = $2"
+        ))
+        .bind(pool.as_str())
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(internal)?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    async fn get_user_by_sub(&self, pool: &PoolId, sub: Uuid) -> Result<Option<User>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM users WHERE pool_id = $1 AND sub = $2"
+        ))
+        .bind(pool.as_str())
+        .bind(sub.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(internal)?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    async fn list_users(
+        &self,
+        pool: &PoolId,
+        limit: u32,
+        after: Option<&str>,
+    ) -> Result<Page<User>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM users WHERE pool_id = $1 AND username_key > $2 ORDER BY username_key LIMIT $3"
+        ))
+        .bind(pool.as_str())
+        .bind(after.unwrap_or(""))
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(internal)?;
+        let mut items = Vec::with_capacity(rows.len());
+        let mut keys = Vec::with_capacity(rows.len());
+        for row in &rows {
+            items.push(decode(row)?);
+            keys.push(get::<String>(row, "username_key")?);
+        }
+        let next = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            keys.get(limit as usize - 1).cloned()
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    async fn update_user(&self, u: &User) -> Result<()> {
+        let r = sqlx::query(
+            "UPDATE users SET status = $3, enabled = $4, attributes = $5, password_hash = $6, srp = $7, updated_at = $8 WHERE pool_id = $1 AND sub = $2",
+        )
+        .bind(u.pool_id.as_str())
+        .bind(u.sub.to_string())
+        .bind(u.status.as_str())
+        .bind(i64::from(u.enabled))
+        .bind(to_json(&u.attributes)?)
+        .bind(u.password_hash.clone())
+        .bind(srp_json(u)?)
+        .bind(u.updated_at)
+        .execute(&self.pool)
+        .await
+        .map_err(internal)?;
+        expect_one(Entity::User, r.rows_affected())
+    }
+
+    async fn delete_user(&self, pool: &PoolId, sub: Uuid) -> Result<()> {
+        let r = sqlx::query("DELETE FROM users WHERE pool_id = $1 AND sub = $2")
+            .bind(pool.as_str())
+            .bind(sub.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(internal)?;
+        expect_one(Entity::User, r.rows_affected())
+    }
+}

@@ -1,0 +1,141 @@
+//! The storage contract, one trait per aggregate. Errors are the domain's: `NotFound`,
+//! `Conflict` (a unique key is taken) or `Internal` (the backend failed).
+
+use async_trait::async_trait;
+use portcullis_core::Result;
+use portcullis_core::client::AppClient;
+use portcullis_core::clock::UnixTime;
+use portcullis_core::code::OneTimeRecord;
+use portcullis_core::group::Group;
+use portcullis_core::ids::PoolId;
+use portcullis_core::key::{KeyStatus, SigningKey};
+use portcullis_core::pool::UserPool;
+use portcullis_core::resource_server::ResourceServer;
+use portcullis_core::user::User;
+use uuid::Uuid;
+
+#[async_trait]
+pub trait PoolStore {
+    async fn create_pool(&self, pool: &UserPool) -> Result<()>;
+    async fn get_pool(&self, id: &PoolId) -> Result<Option<UserPool>>;
+    async fn list_pools(&self) -> Result<Vec<UserPool>>;
+    async fn update_pool(&self, pool: &UserPool) -> Result<()>;
+    /// Deletes the pool and everything in it.
+    async fn delete_pool(&self, id: &PoolId) -> Result<()>;
+}
+
+#[async_trait]
+pub trait ClientStore {
+    async fn create_client(&self, client: &AppClient) -> Result<()>;
+    async fn get_client(&self, pool: &PoolId, client_id: &str) -> Result<Option<AppClient>>;
+    async fn list_clients(&self, pool: &PoolId) -> Result<Vec<AppClient>>;
+    async fn update_client(&self, client: &AppClient) -> Result<()>;
+    async fn delete_client(&self, pool: &PoolId, client_id: &str) -> Result<()>;
+}
+
+#[async_trait]
+pub trait ResourceServerStore {
+    async fn create_resource_server(&self, rs: &ResourceServer) -> Result<()>;
+    async fn get_resource_server(
+        &self,
+        pool: &PoolId,
+        identifier: &str,
+    ) -> Result<Option<ResourceServer>>;
+    async fn list_resource_servers(&self, pool: &PoolId) -> Result<Vec<ResourceServer>>;
+    async fn update_resource_server(&self, rs: &ResourceServer) -> Result<()>;
+    async fn delete_resource_server(&self, pool: &PoolId, identifier: &str) -> Result<()>;
+}
+
+/// One page of a listing, ordered by a stable key; `next` continues after the last item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+#[async_trait]
+pub trait UserStore {
+    /// `Conflict(User)` when the username key is taken in this pool.
+    async fn create_user(&self, user: &User, username_key: &str) -> Result<()>;
+    async fn get_user_by_key(&self, pool: &PoolId, username_key: &str) -> Result<Option<User>>;
+    async fn get_user_by_sub(&self, pool: &PoolId, sub: Uuid) -> Result<Option<User>>;
+    /// Users ordered by username key, at most `limit`, starting after `after`.
+    async fn list_users(
+        &self,
+        pool: &PoolId,
+        limit: u32,
+        after: Option<&str>,
+    ) -> Result<Page<User>>;
+    /// Replaces status, enabled flag, attributes and credentials (not the username).
+    async fn update_user(&self, user: &User) -> Result<()>;
+    async fn delete_user(&self, pool: &PoolId, sub: Uuid) -> Result<()>;
+}
+
+#[async_trait]
+pub trait GroupStore {
+    async fn create_group(&self, group: &Group) -> Result<()>;
+    async fn get_group(&self, pool: &PoolId, name: &str) -> Result<Option<Group>>;
+    async fn list_groups(&self, pool: &PoolId) -> Result<Vec<Group>>;
+    async fn update_group(&self, group: &Group) -> Result<()>;
+    async fn delete_group(&self, pool: &PoolId, name: &str) -> Result<()>;
+    /// Idempotent: adding a member twice is not an error.
+    async fn add_user_to_group(&self, pool: &PoolId, group: &str, sub: Uuid) -> Result<()>;
+    async fn remove_user_from_group(&self, pool: &PoolId, group: &str, sub: Uuid) -> Result<()>;
+    /// The user's groups, by precedence (lowest first, unset last), then name.
+    async fn groups_of_user(&self, pool: &PoolId, sub: Uuid) -> Result<Vec<Group>>;
+    async fn users_in_group(&self, pool: &PoolId, group: &str) -> Result<Vec<User>>;
+}
+
+#[async_trait]
+pub trait KeyStore {
+    /// Makes `key` the active key in one transaction: the current active key becomes
+    /// `Retiring` (still published) and any older retiring key becomes `Retired`.
+    async fn rotate_in(&self, key: &SigningKey) -> Result<()>;
+    async fn list_keys(&self, pool: &PoolId) -> Result<Vec<SigningKey>>;
+    async fn active_key(&self, pool: &PoolId) -> Result<Option<SigningKey>>;
+    async fn set_key_status(&self, pool: &PoolId, kid: &str, status: KeyStatus) -> Result<()>;
+}
+
+/// What happened to a "consume once" call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Consumed {
+    /// This call won: the record is now spent.
+    First(OneTimeRecord),
+    /// The record exists but was spent before (a replay: the caller may revoke).
+    AlreadyUsed(OneTimeRecord),
+    /// No such record, or it expired.
+    Missing,
+}
+
+#[async_trait]
+pub trait OneTimeStore {
+    async fn put_one_time(&self, record: &OneTimeRecord) -> Result<()>;
+    /// Atomically marks the record spent; of N concurrent calls exactly one gets `First`.
+    async fn consume_one_time(
+        &self,
+        pool: &PoolId,
+        key_hash: &str,
+        now: UnixTime,
+    ) -> Result<Consumed>;
+    /// Removes records that expired before `now`; returns how many.
+    async fn purge_expired(&self, now: UnixTime) -> Result<u64>;
+}
+
+/// The facade the rest of Portcullis holds (`Arc<dyn Store>`).
+#[async_trait]
+pub trait Store:
+    PoolStore
+    + ClientStore
+    + ResourceServerStore
+    + UserStore
+    + GroupStore
+    + KeyStore
+    + OneTimeStore
+    + Send
+    + Sync
+{
+    /// A cheap round trip to the database, for readiness checks.
+    async fn ping(&self) -> Result<()>;
+    /// `sqlite` or `postgres`.
+    fn backend_name(&self) -> &'static str;
+}
