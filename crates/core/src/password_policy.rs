@@ -32,6 +32,27 @@ impl Default for PasswordPolicy {
 const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
 
 impl PasswordPolicy {
+    /// A random temporary password that satisfies this policy (at least 12 characters,
+    /// one of each class), for invitations and admin-created users.
+    pub fn generate_temporary(&self) -> String {
+        use rand::RngExt;
+        use rand::seq::SliceRandom;
+        const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+        const LOWER: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
+        const DIGITS: &[u8] = b"23456789";
+        const SYMS: &[u8] = b"!#%+-=?@^_";
+        let mut rng = rand::rng();
+        let len = (self.minimum_length as usize).max(12);
+        let mut pick = |set: &[u8]| set[rng.random_range(0..set.len())] as char;
+        let mut chars = vec![pick(UPPER), pick(LOWER), pick(DIGITS), pick(SYMS)];
+        let all: Vec<u8> = [UPPER, LOWER, DIGITS, SYMS].concat();
+        while chars.len() < len {
+            chars.push(pick(&all));
+        }
+        chars.shuffle(&mut rand::rng());
+        chars.into_iter().collect()
+    }
+
     /// Every rule the password breaks, in a fixed order; empty when it complies.
     pub fn violations(&self, password: &str) -> Vec<&'static str> {
         let mut out = Vec::new();
@@ -99,6 +120,20 @@ mod tests {
         );
         let err = p.check("alllowercase1!").unwrap_err();
         assert!(err.to_string().contains("uppercase"));
+    }
+
+    #[test]
+    fn generated_temporary_passwords_satisfy_the_policy() {
+        let p = PasswordPolicy {
+            minimum_length: 16,
+            ..Default::default()
+        };
+        for _ in 0..50 {
+            let pw = p.generate_temporary();
+            assert_eq!(pw.len(), 16);
+            assert!(p.violations(&pw).is_empty(), "{pw}");
+        }
+        assert_ne!(p.generate_temporary(), p.generate_temporary());
     }
 
     #[test]

@@ -66,6 +66,13 @@ pub struct PoolSettings {
     pub token_validity: TokenValidity,
 }
 
+/// A reference to a user, resolved against a pool's username rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserRef {
+    Key(String),
+    Sub(uuid::Uuid),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserPool {
     pub id: PoolId,
@@ -79,6 +86,14 @@ impl UserPool {
     /// A new pool with a fresh id in `region`; validates the name and settings.
     pub fn new(region: &str, name: &str, settings: PoolSettings, now: UnixTime) -> Result<Self> {
         check_pool_name(name)?;
+        if settings
+            .username_attributes
+            .contains(&UsernameAttribute::PhoneNumber)
+        {
+            return Err(Error::invalid(
+                "phone_number as a username attribute is not supported yet; use email",
+            ));
+        }
         settings.password_policy.validate()?;
         settings.token_validity.validate()?;
         Ok(UserPool {
@@ -88,6 +103,25 @@ impl UserPool {
             created_at: now,
             updated_at: now,
         })
+    }
+
+    /// Whether users sign in with their email address (Cognito's `UsernameAttributes: [email]`):
+    /// their username is then their `sub`, and the email is the unique sign-in key.
+    pub fn email_is_username(&self) -> bool {
+        self.settings
+            .username_attributes
+            .contains(&UsernameAttribute::Email)
+    }
+
+    /// How to find the user someone names: by `sub` when the pool's usernames are subs and
+    /// the input is one, else by the sign-in key.
+    pub fn user_ref(&self, input: &str) -> UserRef {
+        if self.email_is_username()
+            && let Ok(sub) = uuid::Uuid::parse_str(input)
+        {
+            return UserRef::Sub(sub);
+        }
+        UserRef::Key(self.username_key(input))
     }
 
     /// The key under which a username is unique in this pool.
@@ -126,6 +160,27 @@ mod tests {
         assert_eq!(pool.username_key("Alice"), "alice");
         pool.settings.case_sensitive_usernames = true;
         assert_eq!(pool.username_key("Alice"), "Alice");
+    }
+
+    #[test]
+    fn email_pools_find_users_by_email_or_sub() {
+        let settings = PoolSettings {
+            username_attributes: vec![UsernameAttribute::Email],
+            ..Default::default()
+        };
+        let pool = UserPool::new("local", "acme", settings, 0).unwrap();
+        assert!(pool.email_is_username());
+        assert_eq!(
+            pool.user_ref("Alice@Example.com"),
+            UserRef::Key("alice@example.com".into())
+        );
+        let sub = uuid::Uuid::new_v4();
+        assert_eq!(pool.user_ref(&sub.to_string()), UserRef::Sub(sub));
+        let plain = UserPool::new("local", "acme", PoolSettings::default(), 0).unwrap();
+        assert_eq!(
+            plain.user_ref(&sub.to_string()),
+            UserRef::Key(sub.to_string())
+        );
     }
 
     #[test]

@@ -107,22 +107,37 @@ impl std::fmt::Debug for User {
 }
 
 impl User {
-    /// A new local user. `username_key` comes from the pool (case folding).
+    /// A new local user. In a pool where email is the username, `username` must be the
+    /// email address; the stored username becomes the `sub`, as Cognito does.
     pub fn new(
         pool: &UserPool,
         username: &str,
-        attributes: BTreeMap<String, String>,
+        mut attributes: BTreeMap<String, String>,
         status: UserStatus,
         now: UnixTime,
     ) -> Result<Self> {
         check_username(username)?;
+        let sub = Uuid::new_v4();
+        let username = if pool.email_is_username() {
+            let email = attributes
+                .entry("email".to_owned())
+                .or_insert_with(|| username.to_owned());
+            if pool.username_key(email) != pool.username_key(username) {
+                return Err(Error::invalid(
+                    "in this pool the username is the email address; they must match",
+                ));
+            }
+            sub.to_string()
+        } else {
+            username.to_owned()
+        };
         for (name, value) in &attributes {
             check_attribute(name, value)?;
         }
         Ok(User {
             pool_id: pool.id.clone(),
-            sub: Uuid::new_v4(),
-            username: username.to_owned(),
+            sub,
+            username,
             status,
             enabled: true,
             attributes,
@@ -131,6 +146,15 @@ impl User {
             created_at: now,
             updated_at: now,
         })
+    }
+
+    /// The key that must be unique in the pool: the folded username, or the folded email in
+    /// pools where email is the username.
+    pub fn sign_in_key(&self, pool: &UserPool) -> String {
+        match self.email() {
+            Some(email) if pool.email_is_username() => pool.username_key(email),
+            _ => pool.username_key(&self.username),
+        }
     }
 
     pub fn email(&self) -> Option<&str> {
@@ -215,6 +239,38 @@ mod tests {
         assert_ne!(u.sub, v.sub);
         assert_eq!(u.email(), Some("alice@example.com"));
         assert!(!format!("{u:?}").contains("argon"));
+    }
+
+    #[test]
+    fn email_as_username_stores_the_sub_and_keys_on_the_email() {
+        let settings = PoolSettings {
+            username_attributes: vec![crate::pool::UsernameAttribute::Email],
+            ..Default::default()
+        };
+        let pool = UserPool::new("local", "acme", settings, 0).unwrap();
+        let u = User::new(
+            &pool,
+            "Ann@Example.com",
+            BTreeMap::new(),
+            UserStatus::Confirmed,
+            0,
+        )
+        .unwrap();
+        assert_eq!(u.username, u.sub.to_string());
+        assert_eq!(u.email(), Some("Ann@Example.com"));
+        assert_eq!(u.sign_in_key(&pool), "ann@example.com");
+        assert!(
+            User::new(
+                &pool,
+                "not-an-email",
+                BTreeMap::new(),
+                UserStatus::Confirmed,
+                0
+            )
+            .is_err()
+        );
+        let other = BTreeMap::from([("email".to_string(), "b@example.com".to_string())]);
+        assert!(User::new(&pool, "a@example.com", other, UserStatus::Confirmed, 0).is_err());
     }
 
     #[test]

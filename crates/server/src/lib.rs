@@ -1,1 +1,10 @@
-//! placeholder
+//! Portcullis server: the application context ([`App`]), the admin operations shared by the
+//! CLI, the Cognito API and the console ([`admin`]), and the HTTP surface ([`http`]).
+
+pub mod admin;
+mod app;
+pub mod http;
+#[cfg(test)]
+mod testing;
+
+pub use app::{App, ServeConfig};

@@ -32,7 +32,10 @@ pub async fn run(store: Arc<dyn Store>) {
 
 async fn new_pool(store: &dyn Store, settings: PoolSettings) -> UserPool {
     let pool = UserPool::new("local", "conformance", settings, 1_700_000_000).unwrap();
-    store.create_pool(&pool).await.unwrap();
+    store
+        .create_pool(&pool, &key(&pool.id, "k0", 0))
+        .await
+        .unwrap();
     pool
 }
 
@@ -100,8 +103,15 @@ async fn pools_round_trip(store: &dyn Store) {
             .any(|p| p.id == pool.id)
     );
     assert_eq!(
-        store.create_pool(&pool).await,
+        store.create_pool(&pool, &key(&pool.id, "k-dup", 0)).await,
         Err(Error::Conflict(Entity::Pool))
+    );
+    // The failed create left no key behind, and the first key is active.
+    let keys = store.list_keys(&pool.id).await.unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(
+        (keys[0].kid.as_str(), keys[0].status),
+        ("k0", KeyStatus::Active)
     );
 
     pool.name = "renamed".into();
@@ -151,6 +161,7 @@ async fn tenant_isolation(store: &dyn Store) {
     };
     store.create_resource_server(&rs).await.unwrap();
     store.rotate_in(&key(&a.id, "ka", 1)).await.unwrap();
+    assert_eq!(store.list_keys(&a.id).await.unwrap().len(), 2);
     store
         .put_one_time(&record(&a.id, "code-a", i64::MAX))
         .await
@@ -204,8 +215,15 @@ async fn tenant_isolation(store: &dyn Store) {
         None
     );
     assert!(store.list_resource_servers(&b.id).await.unwrap().is_empty());
-    assert_eq!(store.active_key(&b.id).await.unwrap(), None);
-    assert!(store.list_keys(&b.id).await.unwrap().is_empty());
+    assert_eq!(store.active_key(&b.id).await.unwrap().unwrap().kid, "k0");
+    assert!(
+        store
+            .list_keys(&b.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|k| k.kid != "ka")
+    );
     assert_eq!(
         store.consume_one_time(&b.id, "code-a", 0).await.unwrap(),
         Consumed::Missing
@@ -460,7 +478,7 @@ async fn key_rotation_keeps_the_previous_key_published(store: &dyn Store) {
     let keys = store.list_keys(&pool.id).await.unwrap();
     assert_eq!(
         keys.iter().map(|k| k.kid.as_str()).collect::<Vec<_>>(),
-        ["k3", "k2", "k1"]
+        ["k3", "k2", "k1", "k0"]
     );
     assert_eq!(status(&keys, "k1"), Some(KeyStatus::Retired));
     assert_eq!(status(&keys, "k2"), Some(KeyStatus::Retiring));

@@ -16,7 +16,9 @@ use uuid::Uuid;
 
 #[async_trait]
 pub trait PoolStore {
-    async fn create_pool(&self, pool: &UserPool) -> Result<()>;
+    /// Creates the pool with its first (active) signing key, in one transaction: a pool
+    /// never exists without a key to sign its tokens.
+    async fn create_pool(&self, pool: &UserPool, first_key: &SigningKey) -> Result<()>;
     async fn get_pool(&self, id: &PoolId) -> Result<Option<UserPool>>;
     async fn list_pools(&self) -> Result<Vec<UserPool>>;
     async fn update_pool(&self, pool: &UserPool) -> Result<()>;
@@ -91,6 +93,7 @@ pub trait KeyStore {
     /// Makes `key` the active key in one transaction: the current active key becomes
     /// `Retiring` (still published) and any older retiring key becomes `Retired`.
     async fn rotate_in(&self, key: &SigningKey) -> Result<()>;
+    /// Active first, then retiring, then retired; newest first within each.
     async fn list_keys(&self, pool: &PoolId) -> Result<Vec<SigningKey>>;
     async fn active_key(&self, pool: &PoolId) -> Result<Option<SigningKey>>;
     async fn set_key_status(&self, pool: &PoolId, kid: &str, status: KeyStatus) -> Result<()>;

@@ -26,6 +26,28 @@ fn decode(row: &AnyRow) -> Result<SigningKey> {
     })
 }
 
+/// Inserts `k` as the active key inside the caller's transaction.
+pub(super) async fn insert_key(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    k: &SigningKey,
+) -> Result<()> {
+    sqlx::query(concat!(
+        "INSERT INTO signing_keys (",
+        columns!(),
+        ") VALUES ($1, $2, $3, 'active', $4, $5, $6)"
+    ))
+    .bind(k.pool_id.as_str())
+    .bind(&k.kid)
+    .bind(&k.algorithm)
+    .bind(to_json(&k.public_jwk)?)
+    .bind(&k.private_sealed)
+    .bind(k.created_at)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err(Entity::Key, Entity::Pool))?;
+    Ok(())
+}
+
 #[async_trait]
 impl KeyStore for SqlStore {
     async fn rotate_in(&self, k: &SigningKey) -> Result<()> {
@@ -45,20 +67,7 @@ impl KeyStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-        sqlx::query(concat!(
-            "INSERT INTO signing_keys (",
-            columns!(),
-            ") VALUES ($1, $2, $3, 'active', $4, $5, $6)"
-        ))
-        .bind(pool)
-        .bind(&k.kid)
-        .bind(&k.algorithm)
-        .bind(to_json(&k.public_jwk)?)
-        .bind(&k.private_sealed)
-        .bind(k.created_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err(Entity::Key, Entity::Pool))?;
+        insert_key(&mut tx, k).await?;
         tx.commit().await.map_err(internal)
     }
 
@@ -66,7 +75,8 @@ impl KeyStore for SqlStore {
         let rows = sqlx::query(concat!(
             "SELECT ",
             columns!(),
-            " FROM signing_keys WHERE pool_id = $1 ORDER BY created_at DESC, kid"
+            " FROM signing_keys WHERE pool_id = $1 \
+             ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'retiring' THEN 1 ELSE 2 END, created_at DESC, kid"
         ))
         .bind(pool.as_str())
         .fetch_all(&self.pool)

@@ -1,11 +1,13 @@
 use super::SqlStore;
+use super::keys::insert_key;
 use crate::codec::{db_err, expect_one, get, get_json, get_pool_id, internal, to_json};
 use crate::traits::PoolStore;
 use async_trait::async_trait;
-use portcullis_core::Result;
 use portcullis_core::error::Entity;
 use portcullis_core::ids::PoolId;
+use portcullis_core::key::SigningKey;
 use portcullis_core::pool::UserPool;
+use portcullis_core::{Error, Result};
 use sqlx::any::AnyRow;
 
 macro_rules! columns {
@@ -26,7 +28,11 @@ fn decode(row: &AnyRow) -> Result<UserPool> {
 
 #[async_trait]
 impl PoolStore for SqlStore {
-    async fn create_pool(&self, p: &UserPool) -> Result<()> {
+    async fn create_pool(&self, p: &UserPool, first_key: &SigningKey) -> Result<()> {
+        if first_key.pool_id != p.id {
+            return Err(Error::internal("first key belongs to another pool"));
+        }
+        let mut tx = self.pool.begin().await.map_err(internal)?;
         sqlx::query(
             "INSERT INTO pools (id, name, settings, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -35,10 +41,11 @@ impl PoolStore for SqlStore {
         .bind(to_json(&p.settings)?)
         .bind(p.created_at)
         .bind(p.updated_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db_err(Entity::Pool, Entity::Pool))?;
-        Ok(())
+        insert_key(&mut tx, first_key).await?;
+        tx.commit().await.map_err(internal)
     }
 
     async fn get_pool(&self, id: &PoolId) -> Result<Option<UserPool>> {

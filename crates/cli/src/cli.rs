@@ -1,0 +1,286 @@
+//! The command line, as clap parses it. Global options work before or after the command.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "portcullis",
+    version,
+    about = "Multi-tenant single sign-on: OIDC provider, hosted login and Cognito-compatible API"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Where the SQLite database and the master key live.
+    #[arg(
+        long,
+        global = true,
+        env = "PORTCULLIS_DATA_DIR",
+        default_value = "./portcullis-data"
+    )]
+    pub data_dir: PathBuf,
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB (default: SQLite in the data dir).
+    #[arg(long, global = true, env = "PORTCULLIS_DATABASE_URL")]
+    pub database: Option<String>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// argon2id memory cost for new password hashes, in KiB (OWASP: 19456).
+    #[arg(
+        long,
+        global = true,
+        env = "PORTCULLIS_ARGON2_MEMORY_KIB",
+        default_value_t = 19456
+    )]
+    pub argon2_memory_kib: u32,
+    /// argon2id iterations for new password hashes (OWASP: 2).
+    #[arg(
+        long,
+        global = true,
+        env = "PORTCULLIS_ARGON2_ITERATIONS",
+        default_value_t = 2
+    )]
+    pub argon2_iterations: u32,
+    /// argon2id parallelism for new password hashes (OWASP: 1).
+    #[arg(
+        long,
+        global = true,
+        env = "PORTCULLIS_ARGON2_PARALLELISM",
+        default_value_t = 1
+    )]
+    pub argon2_parallelism: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve(ServeArgs),
+    /// User pools (tenants).
+    #[command(subcommand)]
+    Pool(PoolCmd),
+    /// App clients of a pool.
+    #[command(subcommand)]
+    Client(ClientCmd),
+    /// Resource servers (APIs) and their custom scopes.
+    #[command(subcommand, name = "resource-server")]
+    ResourceServer(ResourceServerCmd),
+    /// Users of a pool.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Groups of a pool.
+    #[command(subcommand)]
+    Group(GroupCmd),
+    /// Token signing keys of a pool.
+    #[command(subcommand)]
+    Keys(KeysCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PORTCULLIS_LISTEN", default_value = "127.0.0.1:9400")]
+    pub listen: SocketAddr,
+    /// The URL clients use to reach this server (issuers are `{public-url}/{pool-id}`).
+    /// Default: http://{listen}.
+    #[arg(long, env = "PORTCULLIS_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Create (once) a demo pool, app client and user, and print how to sign in.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PoolRef {
+    /// Pool id, e.g. local_AbC123xyz.
+    #[arg(long)]
+    pub pool: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PoolCmd {
+    /// Create a pool (with its first signing key); prints its id.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// The region part of the pool id.
+        #[arg(long, default_value = "local")]
+        region: String,
+        /// Users sign in with their email address; their username is their sub.
+        #[arg(long)]
+        email_as_username: bool,
+        /// Treat `Alice` and `alice` as different users (off by default, as in Cognito).
+        #[arg(long)]
+        case_sensitive_usernames: bool,
+        /// Minimum password length (6-99).
+        #[arg(long, default_value_t = 8)]
+        password_min_length: u32,
+    },
+    List,
+    Get(PoolRef),
+    /// Delete a pool and everything in it.
+    Delete(PoolRef),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCmd {
+    /// Create an app client; prints client_id (and client_secret with --secret).
+    Create {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        name: String,
+        /// Allowed redirect URI (exact match); repeat for several.
+        #[arg(long = "callback-url")]
+        callback_urls: Vec<String>,
+        /// Allowed sign-out redirect URI; repeat for several.
+        #[arg(long = "logout-url")]
+        logout_urls: Vec<String>,
+        /// Give the client a secret (a confidential client).
+        #[arg(long)]
+        secret: bool,
+        /// OAuth scopes, comma-separated (default for the code flow: openid,email,profile).
+        #[arg(long, value_delimiter = ',')]
+        scopes: Option<Vec<String>>,
+        /// OAuth flows, comma-separated: code, implicit, client_credentials
+        /// (default: code when a callback URL is given).
+        #[arg(long, value_delimiter = ',')]
+        flows: Option<Vec<String>>,
+        /// Cognito ExplicitAuthFlows, comma-separated (default: ALLOW_REFRESH_TOKEN_AUTH,ALLOW_USER_SRP_AUTH).
+        #[arg(long, value_delimiter = ',')]
+        auth_flows: Option<Vec<String>>,
+        /// Rotate refresh tokens on every use.
+        #[arg(long)]
+        refresh_rotation: bool,
+        /// Seconds the previous refresh token stays valid after rotation (0-60).
+        #[arg(long, default_value_t = 0)]
+        refresh_grace_secs: u32,
+    },
+    List(PoolRef),
+    Get {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        client_id: String,
+        /// Include the client secret in the output.
+        #[arg(long)]
+        show_secret: bool,
+    },
+    Delete {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        client_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResourceServerCmd {
+    Create {
+        #[arg(long)]
+        pool: String,
+        /// Identifier, usually the API's URL; scopes are named `{identifier}/{scope}`.
+        #[arg(long)]
+        identifier: String,
+        #[arg(long)]
+        name: String,
+        /// A scope as `name` or `name:description`; repeat for several.
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+    },
+    List(PoolRef),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Create a user. Without --password a temporary password is generated and printed.
+    Create {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        username: String,
+        /// Email address (marked verified: an admin vouches for it).
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        password: Option<String>,
+        /// The password must be changed at first sign-in.
+        #[arg(long)]
+        temporary: bool,
+        /// Another attribute as name=value (standard OIDC or custom:*); repeat for several.
+        #[arg(long = "attribute")]
+        attributes: Vec<String>,
+    },
+    List {
+        #[arg(long)]
+        pool: String,
+        /// At most this many users (1-60, as Cognito's ListUsers).
+        #[arg(long, default_value_t = 60)]
+        limit: u32,
+        /// Continue after this pagination token (printed as `next` by the previous page).
+        #[arg(long)]
+        after: Option<String>,
+    },
+    Get {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        username: String,
+    },
+    Delete {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        username: String,
+    },
+    /// Set a user's password (permanent unless --temporary).
+    SetPassword {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long)]
+        temporary: bool,
+    },
+    /// Add a user to a group.
+    AddToGroup {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        group: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCmd {
+    Create {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// Lower wins when a user's groups disagree.
+        #[arg(long)]
+        precedence: Option<i64>,
+    },
+    List(PoolRef),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCmd {
+    /// Make a new active signing key; the previous one stays published until the next rotation.
+    Rotate(PoolRef),
+    List(PoolRef),
+}

@@ -1,0 +1,34 @@
+//! One function per command. Each opens the store, calls one admin operation and prints.
+
+mod clients;
+mod groups;
+mod keys;
+mod pools;
+mod resource_servers;
+mod serve;
+mod users;
+mod views;
+
+use crate::cli::{Cli, Command};
+use crate::config;
+use crate::output::Out;
+use anyhow::Result;
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let out = Out {
+        json: cli.global.json,
+    };
+    if let Command::Serve(args) = cli.command {
+        return serve::run(&cli.global, args, &out).await;
+    }
+    let app = config::app(&cli.global).await?;
+    match cli.command {
+        Command::Serve(_) => Ok(()),
+        Command::Pool(c) => pools::run(&app, c, &out).await,
+        Command::Client(c) => clients::run(&app, c, &out).await,
+        Command::ResourceServer(c) => resource_servers::run(&app, c, &out).await,
+        Command::User(c) => users::run(&app, c, &out).await,
+        Command::Group(c) => groups::run(&app, c, &out).await,
+        Command::Keys(c) => keys::run(&app, c, &out).await,
+    }
+}

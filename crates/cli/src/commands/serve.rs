@@ -1,0 +1,60 @@
+use crate::cli::{Global, ServeArgs};
+use crate::config;
+use crate::output::Out;
+use anyhow::{Context, Result, bail};
+use portcullis_server::{ServeConfig, http};
+use serde_json::json;
+use std::sync::Arc;
+
+pub async fn run(global: &Global, args: ServeArgs, out: &Out) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PORTCULLIS_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let public_url = args
+        .public_url
+        .unwrap_or_else(|| format!("http://{}", args.listen))
+        .trim_end_matches('/')
+        .to_owned();
+    if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+        bail!("--public-url must start with http:// or https://");
+    }
+    let config = ServeConfig {
+        listen: args.listen,
+        public_url,
+    };
+    let app = Arc::new(config::app(global).await?);
+    if args.demo {
+        let demo = app.ensure_demo().await?;
+        let login_url = demo.login_url(&config.issuer(&demo.pool_id));
+        if out.json {
+            let mut v = json!(demo);
+            v["login_url"] = json!(login_url);
+            v["issuer"] = json!(config.issuer(&demo.pool_id));
+            println!("{v}");
+        } else {
+            println!("Demo pool:     {}", demo.pool_id);
+            println!("Issuer:        {}", config.issuer(&demo.pool_id));
+            println!("App client:    {}", demo.client_id);
+            if let Some(s) = &demo.client_secret {
+                println!("Client secret: {s}");
+            }
+            println!("Redirect URI:  {}", demo.redirect_uri);
+            println!("User:          {} / {}", demo.username, demo.password);
+            println!("Sign in at:    {login_url}");
+        }
+    }
+    if out.json {
+        println!(
+            "{}",
+            json!({"listening": config.listen.to_string(), "public_url": config.public_url})
+        );
+    }
+    http::serve(app, config.clone())
+        .await
+        .with_context(|| format!("cannot serve on {}", config.listen))
+}

@@ -1,0 +1,22 @@
+//! Admin operations: each is one function over the store and crypto that validates with the
+//! domain rules, seals what must be secret, and writes in one step, so a failure leaves
+//! nothing half-created. The CLI, the Cognito API and the admin console all call these.
+
+mod clients;
+mod demo;
+mod groups;
+mod keys;
+mod pools;
+mod resource_servers;
+mod users;
+
+pub use clients::CreatedClient;
+pub use demo::Demo;
+pub use users::{CreatedUser, NewUser};
+
+use portcullis_core::Error;
+
+/// Crypto failures are internal: the detail goes to the log, not to the caller.
+pub(crate) fn crypto_err(e: portcullis_crypto::CryptoError) -> Error {
+    Error::internal(e)
+}

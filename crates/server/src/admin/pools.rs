@@ -1,0 +1,36 @@
+use crate::App;
+use portcullis_core::error::Entity;
+use portcullis_core::ids::PoolId;
+use portcullis_core::pool::{PoolSettings, UserPool};
+use portcullis_core::{Error, Result};
+
+impl App {
+    /// A new pool with its first RS256 signing key.
+    pub async fn create_pool(
+        &self,
+        region: &str,
+        name: &str,
+        settings: PoolSettings,
+    ) -> Result<UserPool> {
+        let pool = UserPool::new(region, name, settings, self.now())?;
+        let key = self.new_signing_key(&pool.id)?;
+        self.store.create_pool(&pool, &key).await?;
+        Ok(pool)
+    }
+
+    pub async fn pool(&self, id: &str) -> Result<UserPool> {
+        let id = PoolId::parse(id)?;
+        self.store
+            .get_pool(&id)
+            .await?
+            .ok_or(Error::NotFound(Entity::Pool))
+    }
+
+    pub async fn list_pools(&self) -> Result<Vec<UserPool>> {
+        self.store.list_pools().await
+    }
+
+    pub async fn delete_pool(&self, id: &str) -> Result<()> {
+        self.store.delete_pool(&PoolId::parse(id)?).await
+    }
+}

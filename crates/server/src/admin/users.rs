@@ -1,0 +1,116 @@
+use crate::App;
+use portcullis_core::error::Entity;
+use portcullis_core::pool::UserRef;
+use portcullis_core::user::{User, UserStatus};
+use portcullis_core::{Error, Result};
+use portcullis_store::Page;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub username: String,
+    pub attributes: BTreeMap<String, String>,
+    /// `None`: a temporary password is generated.
+    pub password: Option<String>,
+    /// The password must be changed at first sign-in (FORCE_CHANGE_PASSWORD).
+    pub temporary: bool,
+}
+
+#[derive(Debug)]
+pub struct CreatedUser {
+    pub user: User,
+    /// Set when Portcullis generated the (temporary) password.
+    pub generated_password: Option<String>,
+}
+
+impl App {
+    /// Creates a user with a hashed password: CONFIRMED with a permanent password,
+    /// FORCE_CHANGE_PASSWORD with a temporary (given or generated) one.
+    pub async fn create_user(&self, pool_id: &str, req: NewUser) -> Result<CreatedUser> {
+        let pool = self.pool(pool_id).await?;
+        let (password, generated, temporary) = match req.password {
+            Some(p) => (p, None, req.temporary),
+            None => {
+                let p = pool.settings.password_policy.generate_temporary();
+                (p.clone(), Some(p), true)
+            }
+        };
+        pool.settings.password_policy.check(&password)?;
+        let status = if temporary {
+            UserStatus::ForceChangePassword
+        } else {
+            UserStatus::Confirmed
+        };
+        let mut user = User::new(&pool, &req.username, req.attributes, status, self.now())?;
+        user.password_hash = Some(self.hash_password(&password).await?);
+        self.store
+            .create_user(&user, &user.sign_in_key(&pool))
+            .await?;
+        Ok(CreatedUser {
+            user,
+            generated_password: generated,
+        })
+    }
+
+    /// Finds a user by username (or email / sub, as the pool's username rules allow).
+    pub async fn user(&self, pool_id: &str, username: &str) -> Result<User> {
+        let pool = self.pool(pool_id).await?;
+        let found = match pool.user_ref(username) {
+            UserRef::Key(key) => self.store.get_user_by_key(&pool.id, &key).await?,
+            UserRef::Sub(sub) => self.store.get_user_by_sub(&pool.id, sub).await?,
+        };
+        found.ok_or(Error::NotFound(Entity::User))
+    }
+
+    pub async fn list_users(
+        &self,
+        pool_id: &str,
+        limit: u32,
+        after: Option<&str>,
+    ) -> Result<Page<User>> {
+        let pool = self.pool(pool_id).await?;
+        self.store.list_users(&pool.id, limit, after).await
+    }
+
+    pub async fn delete_user(&self, pool_id: &str, username: &str) -> Result<()> {
+        let user = self.user(pool_id, username).await?;
+        self.store.delete_user(&user.pool_id, user.sub).await
+    }
+
+    /// Sets a password (policy-checked). Permanent: the user becomes CONFIRMED; temporary:
+    /// FORCE_CHANGE_PASSWORD. Cognito's AdminSetUserPassword.
+    pub async fn set_password(
+        &self,
+        pool_id: &str,
+        username: &str,
+        password: &str,
+        permanent: bool,
+    ) -> Result<User> {
+        let pool = self.pool(pool_id).await?;
+        let mut user = self.user(pool_id, username).await?;
+        if user.status == UserStatus::ExternalProvider {
+            return Err(Error::invalid("federated users have no password here"));
+        }
+        pool.settings.password_policy.check(password)?;
+        user.password_hash = Some(self.hash_password(password).await?);
+        user.srp = None;
+        user.status = if permanent {
+            UserStatus::Confirmed
+        } else {
+            UserStatus::ForceChangePassword
+        };
+        user.updated_at = self.now();
+        self.store.update_user(&user).await?;
+        Ok(user)
+    }
+
+    /// Hashing costs ~20 ms of CPU: keep it off the async workers.
+    pub(crate) async fn hash_password(&self, password: &str) -> Result<String> {
+        let hasher = self.hasher.clone();
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || hasher.hash(&password))
+            .await
+            .map_err(Error::internal)?
+            .map_err(super::crypto_err)
+    }
+}

@@ -1,0 +1,49 @@
+//! The application context every operation runs against: the store, the master key, the
+//! password hasher and the clock (injected, so expiry is testable).
+
+use portcullis_core::clock::{Clock, SystemClock};
+use portcullis_crypto::master_key::MasterKey;
+use portcullis_crypto::password::PasswordHasherConfig;
+use portcullis_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub master: MasterKey,
+    pub hasher: PasswordHasherConfig,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, master: MasterKey, hasher: PasswordHasherConfig) -> Self {
+        App {
+            store,
+            master,
+            hasher,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub listen: SocketAddr,
+    /// Without a trailing slash, e.g. `http://127.0.0.1:9400`.
+    pub public_url: String,
+}
+
+impl ServeConfig {
+    pub fn issuer(&self, pool_id: &str) -> String {
+        format!("{}/{pool_id}", self.public_url)
+    }
+}

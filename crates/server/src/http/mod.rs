@@ -1,0 +1,79 @@
+//! The HTTP surface. Routes so far:
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /healthz` | liveness: the process answers |
+//! | `GET /readyz` | readiness: the store answers a query |
+//! | `GET /{pool}/.well-known/openid-configuration` | OIDC discovery for a pool |
+//! | `GET /{pool}/.well-known/jwks.json` | the pool's published signing keys |
+
+mod discovery;
+mod error;
+mod health;
+
+use crate::{App, ServeConfig};
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue};
+use axum::routing::get;
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub(crate) struct HttpState {
+    pub app: Arc<App>,
+    pub config: ServeConfig,
+}
+
+pub(crate) type Shared = Arc<HttpState>;
+
+pub fn router(app: Arc<App>, config: ServeConfig) -> Router {
+    let state: Arc<HttpState> = Arc::new(HttpState { app, config });
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route(
+            "/{pool}/.well-known/openid-configuration",
+            get(discovery::openid_configuration),
+        )
+        .route("/{pool}/.well-known/jwks.json", get(discovery::jwks))
+        .fallback(error::not_found)
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .layer(CatchPanicLayer::new())
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(app: Arc<App>, config: ServeConfig) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    tracing::info!(listen = %config.listen, public_url = %config.public_url, "portcullis listening");
+    axum::serve(listener, router(app, config))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,34 @@
+//! Test helpers: an `App` on a fresh SQLite file with a cheap password hasher.
+
+use crate::{App, ServeConfig};
+use portcullis_crypto::master_key::MasterKey;
+use portcullis_crypto::password::{Argon2Params, PasswordHasherConfig};
+use std::sync::Arc;
+
+pub(crate) struct TestApp {
+    pub app: Arc<App>,
+    pub config: ServeConfig,
+    _dir: tempfile::TempDir,
+}
+
+pub(crate) async fn test_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let store = portcullis_store::open(&format!("sqlite://{}/t.db", dir.path().display()))
+        .await
+        .unwrap();
+    let (master, _) = MasterKey::generate().unwrap();
+    let hasher = PasswordHasherConfig::new(Argon2Params {
+        memory_kib: 64,
+        iterations: 1,
+        parallelism: 1,
+    })
+    .unwrap();
+    TestApp {
+        app: Arc::new(App::new(store, master, hasher)),
+        config: ServeConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            public_url: "http://127.0.0.1:9400".into(),
+        },
+        _dir: dir,
+    }
+}

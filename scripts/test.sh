@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one test entry point (README, CI): installs what the tests need, starts a throwaway
+# PostgreSQL on 127.0.0.1, runs every test of every crate against SQLite and PostgreSQL,
+# and stops the server again whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+eval "$(scripts/pg.sh start)"
+trap 'scripts/pg.sh stop' EXIT
+echo "test: PostgreSQL at ${PORTCULLIS_TEST_POSTGRES_URL}"
+
+start=$(date +%s)
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --no-fail-fast
+else
+  cargo test --workspace --no-fail-fast
+fi
+echo "test: all tests passed in $(( $(date +%s) - start ))s"
