@@ -9,9 +9,11 @@ pub mod error;
 pub mod group;
 pub mod ids;
 pub mod key;
+pub mod oauth;
 pub mod password_policy;
 pub mod pool;
 pub mod resource_server;
+pub mod session;
 pub mod user;
 
 pub use error::{Error, Result};

@@ -5,6 +5,7 @@
 
 use crate::{CryptoError, Result, Secret, b64};
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use aws_lc_rs::hmac;
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
@@ -12,6 +13,8 @@ pub const MASTER_KEY_LEN: usize = 32;
 
 pub struct MasterKey {
     key: LessSafeKey,
+    /// HMAC-SHA256 key derived from the master key, for MACs (CSRF tokens).
+    mac: hmac::Key,
 }
 
 impl std::fmt::Debug for MasterKey {
@@ -49,9 +52,29 @@ impl MasterKey {
         }
         let unbound = UnboundKey::new(&AES_256_GCM, bytes)
             .map_err(|_| CryptoError::KeyRejected("AES-256-GCM key".into()))?;
+        let derived = hmac::sign(
+            &hmac::Key::new(hmac::HMAC_SHA256, bytes),
+            b"portcullis mac key v1",
+        );
         Ok(MasterKey {
             key: LessSafeKey::new(unbound),
+            mac: hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()),
         })
+    }
+
+    /// A MAC of `data` for `purpose` (domain-separated), base64url.
+    pub fn mac(&self, purpose: &str, data: &str) -> String {
+        let mut ctx = hmac::Context::with_key(&self.mac);
+        ctx.update(purpose.as_bytes());
+        ctx.update(&[0]);
+        ctx.update(data.as_bytes());
+        b64::url_encode(ctx.sign())
+    }
+
+    /// Checks a MAC made by [`MasterKey::mac`], in constant time.
+    pub fn verify_mac(&self, purpose: &str, data: &str, mac: &str) -> bool {
+        let expected = self.mac(purpose, data);
+        subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), mac.as_bytes()).into()
     }
 
     pub fn seal(&self, context: &str, plaintext: &[u8]) -> Result<String> {
@@ -112,6 +135,17 @@ mod tests {
         );
         let (other, _) = MasterKey::generate().unwrap();
         assert_eq!(other.open("client:abc", &sealed), Err(CryptoError::Unseal));
+    }
+
+    #[test]
+    fn macs_are_bound_to_key_purpose_and_data() {
+        let (key, _) = MasterKey::generate().unwrap();
+        let m = key.mac("csrf", "abc");
+        assert!(key.verify_mac("csrf", "abc", &m));
+        assert!(!key.verify_mac("csrf", "abd", &m));
+        assert!(!key.verify_mac("other", "abc", &m));
+        let (other, _) = MasterKey::generate().unwrap();
+        assert!(!other.verify_mac("csrf", "abc", &m));
     }
 
     #[test]

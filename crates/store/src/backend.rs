@@ -48,13 +48,23 @@ pub fn redact(url: &str) -> String {
 }
 
 fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        "init".into(),
-        MigrationType::Simple,
-        include_str!("../migrations/0001_init.sql").into_sql_str(),
-        false,
-    )])
+    let m = |version, name: &'static str, sql: &'static str| {
+        Migration::new(
+            version,
+            name.into(),
+            MigrationType::Simple,
+            sql.into_sql_str(),
+            false,
+        )
+    };
+    Migrator::with_migrations(vec![
+        m(1, "init", include_str!("../migrations/0001_init.sql")),
+        m(
+            2,
+            "sessions and tokens",
+            include_str!("../migrations/0002_sessions_tokens.sql"),
+        ),
+    ])
 }
 
 /// Opens (and migrates) the store at `url`.

@@ -12,6 +12,7 @@ use portcullis_core::ids::PoolId;
 use portcullis_core::key::{KeyStatus, SigningKey};
 use portcullis_core::pool::{PoolSettings, UserPool};
 use portcullis_core::resource_server::{ResourceServer, ResourceServerScope};
+use portcullis_core::session::{RefreshToken, Session, TokenFamily};
 use portcullis_core::user::{User, UserStatus};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -28,6 +29,10 @@ pub async fn run(store: Arc<dyn Store>) {
     consume_once_under_concurrency(store.clone()).await;
     expired_records_cannot_be_consumed(&*store).await;
     deleting_a_pool_removes_everything_in_it(&*store).await;
+    sessions_expire_and_revoke(&*store).await;
+    refresh_rotation_is_atomic(store.clone()).await;
+    families_revoke_as_one(&*store).await;
+    login_failures_count_per_window(&*store).await;
 }
 
 async fn new_pool(store: &dyn Store, settings: PoolSettings) -> UserPool {
@@ -604,6 +609,288 @@ async fn deleting_a_pool_removes_everything_in_it(store: &dyn Store) {
     assert_eq!(
         store.create_user(&alice, "alice").await,
         Err(Error::NotFound(Entity::Pool))
+    );
+}
+
+fn family(pool: &PoolId, client: &str, sub: uuid::Uuid, id: &str) -> TokenFamily {
+    TokenFamily {
+        pool_id: pool.clone(),
+        family_id: id.into(),
+        client_id: client.into(),
+        sub,
+        created_at: 10,
+        expires_at: 10_000,
+    }
+}
+
+fn refresh(f: &TokenFamily, hash: &str) -> RefreshToken {
+    RefreshToken {
+        pool_id: f.pool_id.clone(),
+        token_hash: hash.into(),
+        family_id: f.family_id.clone(),
+        client_id: f.client_id.clone(),
+        sub: f.sub,
+        scopes: vec!["openid".into(), "email".into()],
+        auth_time: 5,
+        created_at: 10,
+        expires_at: 10_000,
+    }
+}
+
+async fn sessions_expire_and_revoke(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let other = new_pool(store, PoolSettings::default()).await;
+    let alice = add_user(store, &pool, "alice").await;
+    let s = Session {
+        pool_id: pool.id.clone(),
+        id_hash: "sess".into(),
+        sub: alice.sub,
+        auth_time: 100,
+        created_at: 100,
+        expires_at: 200,
+    };
+    store.create_session(&s).await.unwrap();
+    assert_eq!(
+        store.get_session(&pool.id, "sess", 150).await.unwrap(),
+        Some(s.clone())
+    );
+    assert_eq!(
+        store.get_session(&pool.id, "sess", 200).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.get_session(&other.id, "sess", 150).await.unwrap(),
+        None
+    );
+    store.revoke_session(&other.id, "sess", 150).await.unwrap();
+    assert!(
+        store
+            .get_session(&pool.id, "sess", 150)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    store.revoke_session(&pool.id, "sess", 150).await.unwrap();
+    assert_eq!(
+        store.get_session(&pool.id, "sess", 150).await.unwrap(),
+        None
+    );
+    // A session for a user that does not exist cannot be created.
+    let mut ghost = s.clone();
+    ghost.id_hash = "ghost".into();
+    ghost.sub = uuid::Uuid::new_v4();
+    assert!(store.create_session(&ghost).await.is_err());
+}
+
+async fn refresh_rotation_is_atomic(store: Arc<dyn Store>) {
+    let pool = new_pool(&*store, PoolSettings::default()).await;
+    let c = client(&pool.id);
+    store.create_client(&c).await.unwrap();
+    let alice = add_user(&*store, &pool, "alice").await;
+    let f = family(&pool.id, &c.client_id, alice.sub, "fam1");
+    let rt1 = refresh(&f, "rt1");
+    store.create_family(&f, Some(&rt1)).await.unwrap();
+    assert_eq!(
+        store.create_family(&f, None).await,
+        Err(Error::Conflict(Entity::Code))
+    );
+
+    let state = store.get_refresh(&pool.id, "rt1").await.unwrap().unwrap();
+    assert_eq!(state.token, rt1);
+    assert_eq!(
+        (
+            state.rotated_at,
+            state.family_revoked,
+            state.successor_rotated
+        ),
+        (None, false, false)
+    );
+
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let store = store.clone();
+        let next = refresh(&f, &format!("rt2-{i}"));
+        tasks.push(tokio::spawn(async move {
+            store
+                .rotate_refresh("rt1", &next, &format!("sealed-{i}"), 50)
+                .await
+        }));
+    }
+    let mut winners = Vec::new();
+    for (i, t) in tasks.into_iter().enumerate() {
+        if t.await.unwrap().unwrap() {
+            winners.push(i);
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one rotation wins");
+    let w = winners[0];
+    let state = store.get_refresh(&pool.id, "rt1").await.unwrap().unwrap();
+    assert_eq!(state.rotated_at, Some(50));
+    assert_eq!(
+        state.successor_hash.as_deref(),
+        Some(format!("rt2-{w}").as_str())
+    );
+    assert_eq!(
+        state.successor_sealed.as_deref(),
+        Some(format!("sealed-{w}").as_str())
+    );
+    assert!(!state.successor_rotated);
+    // Losers left nothing behind.
+    let loser = if w == 0 { 1 } else { 0 };
+    assert_eq!(
+        store
+            .get_refresh(&pool.id, &format!("rt2-{loser}"))
+            .await
+            .unwrap(),
+        None
+    );
+
+    // Rotating the successor marks the grandparent's successor as rotated.
+    let rt2 = format!("rt2-{w}");
+    assert!(
+        store
+            .rotate_refresh(&rt2, &refresh(&f, "rt3"), "s3", 60)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .get_refresh(&pool.id, "rt1")
+            .await
+            .unwrap()
+            .unwrap()
+            .successor_rotated
+    );
+    assert!(
+        !store
+            .rotate_refresh(&rt2, &refresh(&f, "rt3b"), "s3b", 61)
+            .await
+            .unwrap()
+    );
+}
+
+async fn families_revoke_as_one(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let other = new_pool(store, PoolSettings::default()).await;
+    let c = client(&pool.id);
+    store.create_client(&c).await.unwrap();
+    let alice = add_user(store, &pool, "alice").await;
+    let f = family(&pool.id, &c.client_id, alice.sub, "famA");
+    store
+        .create_family(&f, Some(&refresh(&f, "a1")))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.family_revoked(&pool.id, "famA").await.unwrap(),
+        Some(false)
+    );
+    assert_eq!(store.family_revoked(&other.id, "famA").await.unwrap(), None);
+    assert_eq!(store.get_refresh(&other.id, "a1").await.unwrap(), None);
+
+    store.revoke_family(&f, 70).await.unwrap();
+    assert_eq!(
+        store.family_revoked(&pool.id, "famA").await.unwrap(),
+        Some(true)
+    );
+    assert!(
+        store
+            .get_refresh(&pool.id, "a1")
+            .await
+            .unwrap()
+            .unwrap()
+            .family_revoked
+    );
+
+    // Revoking a family that does not exist yet leaves a tombstone: creating it later fails.
+    let late = family(&pool.id, &c.client_id, alice.sub, "famLate");
+    store.revoke_family(&late, 80).await.unwrap();
+    assert_eq!(
+        store.family_revoked(&pool.id, "famLate").await.unwrap(),
+        Some(true)
+    );
+    assert_eq!(
+        store
+            .create_family(&late, Some(&refresh(&late, "l1")))
+            .await,
+        Err(Error::Conflict(Entity::Code))
+    );
+    assert_eq!(store.get_refresh(&pool.id, "l1").await.unwrap(), None);
+
+    // Global sign-out revokes every family and session of the user.
+    let g = family(&pool.id, &c.client_id, alice.sub, "famB");
+    store.create_family(&g, None).await.unwrap();
+    let s = Session {
+        pool_id: pool.id.clone(),
+        id_hash: "sB".into(),
+        sub: alice.sub,
+        auth_time: 1,
+        created_at: 1,
+        expires_at: 1000,
+    };
+    store.create_session(&s).await.unwrap();
+    store
+        .revoke_user_tokens(&pool.id, alice.sub, 90)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.family_revoked(&pool.id, "famB").await.unwrap(),
+        Some(true)
+    );
+    assert_eq!(store.get_session(&pool.id, "sB", 2).await.unwrap(), None);
+
+    // Deleting the client removes its families.
+    store.delete_client(&pool.id, &c.client_id).await.unwrap();
+    assert_eq!(store.family_revoked(&pool.id, "famB").await.unwrap(), None);
+}
+
+async fn login_failures_count_per_window(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let other = new_pool(store, PoolSettings::default()).await;
+    for expected in 1..=3 {
+        assert_eq!(
+            store
+                .record_failure(&pool.id, "user:alice", 100, 60)
+                .await
+                .unwrap(),
+            expected
+        );
+    }
+    assert_eq!(
+        store
+            .failure_count(&pool.id, "user:alice", 120, 60)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .failure_count(&other.id, "user:alice", 120, 60)
+            .await
+            .unwrap(),
+        0
+    );
+    // The window has passed: counting starts again.
+    assert_eq!(
+        store
+            .failure_count(&pool.id, "user:alice", 160, 60)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .record_failure(&pool.id, "user:alice", 160, 60)
+            .await
+            .unwrap(),
+        1
+    );
+    store.clear_failures(&pool.id, "user:alice").await.unwrap();
+    assert_eq!(
+        store
+            .failure_count(&pool.id, "user:alice", 161, 60)
+            .await
+            .unwrap(),
+        0
     );
 }
 

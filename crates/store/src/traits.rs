@@ -11,6 +11,7 @@ use portcullis_core::ids::PoolId;
 use portcullis_core::key::{KeyStatus, SigningKey};
 use portcullis_core::pool::UserPool;
 use portcullis_core::resource_server::ResourceServer;
+use portcullis_core::session::{RefreshState, RefreshToken, Session, TokenFamily};
 use portcullis_core::user::User;
 use uuid::Uuid;
 
@@ -124,6 +125,64 @@ pub trait OneTimeStore {
     async fn purge_expired(&self, now: UnixTime) -> Result<u64>;
 }
 
+#[async_trait]
+pub trait SessionStore {
+    async fn create_session(&self, session: &Session) -> Result<()>;
+    /// The session if it exists, is not revoked and has not expired at `now`.
+    async fn get_session(
+        &self,
+        pool: &PoolId,
+        id_hash: &str,
+        now: UnixTime,
+    ) -> Result<Option<Session>>;
+    async fn revoke_session(&self, pool: &PoolId, id_hash: &str, now: UnixTime) -> Result<()>;
+}
+
+#[async_trait]
+pub trait TokenStore {
+    /// Creates a family and its first refresh token (if any) in one transaction.
+    /// `Conflict(Code)` when the family id exists already (for instance revoked by a replay).
+    async fn create_family(&self, family: &TokenFamily, first: Option<&RefreshToken>)
+    -> Result<()>;
+    /// Marks the family revoked, creating a revoked tombstone if it does not exist yet.
+    async fn revoke_family(&self, family: &TokenFamily, now: UnixTime) -> Result<()>;
+    /// `None`: no such family; `Some(true)`: revoked.
+    async fn family_revoked(&self, pool: &PoolId, family_id: &str) -> Result<Option<bool>>;
+    async fn get_refresh(&self, pool: &PoolId, token_hash: &str) -> Result<Option<RefreshState>>;
+    /// Atomically marks `old_hash` rotated (only if it was not already) and stores `new`;
+    /// `false` when another request rotated it first.
+    async fn rotate_refresh(
+        &self,
+        old_hash: &str,
+        new: &RefreshToken,
+        successor_sealed: &str,
+        now: UnixTime,
+    ) -> Result<bool>;
+    /// Revokes every family and session of a user (global sign-out, password reset).
+    async fn revoke_user_tokens(&self, pool: &PoolId, sub: Uuid, now: UnixTime) -> Result<()>;
+}
+
+#[async_trait]
+pub trait ThrottleStore {
+    /// Counts one failure under `key` and returns the failures within the window that
+    /// started at most `window` seconds before `now` (a new window starts after that).
+    async fn record_failure(
+        &self,
+        pool: &PoolId,
+        key: &str,
+        now: UnixTime,
+        window: i64,
+    ) -> Result<u32>;
+    async fn failure_count(
+        &self,
+        pool: &PoolId,
+        key: &str,
+        now: UnixTime,
+        window: i64,
+    ) -> Result<u32>;
+    async fn clear_failures(&self, pool: &PoolId, key: &str) -> Result<()>;
+}
+
 /// The facade the rest of Portcullis holds (`Arc<dyn Store>`).
 #[async_trait]
 pub trait Store:
@@ -134,6 +193,9 @@ pub trait Store:
     + GroupStore
     + KeyStore
     + OneTimeStore
+    + SessionStore
+    + TokenStore
+    + ThrottleStore
     + Send
     + Sync
 {

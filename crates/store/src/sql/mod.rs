@@ -7,6 +7,9 @@ mod keys;
 mod one_time;
 mod pools;
 mod resource_servers;
+mod sessions;
+mod throttle;
+mod tokens;
 mod users;
 
 use crate::backend::Backend;
