@@ -4,15 +4,20 @@
 use portcullis_core::clock::{Clock, SystemClock};
 use portcullis_crypto::master_key::MasterKey;
 use portcullis_crypto::password::PasswordHasherConfig;
+use portcullis_crypto::signing::Signer;
 use portcullis_store::Store;
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::Mutex;
 
 pub struct App {
     pub store: Arc<dyn Store>,
     pub master: MasterKey,
     pub hasher: PasswordHasherConfig,
     pub clock: Arc<dyn Clock>,
+    /// Opened signing keys by (pool, kid): unsealing and parsing happen once per key.
+    pub(crate) signers: Mutex<HashMap<(String, String), Arc<Signer>>>,
 }
 
 impl App {
@@ -22,6 +27,7 @@ impl App {
             master,
             hasher,
             clock: Arc::new(SystemClock),
+            signers: Mutex::new(HashMap::new()),
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod admin;
 mod app;
 pub mod http;
+pub mod oauth;
 #[cfg(test)]
 mod testing;
 

@@ -12,6 +12,13 @@ pub(crate) struct TestApp {
 }
 
 pub(crate) async fn test_app() -> TestApp {
+    test_app_with_clock(None).await
+}
+
+/// With a fixed clock, expiry is tested by moving the clock, never by sleeping.
+pub(crate) async fn test_app_with_clock(
+    clock: Option<Arc<portcullis_core::clock::FixedClock>>,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = portcullis_store::open(&format!("sqlite://{}/t.db", dir.path().display()))
         .await
@@ -24,7 +31,10 @@ pub(crate) async fn test_app() -> TestApp {
     })
     .unwrap();
     TestApp {
-        app: Arc::new(App::new(store, master, hasher)),
+        app: Arc::new(match clock {
+            Some(c) => App::new(store, master, hasher).with_clock(c),
+            None => App::new(store, master, hasher),
+        }),
         config: ServeConfig {
             listen: "127.0.0.1:0".parse().unwrap(),
             public_url: "http://127.0.0.1:9400".into(),

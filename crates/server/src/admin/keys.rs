@@ -53,6 +53,30 @@ impl App {
             .collect())
     }
 
+    /// The signer of the pool's active key, opened once and cached.
+    pub async fn active_signer(&self, pool: &PoolId) -> Result<std::sync::Arc<Signer>> {
+        let key = self
+            .store
+            .active_key(pool)
+            .await?
+            .ok_or_else(|| Error::internal(format!("pool {pool} has no active signing key")))?;
+        let cache_key = (pool.to_string(), key.kid.clone());
+        if let Some(s) = self
+            .signers
+            .lock()
+            .map_err(Error::internal)?
+            .get(&cache_key)
+        {
+            return Ok(s.clone());
+        }
+        let signer = std::sync::Arc::new(self.open_signer(&key)?);
+        self.signers
+            .lock()
+            .map_err(Error::internal)?
+            .insert(cache_key, signer.clone());
+        Ok(signer)
+    }
+
     /// Opens a stored key into a signer (unseals the private key with the master key).
     pub fn open_signer(&self, key: &SigningKey) -> Result<Signer> {
         let der = self

@@ -17,6 +17,6 @@ pub use users::{CreatedUser, NewUser};
 use portcullis_core::Error;
 
 /// Crypto failures are internal: the detail goes to the log, not to the caller.
-pub(crate) fn crypto_err(e: portcullis_crypto::CryptoError) -> Error {
+pub fn crypto_err(e: portcullis_crypto::CryptoError) -> Error {
     Error::internal(e)
 }

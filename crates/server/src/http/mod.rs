@@ -7,9 +7,14 @@
 //! | `GET /{pool}/.well-known/openid-configuration` | OIDC discovery for a pool |
 //! | `GET /{pool}/.well-known/jwks.json` | the pool's published signing keys |
 
+mod client_ip;
+mod cookies;
 mod discovery;
 mod error;
 mod health;
+mod oauth;
+mod pages;
+mod params;
 
 use crate::{App, ServeConfig};
 use axum::Router;
@@ -37,6 +42,7 @@ pub fn router(app: Arc<App>, config: ServeConfig) -> Router {
             get(discovery::openid_configuration),
         )
         .route("/{pool}/.well-known/jwks.json", get(discovery::jwks))
+        .merge(oauth::routes())
         .fallback(error::not_found)
         .with_state(state)
         .layer(SetResponseHeaderLayer::overriding(
@@ -51,7 +57,8 @@ pub fn router(app: Arc<App>, config: ServeConfig) -> Router {
 pub async fn serve(app: Arc<App>, config: ServeConfig) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "portcullis listening");
-    axum::serve(listener, router(app, config))
+    let service = router(app, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
 }

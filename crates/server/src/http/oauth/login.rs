@@ -1,0 +1,317 @@
+//! The hosted sign-in page. The pending authorization request travels in the page's query
+//! string and is checked again on every POST, so no server state exists before sign-in.
+//! Forms carry a CSRF token: a MAC (under the master key) of a random value in a cookie,
+//! which a cross-site form cannot read or obtain; cross-site `Origin` and `Sec-Fetch-Site`
+//! are refused outright.
+
+use super::authorize::{respond, validated};
+use super::{PoolCtx, page_error};
+use crate::http::client_ip::ClientIp;
+use crate::http::{Shared, cookies, pages, params};
+use crate::oauth::login::{LoginFailure, LoginOutcome};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::Response;
+use portcullis_core::Error;
+use portcullis_core::oauth::params::Params;
+use portcullis_core::user::User;
+use portcullis_crypto::tokens::random_token;
+
+const CSRF_PURPOSE: &str = "login-csrf";
+const CSRF_COOKIE_SECS: i64 = 3600;
+const BAD_CREDENTIALS: &str = "Incorrect username or password.";
+
+/// The CSRF cookie value (existing or new) and whether it must be set.
+fn csrf_cookie(ctx: &PoolCtx, headers: &HeaderMap) -> (String, bool) {
+    match cookies::get(headers, &cookies::name(cookies::CSRF, ctx.secure)) {
+        Some(v) => (v, false),
+        None => (random_token().unwrap_or_default(), true),
+    }
+}
+
+fn set_cookie(res: &mut Response, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+/// Same-origin only: the token must match the cookie, and browsers' own origin signals must
+/// not say cross-site.
+fn csrf_ok(s: &Shared, ctx: &PoolCtx, headers: &HeaderMap, form: &Params) -> bool {
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site")
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    if let Some(origin) = header("origin")
+        && origin != public_origin(&s.config.public_url)
+    {
+        return false;
+    }
+    let Some(cookie) = cookies::get(headers, &cookies::name(cookies::CSRF, ctx.secure)) else {
+        return false;
+    };
+    form.get("_csrf")
+        .is_some_and(|t| s.app.master.verify_mac(CSRF_PURPOSE, &cookie, t))
+}
+
+fn public_origin(public_url: &str) -> String {
+    url::Url::parse(public_url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default()
+}
+
+fn action(ctx: &PoolCtx, path: &str, query: &Params) -> String {
+    format!("{}{path}?{}", ctx.path, params::to_query(query))
+}
+
+fn login_page(
+    s: &Shared,
+    ctx: &PoolCtx,
+    headers: &HeaderMap,
+    query: &Params,
+    username: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let (cookie, new) = csrf_cookie(ctx, headers);
+    let csrf = s.app.master.mac(CSRF_PURPOSE, &cookie);
+    let action = action(ctx, "/login", query);
+    let mut res = pages::login(
+        status,
+        &pages::LoginForm {
+            action: &action,
+            csrf: &csrf,
+            username,
+            error,
+            pool_name: &ctx.pool.name,
+        },
+    );
+    if new {
+        let name = cookies::name(cookies::CSRF, ctx.secure);
+        set_cookie(
+            &mut res,
+            &cookies::set(&name, &cookie, &ctx.path, CSRF_COOKIE_SECS, ctx.secure),
+        );
+    }
+    res
+}
+
+pub(crate) async fn show(
+    State(s): State<Shared>,
+    Path(pool): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let ctx = match PoolCtx::load(&s, &pool).await {
+        Ok(c) => c,
+        Err(e) => return page_error(e),
+    };
+    let (query, req, _) = match validated(&s, &ctx, params::from_query(uri.query()), false).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let hint = req.login_hint.clone().unwrap_or_default();
+    login_page(&s, &ctx, &headers, &query, &hint, None, StatusCode::OK)
+}
+
+pub(crate) async fn submit(
+    State(s): State<Shared>,
+    Path(pool): Path<String>,
+    uri: Uri,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ctx = match PoolCtx::load(&s, &pool).await {
+        Ok(c) => c,
+        Err(e) => return page_error(e),
+    };
+    let (query, req, client) =
+        match validated(&s, &ctx, params::from_query(uri.query()), true).await {
+            Ok(v) => v,
+            Err(r) => return r,
+        };
+    let Ok(form) = params::from_urlencoded(&body) else {
+        return pages::error(
+            StatusCode::BAD_REQUEST,
+            "A form field appears more than once.",
+        );
+    };
+    if !csrf_ok(&s, &ctx, &headers, &form) {
+        return pages::error(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from this site. Go back and try again.",
+        );
+    }
+    let username = form.get("username").unwrap_or("").trim();
+    let password = form.get("password").unwrap_or("");
+    if username.is_empty() || password.is_empty() {
+        return login_page(
+            &s,
+            &ctx,
+            &headers,
+            &query,
+            username,
+            Some("Enter your username and password."),
+            StatusCode::BAD_REQUEST,
+        );
+    }
+    let outcome = match s
+        .app
+        .password_login(&ctx.pool, username, password, &ip)
+        .await
+    {
+        Ok(o) => o,
+        Err(e) => return page_error(e),
+    };
+    match outcome {
+        LoginOutcome::Success(user) => signed_in(&s, &ctx, &client, &req, &user).await,
+        LoginOutcome::NewPasswordRequired { challenge, .. } => {
+            new_password_page(&s, &ctx, &headers, &query, &challenge, None, StatusCode::OK)
+        }
+        LoginOutcome::Failed(f) => {
+            let message = match f {
+                LoginFailure::BadCredentials => BAD_CREDENTIALS,
+                LoginFailure::NotConfirmed => "Your account is not confirmed yet.",
+                LoginFailure::TemporaryPasswordExpired => {
+                    "Your temporary password has expired. Ask an administrator to reset it."
+                }
+            };
+            login_page(
+                &s,
+                &ctx,
+                &headers,
+                &query,
+                username,
+                Some(message),
+                StatusCode::UNAUTHORIZED,
+            )
+        }
+    }
+}
+
+/// A fresh session (a new id: nothing planted before sign-in survives), then the answer to
+/// the client with 303 so the browser follows with GET.
+async fn signed_in(
+    s: &Shared,
+    ctx: &PoolCtx,
+    client: &portcullis_core::client::AppClient,
+    req: &portcullis_core::oauth::authorize::AuthorizeRequest,
+    user: &User,
+) -> Response {
+    let (cookie, session) = match s.app.create_session(user).await {
+        Ok(v) => v,
+        Err(e) => return page_error(e),
+    };
+    let mut res = respond(s, ctx, client, req, user, session.auth_time, true).await;
+    let name = cookies::name(cookies::SESSION, ctx.secure);
+    let max_age = session.expires_at - session.created_at;
+    set_cookie(
+        &mut res,
+        &cookies::set(&name, &cookie, &ctx.path, max_age, ctx.secure),
+    );
+    res
+}
+
+fn new_password_page(
+    s: &Shared,
+    ctx: &PoolCtx,
+    headers: &HeaderMap,
+    query: &Params,
+    challenge: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let (cookie, new) = csrf_cookie(ctx, headers);
+    let csrf = s.app.master.mac(CSRF_PURPOSE, &cookie);
+    let action = action(ctx, "/login/new-password", query);
+    let mut res = pages::new_password(
+        status,
+        &pages::NewPasswordForm {
+            action: &action,
+            csrf: &csrf,
+            challenge,
+            error,
+        },
+    );
+    if new {
+        let name = cookies::name(cookies::CSRF, ctx.secure);
+        set_cookie(
+            &mut res,
+            &cookies::set(&name, &cookie, &ctx.path, CSRF_COOKIE_SECS, ctx.secure),
+        );
+    }
+    res
+}
+
+pub(crate) async fn new_password(
+    State(s): State<Shared>,
+    Path(pool): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ctx = match PoolCtx::load(&s, &pool).await {
+        Ok(c) => c,
+        Err(e) => return page_error(e),
+    };
+    let (query, req, client) =
+        match validated(&s, &ctx, params::from_query(uri.query()), true).await {
+            Ok(v) => v,
+            Err(r) => return r,
+        };
+    let Ok(form) = params::from_urlencoded(&body) else {
+        return pages::error(
+            StatusCode::BAD_REQUEST,
+            "A form field appears more than once.",
+        );
+    };
+    if !csrf_ok(&s, &ctx, &headers, &form) {
+        return pages::error(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from this site. Go back and try again.",
+        );
+    }
+    let challenge = form.get("challenge").unwrap_or("");
+    let password = form.get("new_password").unwrap_or("");
+    if password != form.get("confirm_password").unwrap_or("") {
+        return new_password_page(
+            &s,
+            &ctx,
+            &headers,
+            &query,
+            challenge,
+            Some("The two passwords differ."),
+            StatusCode::BAD_REQUEST,
+        );
+    }
+    match s
+        .app
+        .complete_new_password(&ctx.pool, challenge, password)
+        .await
+    {
+        Ok(user) => signed_in(&s, &ctx, &client, &req, &user).await,
+        Err(Error::PolicyViolation(m)) => new_password_page(
+            &s,
+            &ctx,
+            &headers,
+            &query,
+            challenge,
+            Some(&m),
+            StatusCode::BAD_REQUEST,
+        ),
+        Err(Error::InvalidRequest(m)) => login_page(
+            &s,
+            &ctx,
+            &headers,
+            &query,
+            "",
+            Some(&m),
+            StatusCode::BAD_REQUEST,
+        ),
+        Err(e) => page_error(e),
+    }
+}

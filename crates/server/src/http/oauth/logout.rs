@@ -1,0 +1,130 @@
+//! `GET /logout`: ends the hosted-UI session server-side and clears its cookie, then
+//! redirects to a registered logout URL (`logout_uri`, Cognito's name, or OIDC's
+//! `post_logout_redirect_uri`), or back to sign-in (`redirect_uri` + `response_type`).
+//! Anything unregistered gets an error page, no redirect, and the session stays.
+
+use super::respond::{see_other, with_params};
+use super::{PoolCtx, page_error};
+use crate::http::{Shared, cookies, pages, params};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::Response;
+use portcullis_core::oauth::authorize;
+use portcullis_core::oauth::params::Params;
+use serde_json::Value;
+
+pub(crate) async fn logout(
+    State(s): State<Shared>,
+    Path(pool): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let ctx = match PoolCtx::load(&s, &pool).await {
+        Ok(c) => c,
+        Err(e) => return page_error(e),
+    };
+    let Ok(p) = params::from_query(uri.query()) else {
+        return pages::error(
+            StatusCode::BAD_REQUEST,
+            "A parameter appears more than once.",
+        );
+    };
+    let target = match target(&s, &ctx, &p).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let name = cookies::name(cookies::SESSION, ctx.secure);
+    if let Some(cookie) = cookies::get(&headers, &name)
+        && let Err(e) = s.app.end_session(&ctx.pool.id, &cookie).await
+    {
+        return page_error(e);
+    }
+    let mut res = match target {
+        Some(url) => see_other(&url, false),
+        None => pages::signed_out(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&cookies::clear(&name, &ctx.path, ctx.secure)) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// Where to go after signing out; `Err` is the error page for anything not registered.
+async fn target(s: &Shared, ctx: &PoolCtx, p: &Params) -> Result<Option<String>, Response> {
+    let bad = |m: &str| pages::error(StatusCode::BAD_REQUEST, m);
+    let client_id = match p.get("client_id") {
+        Some(c) => c.to_owned(),
+        None => match p.get("id_token_hint") {
+            Some(hint) => client_of_id_token(s, ctx, hint)
+                .await
+                .ok_or_else(|| bad("The id_token_hint is not valid."))?,
+            None => return Err(bad("The request has no client_id.")),
+        },
+    };
+    let client = s
+        .app
+        .store
+        .get_client(&ctx.pool.id, &client_id)
+        .await
+        .map_err(page_error)?
+        .ok_or_else(|| bad("The app client does not exist."))?;
+    if let Some(uri) = p.get("logout_uri") {
+        return if client.has_logout_url(uri) {
+            Ok(Some(uri.to_owned()))
+        } else {
+            Err(bad("The logout_uri is not registered for this app client."))
+        };
+    }
+    if let Some(uri) = p.get("post_logout_redirect_uri") {
+        if !client.has_logout_url(uri) {
+            return Err(bad(
+                "The post_logout_redirect_uri is not registered for this app client.",
+            ));
+        }
+        let state: Vec<(&str, &str)> = p
+            .get("state")
+            .map(|s| vec![("state", s)])
+            .unwrap_or_default();
+        return with_params(uri, &state, false)
+            .map(Some)
+            .ok_or_else(|| bad("The post_logout_redirect_uri is not usable."));
+    }
+    if p.contains("redirect_uri") {
+        // Sign in again: the same checks as an authorization request.
+        let mut sign_in: Vec<(String, String)> = p
+            .iter()
+            .filter(|(k, _)| !matches!(*k, "logout_uri" | "id_token_hint"))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        if !p.contains("client_id") {
+            sign_in.push(("client_id".into(), client_id.clone()));
+        }
+        let sign_in =
+            Params::from_pairs(sign_in).map_err(|_| bad("A parameter appears more than once."))?;
+        return match authorize::validate(&sign_in, Some(&client)) {
+            Ok(_) => Ok(Some(format!(
+                "{}/oauth2/authorize?{}",
+                ctx.issuer,
+                params::to_query(&sign_in)
+            ))),
+            Err(_) => Err(bad(
+                "The sign-in request after sign-out is not valid for this app client.",
+            )),
+        };
+    }
+    Ok(None)
+}
+
+/// The `aud` of an unexpired ID token this pool signed.
+async fn client_of_id_token(s: &Shared, ctx: &PoolCtx, token: &str) -> Option<String> {
+    let claims = s
+        .app
+        .verify_pool_jwt(&ctx.pool, &ctx.issuer, token)
+        .await
+        .ok()
+        .flatten()?;
+    if claims.get("token_use").and_then(Value::as_str) != Some("id") {
+        return None;
+    }
+    claims.get("aud").and_then(Value::as_str).map(str::to_owned)
+}

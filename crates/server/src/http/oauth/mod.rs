@@ -1,0 +1,87 @@
+//! The OAuth 2.0 / OIDC endpoints and the hosted sign-in pages of a pool:
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET, POST {issuer}/oauth2/authorize` | authorization request → sign-in page, or a code (or implicit tokens) for the client |
+//! | `GET {issuer}/login` | the sign-in form for a pending authorization request |
+//! | `POST {issuer}/login` | check the password, start the session, answer the client (303) |
+//! | `POST {issuer}/login/new-password` | first sign-in with a temporary password |
+//! | `POST {issuer}/oauth2/token` | authorization_code, refresh_token, client_credentials |
+//! | `GET, POST {issuer}/oauth2/userInfo` | claims for a bearer access token |
+//! | `POST {issuer}/oauth2/revoke` | RFC 7009 revocation |
+//! | `GET {issuer}/logout` | end the session, then to a registered logout URL or sign-in again |
+
+mod authorize;
+mod client_auth;
+mod login;
+mod logout;
+mod respond;
+mod token;
+mod userinfo;
+
+use super::{Shared, pages};
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use portcullis_core::Error;
+use portcullis_core::error::Entity;
+use portcullis_core::pool::UserPool;
+
+pub(crate) fn routes() -> Router<Shared> {
+    Router::new()
+        .route(
+            "/{pool}/oauth2/authorize",
+            get(authorize::get).post(authorize::post),
+        )
+        .route("/{pool}/login", get(login::show).post(login::submit))
+        .route("/{pool}/login/new-password", post(login::new_password))
+        .route("/{pool}/oauth2/token", post(token::token))
+        .route(
+            "/{pool}/oauth2/userInfo",
+            get(userinfo::userinfo).post(userinfo::userinfo),
+        )
+        .route("/{pool}/oauth2/revoke", post(token::revoke))
+        .route("/{pool}/logout", get(logout::logout))
+}
+
+/// The pool a request is for, with the URLs that go with it.
+pub(crate) struct PoolCtx {
+    pub pool: UserPool,
+    pub issuer: String,
+    /// The path prefix of the pool's pages (`/{pool-id}`), for cookie paths.
+    pub path: String,
+    pub secure: bool,
+}
+
+impl PoolCtx {
+    pub(crate) async fn load(s: &Shared, pool: &str) -> Result<PoolCtx, Error> {
+        let pool = s.app.pool(pool).await?;
+        Ok(PoolCtx {
+            issuer: s.config.issuer(pool.id.as_str()),
+            path: format!("/{}", pool.id),
+            secure: s.config.public_url.starts_with("https://"),
+            pool,
+        })
+    }
+}
+
+/// For pages: an unknown pool is a 404 page, anything else internal is logged.
+pub(crate) fn page_error(e: Error) -> Response {
+    match e {
+        Error::NotFound(Entity::Pool) | Error::InvalidRequest(_) => {
+            pages::error(StatusCode::NOT_FOUND, "This sign-in page does not exist.")
+        }
+        other => {
+            let id = uuid::Uuid::new_v4();
+            tracing::error!(error_id = %id, error = %other, "internal error on a page");
+            pages::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!("Something went wrong on our side (reference {id}). Please try again."),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,322 @@
+use super::*;
+
+#[tokio::test]
+async fn pages_forbid_framing_caching_and_referrers_and_escape_input() {
+    let w = world().await;
+    let mut b = Browser::new(&w.router);
+    let r = b
+        .get(&w.authorize_url(&w.spa, &[("login_hint", "\"><svg onload=alert(1)>")]))
+        .await;
+    let login = b.get(&r.location().unwrap()).await;
+    assert_eq!(login.status, StatusCode::OK);
+    let h = &login.headers;
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["cache-control"], "no-store");
+    assert!(h.get("access-control-allow-origin").is_none());
+    assert!(!login.body.contains("<svg"));
+    assert!(login.body.contains("&quot;&gt;&lt;svg onload=alert(1)&gt;"));
+    assert!(login.body.contains("<form method=\"post\""));
+    assert!(login.body.contains("name=\"username\""));
+    assert!(login.body.contains("name=\"password\""));
+    assert!(
+        !login.body.contains("http://") && !login.body.contains("https://"),
+        "no third-party assets"
+    );
+    // The CSRF cookie is HttpOnly, SameSite=Lax and scoped to the pool.
+    let sc = h["set-cookie"].to_str().unwrap();
+    assert!(
+        sc.contains("HttpOnly")
+            && sc.contains("SameSite=Lax")
+            && sc.contains(&format!("Path=/{}", w.pool.id)),
+        "{sc}"
+    );
+    // The session cookie likewise.
+    let csrf = login.input("_csrf").unwrap();
+    let done = b
+        .post(
+            &login.form_action(),
+            &[
+                ("_csrf", &csrf),
+                ("username", "alice"),
+                ("password", ALICE_PW),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let sc = done.headers["set-cookie"].to_str().unwrap();
+    assert!(
+        sc.starts_with("portcullis_session=")
+            && sc.contains("HttpOnly")
+            && sc.contains("SameSite=Lax"),
+        "{sc}"
+    );
+    assert!(!sc.contains("Secure"), "http public URL: no Secure flag");
+}
+
+#[tokio::test]
+async fn forms_without_a_valid_csrf_token_are_refused() {
+    let w = world().await;
+    let mut b = Browser::new(&w.router);
+    let r = b.get(&w.authorize_url(&w.spa, &[])).await;
+    let login = b.get(&r.location().unwrap()).await;
+    let action = login.form_action();
+    let csrf = login.input("_csrf").unwrap();
+    let creds = [("username", "alice"), ("password", ALICE_PW)];
+    // No token.
+    let r = b.post(&action, &creds).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A token from another browser's cookie.
+    let mut other = Browser::new(&w.router);
+    let r2 = other.get(&w.authorize_url(&w.spa, &[])).await;
+    let other_csrf = other
+        .get(&r2.location().unwrap())
+        .await
+        .input("_csrf")
+        .unwrap();
+    let r = b
+        .post(
+            &action,
+            &[("_csrf", other_csrf.as_str()), creds[0], creds[1]],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The right token but a cross-site request.
+    let form = [("_csrf", csrf.as_str()), creds[0], creds[1]];
+    let r = b
+        .send(
+            Method::POST,
+            &action,
+            Some(&form),
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = b
+        .send(
+            Method::POST,
+            &action,
+            Some(&form),
+            &[("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!b.cookies.contains_key("portcullis_session"));
+    // Same-origin with the right token works.
+    let r = b
+        .send(
+            Method::POST,
+            &action,
+            Some(&form),
+            &[
+                ("origin", "http://127.0.0.1:9400"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_throttled_and_say_nothing_about_who_exists() {
+    let w = world().await;
+    let mut b = Browser::new(&w.router);
+    let r = b.get(&w.authorize_url(&w.spa, &[])).await;
+    let login = b.get(&r.location().unwrap()).await;
+    let action = login.form_action();
+    let csrf = login.input("_csrf").unwrap();
+    let attempt = |user: &'static str, pw: &'static str| {
+        let csrf = csrf.clone();
+        let action = action.clone();
+        let router = &w.router;
+        let cookies = b.cookies.clone();
+        async move {
+            let mut br = Browser { router, cookies };
+            br.post(
+                &action,
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("username", user),
+                    ("password", pw),
+                ],
+            )
+            .await
+        }
+    };
+    let unknown = attempt("nobody", "x").await;
+    let wrong = attempt("alice", "wrong").await;
+    assert_eq!(unknown.status, wrong.status);
+    assert!(unknown.body.contains("Incorrect username or password."));
+    assert!(wrong.body.contains("Incorrect username or password."));
+    for _ in 0..4 {
+        attempt("alice", "wrong").await;
+    }
+    // Five failures: even the right password is refused for a while, with the same words.
+    let locked = attempt("alice", ALICE_PW).await;
+    assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
+    assert!(locked.body.contains("Incorrect username or password."));
+    w.clock.advance(15 * 60 + 1);
+    assert_eq!(
+        attempt("ALICE", ALICE_PW).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_temporary_password_leads_to_the_new_password_page() {
+    let w = world().await;
+    let id = w.pool.id.to_string();
+    w.t.app
+        .create_user(
+            &id,
+            crate::admin::NewUser {
+                username: "bob".into(),
+                password: Some("Temp-Passw0rd!".into()),
+                temporary: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut b = Browser::new(&w.router);
+    let r = b.get(&w.authorize_url(&w.spa, &[])).await;
+    let login = b.get(&r.location().unwrap()).await;
+    let csrf = login.input("_csrf").unwrap();
+    let page = b
+        .post(
+            &login.form_action(),
+            &[
+                ("_csrf", &csrf),
+                ("username", "bob"),
+                ("password", "Temp-Passw0rd!"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Choose a new password"));
+    assert!(
+        !b.cookies.contains_key("portcullis_session"),
+        "no session before the new password"
+    );
+    let challenge = page.input("challenge").unwrap();
+    let action = page.form_action();
+    // Mismatch and policy failures keep the page (and the challenge) alive.
+    let r = b
+        .post(
+            &action,
+            &[
+                ("_csrf", &csrf),
+                ("challenge", &challenge),
+                ("new_password", "Abc-12345!"),
+                ("confirm_password", "Abc-12345?"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("The two passwords differ."));
+    let r = b
+        .post(
+            &action,
+            &[
+                ("_csrf", &csrf),
+                ("challenge", &challenge),
+                ("new_password", "weak"),
+                ("confirm_password", "weak"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("Password not long enough"));
+    let r = b
+        .post(
+            &action,
+            &[
+                ("_csrf", &csrf),
+                ("challenge", &challenge),
+                ("new_password", "Bobs-New-Passw0rd"),
+                ("confirm_password", "Bobs-New-Passw0rd"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.redirect_params().contains_key("code"));
+    let bob = w.t.app.user(&id, "bob").await.unwrap();
+    assert_eq!(bob.status, portcullis_core::user::UserStatus::Confirmed);
+    // The challenge was single-use.
+    let r = b
+        .post(
+            &action,
+            &[
+                ("_csrf", &csrf),
+                ("challenge", &challenge),
+                ("new_password", "Other-Passw0rd!"),
+                ("confirm_password", "Other-Passw0rd!"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_redirects_only_to_registered_urls() {
+    let w = world().await;
+    let mut b = Browser::new(&w.router);
+    w.code(&mut b, &w.spa, &[]).await;
+    let logout = |q: &str| format!("{}/logout?{q}", w.issuer);
+    // Unregistered: an error page, no redirect, the session survives.
+    for q in [
+        format!("client_id={}&logout_uri=https://evil.example/", w.spa),
+        format!("client_id={}&logout_uri=https://app.t1/bye?x=1", w.spa),
+        format!(
+            "client_id={}&redirect_uri=https://evil.example/&response_type=code",
+            w.spa
+        ),
+        "logout_uri=https://app.t1/bye".to_string(),
+        "client_id=nosuch&logout_uri=https://app.t1/bye".to_string(),
+    ] {
+        let r = b.get(&logout(&q)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
+        assert!(r.location().is_none());
+    }
+    let silent = b.get(&w.authorize_url(&w.spa, &[("prompt", "none")])).await;
+    assert!(
+        silent.redirect_params().contains_key("code"),
+        "session must survive bad logout requests"
+    );
+    // Registered: redirect, cookie cleared, and the session is gone server-side.
+    let cookie = b.cookies["portcullis_session"].clone();
+    let r = b
+        .get(&logout(&format!(
+            "client_id={}&logout_uri=https://app.t1/bye",
+            w.spa
+        )))
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    assert_eq!(r.location().unwrap(), "https://app.t1/bye");
+    assert!(!b.cookies.contains_key("portcullis_session"));
+    let mut replay = Browser::new(&w.router);
+    replay.cookies.insert("portcullis_session".into(), cookie);
+    let r = replay
+        .get(&w.authorize_url(&w.spa, &[("prompt", "none")]))
+        .await;
+    assert_eq!(r.redirect_params()["error"], "login_required");
+    // Sign out and in again: back to the authorization endpoint.
+    let r = b.get(&logout(&format!("client_id={}&redirect_uri={CB}&response_type=code&code_challenge={CHALLENGE}&code_challenge_method=S256&state=z", w.spa))).await;
+    assert!(
+        r.location()
+            .unwrap()
+            .starts_with(&format!("{}/oauth2/authorize?", w.issuer))
+    );
+    // OIDC's post_logout_redirect_uri with state.
+    let r = b
+        .get(&logout(&format!(
+            "client_id={}&post_logout_redirect_uri=https://app.t1/bye&state=s9",
+            w.spa
+        )))
+        .await;
+    assert_eq!(r.location().unwrap(), "https://app.t1/bye?state=s9");
+}

@@ -1,0 +1,170 @@
+//! Server-rendered HTML for people: the sign-in and new-password forms, error and signed-out
+//! pages. No scripts and no third-party assets; every page forbids framing and referrers.
+//! Every interpolated value is escaped.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0}\
+main{max-width:22rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002}\
+h1{font-size:1.4rem;margin-top:0}label{display:block;margin:1rem 0 .3rem;font-weight:600}\
+input{width:100%;box-sizing:border-box;padding:.6rem;font-size:1rem;border:1px solid #888;border-radius:4px}\
+button{margin-top:1.5rem;width:100%;padding:.7rem;font-size:1rem;background:#1d4ed8;color:#fff;border:0;border-radius:4px}\
+.error{color:#b91c1c;background:#fee2e2;padding:.6rem;border-radius:4px}.hint{color:#555;font-size:.9rem}";
+
+pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>",
+        escape(title)
+    );
+    let mut res = (status, html).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    with_page_headers(h);
+    res
+}
+
+/// Headers every page and every redirect from a page carries.
+pub(crate) fn with_page_headers(h: &mut axum::http::HeaderMap) {
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+}
+
+pub(crate) fn error(status: StatusCode, message: &str) -> Response {
+    let body = format!(
+        "<h1>Something went wrong</h1><p class=\"error\" role=\"alert\" id=\"error\">{}</p>",
+        escape(message)
+    );
+    page(status, "Error", &body)
+}
+
+pub(crate) struct LoginForm<'a> {
+    pub action: &'a str,
+    pub csrf: &'a str,
+    pub username: &'a str,
+    pub error: Option<&'a str>,
+    pub pool_name: &'a str,
+}
+
+pub(crate) fn login(status: StatusCode, f: &LoginForm<'_>) -> Response {
+    let error = f
+        .error
+        .map(|e| {
+            format!(
+                "<p class=\"error\" role=\"alert\" id=\"error\">{}</p>",
+                escape(e)
+            )
+        })
+        .unwrap_or_default();
+    let autofocus = |username_field: bool| {
+        if username_field == f.username.is_empty() {
+            " autofocus"
+        } else {
+            ""
+        }
+    };
+    let body = format!(
+        "<h1>Sign in</h1><p class=\"hint\">{pool}</p>{error}\
+         <form method=\"post\" action=\"{action}\">\
+         <input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
+         <label for=\"username\">Username or email</label>\
+         <input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" autocapitalize=\"none\" required value=\"{username}\"{af_user}>\
+         <label for=\"password\">Password</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required{af_pass}>\
+         <button type=\"submit\" id=\"submit\">Sign in</button></form>",
+        pool = escape(f.pool_name),
+        action = escape(f.action),
+        csrf = escape(f.csrf),
+        username = escape(f.username),
+        af_user = autofocus(true),
+        af_pass = autofocus(false),
+    );
+    page(status, "Sign in", &body)
+}
+
+pub(crate) struct NewPasswordForm<'a> {
+    pub action: &'a str,
+    pub csrf: &'a str,
+    pub challenge: &'a str,
+    pub error: Option<&'a str>,
+}
+
+pub(crate) fn new_password(status: StatusCode, f: &NewPasswordForm<'_>) -> Response {
+    let error = f
+        .error
+        .map(|e| {
+            format!(
+                "<p class=\"error\" role=\"alert\" id=\"error\">{}</p>",
+                escape(e)
+            )
+        })
+        .unwrap_or_default();
+    let body = format!(
+        "<h1>Choose a new password</h1>\
+         <p class=\"hint\">Your password was set by an administrator. Choose your own to continue.</p>{error}\
+         <form method=\"post\" action=\"{action}\">\
+         <input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
+         <input type=\"hidden\" name=\"challenge\" value=\"{challenge}\">\
+         <label for=\"new_password\">New password</label>\
+         <input id=\"new_password\" name=\"new_password\" type=\"password\" autocomplete=\"new-password\" required autofocus>\
+         <label for=\"confirm_password\">Repeat the new password</label>\
+         <input id=\"confirm_password\" name=\"confirm_password\" type=\"password\" autocomplete=\"new-password\" required>\
+         <button type=\"submit\" id=\"submit\">Set password and sign in</button></form>",
+        action = escape(f.action),
+        csrf = escape(f.csrf),
+        challenge = escape(f.challenge),
+    );
+    page(status, "Choose a new password", &body)
+}
+
+pub(crate) fn signed_out() -> Response {
+    page(
+        StatusCode::OK,
+        "Signed out",
+        "<h1>You are signed out</h1><p>You can close this window.</p>",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn everything_interpolated_is_escaped() {
+        assert_eq!(
+            escape("\"><svg onload=x>'&"),
+            "&quot;&gt;&lt;svg onload=x&gt;&#39;&amp;"
+        );
+    }
+}

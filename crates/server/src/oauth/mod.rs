@@ -1,0 +1,20 @@
+//! The OAuth 2.0 / OIDC flows as operations on `App`, free of HTTP: signing people in
+//! ([`login`]), sign-in sessions ([`sessions`]), authorization codes ([`codes`]), minting,
+//! refreshing and revoking tokens ([`tokens`]), and checking bearer tokens ([`verify`]).
+//! The HTTP handlers in `http::oauth` parse requests, call these, and write responses.
+
+pub mod codes;
+pub mod login;
+pub mod sessions;
+pub mod tokens;
+pub mod verify;
+
+use portcullis_core::Error;
+use portcullis_core::oauth::{ErrorCode, OAuthError};
+
+/// Internal failures become `server_error` for the client; the detail goes to the log.
+pub(crate) fn server_error(e: Error) -> OAuthError {
+    let id = uuid::Uuid::new_v4();
+    tracing::error!(error_id = %id, error = %e, "internal error in an OAuth flow");
+    OAuthError::new(ErrorCode::ServerError, format!("internal error (id {id})"))
+}

@@ -1,0 +1,345 @@
+//! Minting tokens (RS256, Cognito-shaped claims), the refresh and client_credentials grants,
+//! and revocation (RFC 7009). Every user token belongs to a family whose id is the
+//! `origin_jti` claim: revoking the family kills the refresh token and every access token
+//! issued from the same authentication.
+
+use super::server_error;
+use crate::App;
+use crate::admin::crypto_err;
+use portcullis_core::client::{AppClient, OAuthFlow};
+use portcullis_core::clock::UnixTime;
+use portcullis_core::oauth::claims::{self, Grant};
+use portcullis_core::oauth::refresh::{RefreshDecision, decide};
+use portcullis_core::oauth::{ErrorCode, OAuthError, scope};
+use portcullis_core::pool::{TokenValidity, UserPool};
+use portcullis_core::session::{RefreshToken, TokenFamily};
+use portcullis_core::user::User;
+use portcullis_core::{Error, Result};
+use portcullis_crypto::tokens::{at_hash, random_token, token_hash};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    pub token_type: &'static str,
+    pub expires_in: u32,
+}
+
+/// Who the tokens are for and what they allow.
+pub struct Subject<'a> {
+    pub user: &'a User,
+    pub scopes: &'a [String],
+    pub auth_time: UnixTime,
+    pub origin_jti: &'a str,
+    pub nonce: Option<&'a str>,
+}
+
+fn validity(pool: &UserPool, client: &AppClient) -> TokenValidity {
+    client
+        .token_validity
+        .unwrap_or(pool.settings.token_validity)
+}
+
+fn seal_context(pool: &UserPool, family: &str) -> String {
+    format!("refresh-successor:{}:{family}", pool.id)
+}
+
+impl App {
+    /// Signs an access token and, with the `openid` scope, an ID token.
+    pub async fn mint(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        issuer: &str,
+        s: &Subject<'_>,
+    ) -> Result<TokenResponse> {
+        let signer = self.active_signer(&pool.id).await?;
+        let groups: Vec<String> = self
+            .store
+            .groups_of_user(&pool.id, s.user.sub)
+            .await?
+            .into_iter()
+            .map(|g| g.name)
+            .collect();
+        let grant = Grant {
+            issuer,
+            client_id: &client.client_id,
+            user: s.user,
+            groups: &groups,
+            scopes: s.scopes,
+            auth_time: s.auth_time,
+            origin_jti: s.origin_jti,
+        };
+        let v = validity(pool, client);
+        let now = self.now();
+        let new_jti = || uuid::Uuid::new_v4().to_string();
+        let access = signer
+            .sign_jwt(&claims::access_token(
+                &grant,
+                now,
+                v.access_token_secs,
+                &new_jti(),
+            ))
+            .map_err(crypto_err)?;
+        let id_token = if scope::has(s.scopes, "openid") {
+            let hash = at_hash(&access);
+            let c = claims::id_token(
+                &grant,
+                now,
+                v.id_token_secs,
+                &new_jti(),
+                s.nonce,
+                Some(&hash),
+            );
+            Some(signer.sign_jwt(&c).map_err(crypto_err)?)
+        } else {
+            None
+        };
+        Ok(TokenResponse {
+            access_token: access,
+            id_token,
+            refresh_token: None,
+            token_type: "Bearer",
+            expires_in: v.access_token_secs,
+        })
+    }
+
+    /// Starts a token family for a fresh authentication; with `with_refresh`, its first
+    /// refresh token. Fails with `Conflict` if the family was revoked before it existed
+    /// (a replayed authorization code).
+    pub(crate) async fn start_family(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        s: &Subject<'_>,
+        with_refresh: bool,
+    ) -> Result<Option<String>> {
+        let now = self.now();
+        let expires_at = now + i64::from(validity(pool, client).refresh_token_secs);
+        let family = TokenFamily {
+            pool_id: pool.id.clone(),
+            family_id: s.origin_jti.to_owned(),
+            client_id: client.client_id.clone(),
+            sub: s.user.sub,
+            created_at: now,
+            expires_at,
+        };
+        let refresh = if with_refresh {
+            Some(random_token().map_err(crypto_err)?)
+        } else {
+            None
+        };
+        let record = refresh.as_ref().map(|rt| RefreshToken {
+            pool_id: pool.id.clone(),
+            token_hash: token_hash(rt),
+            family_id: family.family_id.clone(),
+            client_id: client.client_id.clone(),
+            sub: s.user.sub,
+            scopes: s.scopes.to_vec(),
+            auth_time: s.auth_time,
+            created_at: now,
+            expires_at,
+        });
+        self.store.create_family(&family, record.as_ref()).await?;
+        Ok(refresh)
+    }
+
+    /// RFC 6749 §6 with rotation and reuse detection (see `core::oauth::refresh`).
+    pub async fn refresh_grant(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        issuer: &str,
+        presented: &str,
+        requested_scope: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
+        let now = self.now();
+        let hash = token_hash(presented);
+        let state = self
+            .store
+            .get_refresh(&pool.id, &hash)
+            .await
+            .map_err(server_error)?;
+        let decision = decide(state.as_ref(), client, now);
+        if let RefreshDecision::Reject(why) = decision {
+            return Err(OAuthError::invalid_grant(why));
+        }
+        let Some(state) = state else {
+            return Err(OAuthError::invalid_grant("unknown refresh token"));
+        };
+        let token = &state.token;
+        if decision == RefreshDecision::ReuseDetected {
+            self.revoke_family_of(pool, token)
+                .await
+                .map_err(server_error)?;
+            tracing::warn!(pool = %pool.id, family = %token.family_id, "refresh token reuse: family revoked");
+            return Err(OAuthError::invalid_grant(
+                "refresh token has already been used",
+            ));
+        }
+        let scopes = match requested_scope {
+            None => token.scopes.clone(),
+            Some(req) => {
+                let asked: Vec<String> = req
+                    .split(' ')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if asked.is_empty() || asked.iter().any(|s| !token.scopes.contains(s)) {
+                    return Err(OAuthError::new(
+                        ErrorCode::InvalidScope,
+                        "scope exceeds the original grant",
+                    ));
+                }
+                asked
+            }
+        };
+        let user = self
+            .store
+            .get_user_by_sub(&pool.id, token.sub)
+            .await
+            .map_err(server_error)?
+            .filter(|u| u.enabled)
+            .ok_or_else(|| OAuthError::invalid_grant("the user no longer exists or is disabled"))?;
+        let subject = Subject {
+            user: &user,
+            scopes: &scopes,
+            auth_time: token.auth_time,
+            origin_jti: &token.family_id,
+            nonce: None,
+        };
+        let new_refresh = match decision {
+            RefreshDecision::Reissue => None,
+            RefreshDecision::ReturnSuccessor => {
+                let sealed = state.successor_sealed.as_deref().unwrap_or_default();
+                let clear = self
+                    .master
+                    .open(&seal_context(pool, &token.family_id), sealed)
+                    .map_err(|e| server_error(Error::internal(e)))?;
+                Some(
+                    String::from_utf8(clear.to_vec())
+                        .map_err(|e| server_error(Error::internal(e)))?,
+                )
+            }
+            _ => {
+                let next = random_token().map_err(|e| server_error(crypto_err(e)))?;
+                let record = RefreshToken {
+                    token_hash: token_hash(&next),
+                    created_at: now,
+                    ..token.clone()
+                };
+                let sealed = self
+                    .master
+                    .seal(&seal_context(pool, &token.family_id), next.as_bytes())
+                    .map_err(|e| server_error(crypto_err(e)))?;
+                let won = self
+                    .store
+                    .rotate_refresh(&hash, &record, &sealed, now)
+                    .await
+                    .map_err(server_error)?;
+                if !won {
+                    // A concurrent request rotated it a moment ago: treat this as its retry.
+                    return Box::pin(self.refresh_grant(
+                        pool,
+                        client,
+                        issuer,
+                        presented,
+                        requested_scope,
+                    ))
+                    .await;
+                }
+                Some(next)
+            }
+        };
+        let mut response = self
+            .mint(pool, client, issuer, &subject)
+            .await
+            .map_err(server_error)?;
+        response.refresh_token = new_refresh;
+        Ok(response)
+    }
+
+    /// RFC 6749 §4.4: confidential clients only, resource-server scopes only, no refresh
+    /// token, `sub` = client id.
+    pub async fn client_credentials_grant(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        issuer: &str,
+        requested_scope: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
+        if !client.allows_flow(OAuthFlow::ClientCredentials) || !client.is_confidential() {
+            return Err(OAuthError::new(
+                ErrorCode::UnauthorizedClient,
+                "client_credentials is not enabled for this client",
+            ));
+        }
+        let scopes = scope::resolve_machine(requested_scope, client)?;
+        let signer = self.active_signer(&pool.id).await.map_err(server_error)?;
+        let ttl = validity(pool, client).access_token_secs;
+        let jti = uuid::Uuid::new_v4().to_string();
+        let claims =
+            claims::machine_access_token(issuer, &client.client_id, &scopes, self.now(), ttl, &jti);
+        let access_token = signer
+            .sign_jwt(&claims)
+            .map_err(|e| server_error(crypto_err(e)))?;
+        Ok(TokenResponse {
+            access_token,
+            id_token: None,
+            refresh_token: None,
+            token_type: "Bearer",
+            expires_in: ttl,
+        })
+    }
+
+    /// RFC 7009: a refresh token or access token of this client revokes its whole family.
+    /// Unknown tokens and other clients' tokens are answered the same way and change nothing.
+    pub async fn revoke_token(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        issuer: &str,
+        token: &str,
+    ) -> Result<()> {
+        if let Some(state) = self.store.get_refresh(&pool.id, &token_hash(token)).await? {
+            if state.token.client_id == client.client_id {
+                self.revoke_family_of(pool, &state.token).await?;
+            }
+            return Ok(());
+        }
+        if let Some(at) = self.verify_access_token(pool, issuer, token).await?
+            && at.client_id == client.client_id
+            && let Ok(sub) = uuid::Uuid::parse_str(&at.sub)
+        {
+            let family = TokenFamily {
+                pool_id: pool.id.clone(),
+                family_id: at.origin_jti,
+                client_id: client.client_id.clone(),
+                sub,
+                created_at: self.now(),
+                expires_at: self.now(),
+            };
+            // Machine tokens have no user row; their family cannot be stored.
+            if self.store.get_user_by_sub(&pool.id, sub).await?.is_some() {
+                self.store.revoke_family(&family, self.now()).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn revoke_family_of(&self, pool: &UserPool, t: &RefreshToken) -> Result<()> {
+        let family = TokenFamily {
+            pool_id: pool.id.clone(),
+            family_id: t.family_id.clone(),
+            client_id: t.client_id.clone(),
+            sub: t.sub,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+        };
+        self.store.revoke_family(&family, self.now()).await
+    }
+}
