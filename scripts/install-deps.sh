@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need, idempotently: each step is skipped when already done.
-#   Debian packages: postgresql (a throwaway server per test run), python3.
-# Needs root or sudo only when something is missing.
+#   Debian packages: postgresql (a throwaway server per test run), python3, chromium and
+#   nodejs/npm (the end-to-end tests), wrk (benchmarks).
+#   npm packages of tests/e2e (openid-client, aws-jwt-verify, playwright-core), from its lock file.
+# Needs root or sudo only when a Debian package is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +12,10 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 have python3 || missing+=(python3)
 have runuser || missing+=(util-linux)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+have node || missing+=(nodejs)
+have npm || missing+=(npm)
+have wrk || missing+=(wrk)
 
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=
@@ -23,5 +29,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
   echo "install-deps: the postgresql package did not create the postgres user" >&2; exit 1
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || { echo "install-deps: Node.js >= 20 is required (found $(node --version))" >&2; exit 1; }
+
+# npm packages for the end-to-end tests, skipped while node_modules matches the lock file.
+e2e=tests/e2e
+want=$(cat "$e2e/package.json" "$e2e/package-lock.json" | sha256sum | cut -c1-64)
+if [ "$(cat "$e2e/node_modules/.installed" 2>/dev/null)" != "$want" ]; then
+  echo "install-deps: npm ci in $e2e"
+  (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$e2e/node_modules/.installed"
 fi
 echo "install-deps: ok"

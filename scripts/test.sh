@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test entry point (README, CI): installs what the tests need, starts a throwaway
 # PostgreSQL on 127.0.0.1, runs every test of every crate against SQLite and PostgreSQL,
-# and stops the server again whatever happens.
+# then the end-to-end tests (real binary, Chromium, openid-client, aws-jwt-verify), and
+# stops the server again whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,4 +17,5 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --no-fail-fast
 fi
+tests/e2e/run.sh
 echo "test: all tests passed in $(( $(date +%s) - start ))s"

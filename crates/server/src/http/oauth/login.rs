@@ -45,7 +45,10 @@ fn csrf_ok(s: &Shared, ctx: &PoolCtx, headers: &HeaderMap, form: &Params) -> boo
     {
         return false;
     }
+    // Pages send `Referrer-Policy: no-referrer`, under which browsers send `Origin: null` on
+    // form posts; that says nothing either way, and the token below still has to match.
     if let Some(origin) = header("origin")
+        && origin != "null"
         && origin != public_origin(&s.config.public_url)
     {
         return false;

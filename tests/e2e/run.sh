@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# End-to-end tests: the real binary, Debian's Chromium, openid-client and aws-jwt-verify.
+# Expects scripts/install-deps.sh to have run (scripts/test.sh does).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cargo build -q -p portcullis
+export PORTCULLIS_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/portcullis"
+cd tests/e2e
+node --test --test-concurrency=1 ./*.test.mjs
