@@ -125,6 +125,17 @@ pub enum PoolCmd {
     },
     List,
     Get(PoolRef),
+    /// Serve the pool's pages at the root of a host name (Cognito's user pool domain).
+    SetDomain {
+        #[arg(long)]
+        pool: String,
+        /// e.g. auth.acme.example; requests whose Host is this name reach this pool.
+        #[arg(long, conflicts_with = "clear")]
+        domain: Option<String>,
+        /// Remove the pool's domain.
+        #[arg(long)]
+        clear: bool,
+    },
     /// Delete a pool and everything in it.
     Delete(PoolRef),
 }

@@ -136,6 +136,26 @@ fn every_command_works(env: &Env) {
             .any(|p| p["id"] == pool.as_str())
     );
     assert_eq!(env.json(&["pool", "get", "--pool", &pool])["name"], "acme");
+    let domain = format!("auth-{}.example", pool.to_lowercase().replace('_', "-"));
+    let set = env.json(&["pool", "set-domain", "--pool", &pool, "--domain", &domain]);
+    assert_eq!(set["domain"], domain.as_str());
+    assert_eq!(
+        env.json(&["pool", "get", "--pool", &pool])["domain"],
+        domain.as_str()
+    );
+    env.fails(&[
+        "pool",
+        "set-domain",
+        "--pool",
+        &pool,
+        "--domain",
+        "not a host",
+    ]);
+    env.fails(&["pool", "set-domain", "--pool", &pool]);
+    assert_eq!(
+        env.json(&["pool", "set-domain", "--pool", &pool, "--clear"])["domain"],
+        serde_json::Value::Null
+    );
 
     // Clients: a confidential code client, then its secret read back.
     let c = env.json(&[

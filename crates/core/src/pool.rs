@@ -77,6 +77,9 @@ pub enum UserRef {
 pub struct UserPool {
     pub id: PoolId,
     pub name: String,
+    /// The host name that serves this pool's pages at its root (Cognito's user pool domain),
+    /// e.g. `auth.acme.example`. Unique across pools.
+    pub domain: Option<String>,
     pub settings: PoolSettings,
     pub created_at: UnixTime,
     pub updated_at: UnixTime,
@@ -99,6 +102,7 @@ impl UserPool {
         Ok(UserPool {
             id: PoolId::generate(region)?,
             name: name.to_owned(),
+            domain: None,
             settings,
             created_at: now,
             updated_at: now,
@@ -132,6 +136,26 @@ impl UserPool {
             username.to_lowercase()
         }
     }
+}
+
+/// A host name: 1–253 characters, dot-separated labels of 1–63 lowercase letters, digits and
+/// hyphens, not starting or ending with a hyphen. Returned lowercased.
+pub fn check_domain(domain: &str) -> Result<String> {
+    let d = domain.trim().to_ascii_lowercase();
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    if d.is_empty() || d.len() > 253 || !d.split('.').all(label_ok) {
+        return Err(Error::invalid(format!(
+            "{domain:?} is not a valid host name"
+        )));
+    }
+    Ok(d)
 }
 
 /// Cognito: 1–128 characters of `[\w\s+=,.@-]`.
@@ -181,6 +205,27 @@ mod tests {
             plain.user_ref(&sub.to_string()),
             UserRef::Key(sub.to_string())
         );
+    }
+
+    #[test]
+    fn domains_are_host_names() {
+        assert_eq!(
+            check_domain("Auth.Acme.Example").unwrap(),
+            "auth.acme.example"
+        );
+        assert_eq!(check_domain("localhost").unwrap(), "localhost");
+        for bad in [
+            "",
+            "a..b",
+            "-a.b",
+            "a-.b",
+            "a b.c",
+            "a/b",
+            "a:80",
+            &"a".repeat(64),
+        ] {
+            assert!(check_domain(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

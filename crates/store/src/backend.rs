@@ -64,6 +64,11 @@ fn migrator() -> Migrator {
             "sessions and tokens",
             include_str!("../migrations/0002_sessions_tokens.sql"),
         ),
+        m(
+            3,
+            "pool domains",
+            include_str!("../migrations/0003_pool_domains.sql"),
+        ),
     ])
 }
 

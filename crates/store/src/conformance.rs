@@ -33,6 +33,51 @@ pub async fn run(store: Arc<dyn Store>) {
     refresh_rotation_is_atomic(store.clone()).await;
     families_revoke_as_one(&*store).await;
     login_failures_count_per_window(&*store).await;
+    pool_domains_are_unique(&*store).await;
+}
+
+async fn pool_domains_are_unique(store: &dyn Store) {
+    let a = new_pool(store, PoolSettings::default()).await;
+    let b = new_pool(store, PoolSettings::default()).await;
+    let domain = format!(
+        "auth-{}.example",
+        a.id.as_str().to_lowercase().replace('_', "-")
+    );
+    store.set_pool_domain(&a.id, Some(&domain)).await.unwrap();
+    assert_eq!(
+        store
+            .get_pool(&a.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .domain
+            .as_deref(),
+        Some(domain.as_str())
+    );
+    assert_eq!(
+        store.pool_by_domain(&domain).await.unwrap().unwrap().id,
+        a.id
+    );
+    assert_eq!(
+        store.set_pool_domain(&b.id, Some(&domain)).await,
+        Err(Error::Conflict(Entity::Pool))
+    );
+    assert_eq!(store.get_pool(&b.id).await.unwrap().unwrap().domain, None);
+    // Replacing and removing.
+    let other = format!("x-{domain}");
+    store.set_pool_domain(&a.id, Some(&other)).await.unwrap();
+    assert_eq!(store.pool_by_domain(&domain).await.unwrap(), None);
+    store.set_pool_domain(&b.id, Some(&domain)).await.unwrap();
+    store.set_pool_domain(&a.id, None).await.unwrap();
+    assert_eq!(store.pool_by_domain(&other).await.unwrap(), None);
+    let ghost = PoolId::parse("local_nosuchpoo").unwrap();
+    assert_eq!(
+        store.set_pool_domain(&ghost, Some("g.example")).await,
+        Err(Error::NotFound(Entity::Pool))
+    );
+    // Deleting the pool frees the domain.
+    store.delete_pool(&b.id).await.unwrap();
+    assert_eq!(store.pool_by_domain(&domain).await.unwrap(), None);
 }
 
 async fn new_pool(store: &dyn Store, settings: PoolSettings) -> UserPool {

@@ -25,6 +25,9 @@ pub trait PoolStore {
     async fn update_pool(&self, pool: &UserPool) -> Result<()>;
     /// Deletes the pool and everything in it.
     async fn delete_pool(&self, id: &PoolId) -> Result<()>;
+    /// Sets (or with `None` removes) the pool's domain; `Conflict(Pool)` if another pool has it.
+    async fn set_pool_domain(&self, id: &PoolId, domain: Option<&str>) -> Result<()>;
+    async fn pool_by_domain(&self, domain: &str) -> Result<Option<UserPool>>;
 }
 
 #[async_trait]

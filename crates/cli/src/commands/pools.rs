@@ -36,6 +36,18 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             out.list(&pools, &["id", "name"]);
         }
         PoolCmd::Get(r) => out.object(&views::pool(&app.pool(&r.pool).await?)),
+        PoolCmd::SetDomain {
+            pool,
+            domain,
+            clear,
+        } => {
+            if domain.is_none() && !clear {
+                anyhow::bail!("give --domain NAME, or --clear to remove the domain");
+            }
+            out.object(&views::pool(
+                &app.set_pool_domain(&pool, domain.as_deref()).await?,
+            ));
+        }
         PoolCmd::Delete(r) => {
             app.delete_pool(&r.pool).await?;
             out.done(&format!("deleted pool {}", r.pool));

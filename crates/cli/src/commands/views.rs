@@ -10,6 +10,7 @@ pub fn pool(p: &UserPool) -> Value {
     json!({
         "id": p.id.as_str(),
         "name": p.name,
+        "domain": p.domain,
         "created_at": p.created_at,
         "updated_at": p.updated_at,
         "settings": p.settings,

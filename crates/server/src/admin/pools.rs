@@ -1,7 +1,7 @@
 use crate::App;
 use portcullis_core::error::Entity;
 use portcullis_core::ids::PoolId;
-use portcullis_core::pool::{PoolSettings, UserPool};
+use portcullis_core::pool::{PoolSettings, UserPool, check_domain};
 use portcullis_core::{Error, Result};
 
 impl App {
@@ -28,6 +28,17 @@ impl App {
 
     pub async fn list_pools(&self) -> Result<Vec<UserPool>> {
         self.store.list_pools().await
+    }
+
+    /// Serves the pool's pages at the root of `domain` (matched on the `Host` header);
+    /// `None` removes it.
+    pub async fn set_pool_domain(&self, id: &str, domain: Option<&str>) -> Result<UserPool> {
+        let pool = self.pool(id).await?;
+        let domain = domain.map(check_domain).transpose()?;
+        self.store
+            .set_pool_domain(&pool.id, domain.as_deref())
+            .await?;
+        self.pool(id).await
     }
 
     pub async fn delete_pool(&self, id: &str) -> Result<()> {

@@ -10,6 +10,7 @@
 mod client_ip;
 mod cookies;
 mod discovery;
+mod domains;
 mod error;
 mod health;
 mod oauth;
@@ -34,7 +35,7 @@ pub(crate) type Shared = Arc<HttpState>;
 
 pub fn router(app: Arc<App>, config: ServeConfig) -> Router {
     let state: Arc<HttpState> = Arc::new(HttpState { app, config });
-    Router::new()
+    let routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route(
@@ -44,13 +45,17 @@ pub fn router(app: Arc<App>, config: ServeConfig) -> Router {
         .route("/{pool}/.well-known/jwks.json", get(discovery::jwks))
         .merge(oauth::routes())
         .fallback(error::not_found)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),
         ))
         .layer(RequestBodyLimitLayer::new(64 * 1024))
-        .layer(CatchPanicLayer::new())
+        .layer(CatchPanicLayer::new());
+    // Host-based pool domains rewrite the path, so they must run before routing: wrap the
+    // whole router and hand every request to it.
+    let by_host = axum::middleware::from_fn_with_state(state, domains::route_by_host);
+    Router::new().fallback_service(tower::Layer::layer(&by_host, routes))
 }
 
 /// Serves until Ctrl-C or SIGTERM.

@@ -12,7 +12,8 @@ use sqlx::any::AnyRow;
 
 macro_rules! columns {
     () => {
-        "id, name, settings, created_at, updated_at"
+        "p.id, p.name, d.domain, p.settings, p.created_at, p.updated_at \
+         FROM pools p LEFT JOIN pool_domains d ON d.pool_id = p.id"
     };
 }
 
@@ -20,6 +21,7 @@ fn decode(row: &AnyRow) -> Result<UserPool> {
     Ok(UserPool {
         id: get_pool_id(row, "id")?,
         name: get(row, "name")?,
+        domain: get(row, "domain")?,
         settings: get_json(row, "settings")?,
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
@@ -49,7 +51,7 @@ impl PoolStore for SqlStore {
     }
 
     async fn get_pool(&self, id: &PoolId) -> Result<Option<UserPool>> {
-        let row = sqlx::query(concat!("SELECT ", columns!(), " FROM pools WHERE id = $1"))
+        let row = sqlx::query(concat!("SELECT ", columns!(), " WHERE p.id = $1"))
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await
@@ -61,7 +63,7 @@ impl PoolStore for SqlStore {
         let rows = sqlx::query(concat!(
             "SELECT ",
             columns!(),
-            " FROM pools ORDER BY created_at, id"
+            " ORDER BY p.created_at, p.id"
         ))
         .fetch_all(&self.pool)
         .await
@@ -80,6 +82,41 @@ impl PoolStore for SqlStore {
                 .await
                 .map_err(internal)?;
         expect_one(Entity::Pool, r.rows_affected())
+    }
+
+    async fn set_pool_domain(&self, id: &PoolId, domain: Option<&str>) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let exists = sqlx::query("SELECT id FROM pools WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+        if exists.is_none() {
+            return Err(Error::NotFound(Entity::Pool));
+        }
+        sqlx::query("DELETE FROM pool_domains WHERE pool_id = $1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        if let Some(d) = domain {
+            sqlx::query("INSERT INTO pool_domains (domain, pool_id) VALUES ($1, $2)")
+                .bind(d)
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err(Entity::Pool, Entity::Pool))?;
+        }
+        tx.commit().await.map_err(internal)
+    }
+
+    async fn pool_by_domain(&self, domain: &str) -> Result<Option<UserPool>> {
+        let row = sqlx::query(concat!("SELECT ", columns!(), " WHERE d.domain = $1"))
+            .bind(domain)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(internal)?;
+        row.as_ref().map(decode).transpose()
     }
 
     async fn delete_pool(&self, id: &PoolId) -> Result<()> {

@@ -4,6 +4,7 @@
 
 use super::respond::{error_redirect, see_other, success};
 use super::{PoolCtx, page_error};
+use crate::http::domains::{Mount, MountInfo};
 use crate::http::{Shared, cookies, pages, params};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -20,20 +21,22 @@ use portcullis_core::user::User;
 pub(crate) async fn get(
     State(s): State<Shared>,
     Path(pool): Path<String>,
+    MountInfo(mount): MountInfo,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    handle(&s, &pool, params::from_query(uri.query()), &headers).await
+    handle(&s, &pool, mount, params::from_query(uri.query()), &headers).await
 }
 
 /// OIDC Core §3.1.2.1: the request may also come as a form POST.
 pub(crate) async fn post(
     State(s): State<Shared>,
     Path(pool): Path<String>,
+    MountInfo(mount): MountInfo,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    handle(&s, &pool, params::from_urlencoded(&body), &headers).await
+    handle(&s, &pool, mount, params::from_urlencoded(&body), &headers).await
 }
 
 /// Validates the request; `Err` is the response to send (error page or error redirect).
@@ -90,10 +93,11 @@ pub(crate) async fn current_session(
 async fn handle(
     s: &Shared,
     pool: &str,
+    mount: Option<Mount>,
     parsed: Result<Params, String>,
     headers: &HeaderMap,
 ) -> Response {
-    let ctx = match PoolCtx::load(s, pool).await {
+    let ctx = match PoolCtx::load(s, pool, mount.as_ref()).await {
         Ok(c) => c,
         Err(e) => return page_error(e),
     };
@@ -125,7 +129,7 @@ async fn handle(
             error_redirect(&ctx, &r, false)
         }
         Next::Login => see_other(
-            &format!("{}/login?{}", ctx.issuer, params::to_query(&params)),
+            &format!("{}/login?{}", ctx.base, params::to_query(&params)),
             false,
         ),
     }

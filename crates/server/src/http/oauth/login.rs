@@ -7,6 +7,7 @@
 use super::authorize::{respond, validated};
 use super::{PoolCtx, page_error};
 use crate::http::client_ip::ClientIp;
+use crate::http::domains::MountInfo;
 use crate::http::{Shared, cookies, pages, params};
 use crate::oauth::login::{LoginFailure, LoginOutcome};
 use axum::body::Bytes;
@@ -49,7 +50,7 @@ fn csrf_ok(s: &Shared, ctx: &PoolCtx, headers: &HeaderMap, form: &Params) -> boo
     // form posts; that says nothing either way, and the token below still has to match.
     if let Some(origin) = header("origin")
         && origin != "null"
-        && origin != public_origin(&s.config.public_url)
+        && origin != ctx.origin()
     {
         return false;
     }
@@ -58,12 +59,6 @@ fn csrf_ok(s: &Shared, ctx: &PoolCtx, headers: &HeaderMap, form: &Params) -> boo
     };
     form.get("_csrf")
         .is_some_and(|t| s.app.master.verify_mac(CSRF_PURPOSE, &cookie, t))
-}
-
-fn public_origin(public_url: &str) -> String {
-    url::Url::parse(public_url)
-        .map(|u| u.origin().ascii_serialization())
-        .unwrap_or_default()
 }
 
 fn action(ctx: &PoolCtx, path: &str, query: &Params) -> String {
@@ -96,7 +91,13 @@ fn login_page(
         let name = cookies::name(cookies::CSRF, ctx.secure);
         set_cookie(
             &mut res,
-            &cookies::set(&name, &cookie, &ctx.path, CSRF_COOKIE_SECS, ctx.secure),
+            &cookies::set(
+                &name,
+                &cookie,
+                ctx.cookie_path(),
+                CSRF_COOKIE_SECS,
+                ctx.secure,
+            ),
         );
     }
     res
@@ -105,10 +106,11 @@ fn login_page(
 pub(crate) async fn show(
     State(s): State<Shared>,
     Path(pool): Path<String>,
+    MountInfo(mount): MountInfo,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = match PoolCtx::load(&s, &pool).await {
+    let ctx = match PoolCtx::load(&s, &pool, mount.as_ref()).await {
         Ok(c) => c,
         Err(e) => return page_error(e),
     };
@@ -123,12 +125,13 @@ pub(crate) async fn show(
 pub(crate) async fn submit(
     State(s): State<Shared>,
     Path(pool): Path<String>,
+    MountInfo(mount): MountInfo,
     uri: Uri,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let ctx = match PoolCtx::load(&s, &pool).await {
+    let ctx = match PoolCtx::load(&s, &pool, mount.as_ref()).await {
         Ok(c) => c,
         Err(e) => return page_error(e),
     };
@@ -214,7 +217,7 @@ async fn signed_in(
     let max_age = session.expires_at - session.created_at;
     set_cookie(
         &mut res,
-        &cookies::set(&name, &cookie, &ctx.path, max_age, ctx.secure),
+        &cookies::set(&name, &cookie, ctx.cookie_path(), max_age, ctx.secure),
     );
     res
 }
@@ -244,7 +247,13 @@ fn new_password_page(
         let name = cookies::name(cookies::CSRF, ctx.secure);
         set_cookie(
             &mut res,
-            &cookies::set(&name, &cookie, &ctx.path, CSRF_COOKIE_SECS, ctx.secure),
+            &cookies::set(
+                &name,
+                &cookie,
+                ctx.cookie_path(),
+                CSRF_COOKIE_SECS,
+                ctx.secure,
+            ),
         );
     }
     res
@@ -253,11 +262,12 @@ fn new_password_page(
 pub(crate) async fn new_password(
     State(s): State<Shared>,
     Path(pool): Path<String>,
+    MountInfo(mount): MountInfo,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let ctx = match PoolCtx::load(&s, &pool).await {
+    let ctx = match PoolCtx::load(&s, &pool, mount.as_ref()).await {
         Ok(c) => c,
         Err(e) => return page_error(e),
     };

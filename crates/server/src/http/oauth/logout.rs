@@ -5,6 +5,7 @@
 
 use super::respond::{see_other, with_params};
 use super::{PoolCtx, page_error};
+use crate::http::domains::MountInfo;
 use crate::http::{Shared, cookies, pages, params};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
@@ -16,10 +17,11 @@ use serde_json::Value;
 pub(crate) async fn logout(
     State(s): State<Shared>,
     Path(pool): Path<String>,
+    MountInfo(mount): MountInfo,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = match PoolCtx::load(&s, &pool).await {
+    let ctx = match PoolCtx::load(&s, &pool, mount.as_ref()).await {
         Ok(c) => c,
         Err(e) => return page_error(e),
     };
@@ -43,7 +45,7 @@ pub(crate) async fn logout(
         Some(url) => see_other(&url, false),
         None => pages::signed_out(),
     };
-    if let Ok(v) = HeaderValue::from_str(&cookies::clear(&name, &ctx.path, ctx.secure)) {
+    if let Ok(v) = HeaderValue::from_str(&cookies::clear(&name, ctx.cookie_path(), ctx.secure)) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
@@ -104,7 +106,7 @@ async fn target(s: &Shared, ctx: &PoolCtx, p: &Params) -> Result<Option<String>,
         return match authorize::validate(&sign_in, Some(&client)) {
             Ok(_) => Ok(Some(format!(
                 "{}/oauth2/authorize?{}",
-                ctx.issuer,
+                ctx.base,
                 params::to_query(&sign_in)
             ))),
             Err(_) => Err(bad(

@@ -19,6 +19,7 @@ mod respond;
 mod token;
 mod userinfo;
 
+use super::domains::Mount;
 use super::{Shared, pages};
 use axum::Router;
 use axum::http::StatusCode;
@@ -49,20 +50,48 @@ pub(crate) fn routes() -> Router<Shared> {
 pub(crate) struct PoolCtx {
     pub pool: UserPool,
     pub issuer: String,
-    /// The path prefix of the pool's pages (`/{pool-id}`), for cookie paths.
+    /// Where this request sees the pool's pages: the issuer, or the pool's domain.
+    pub base: String,
+    /// The path prefix of the pool's pages as the browser sees them (`/{pool-id}`, or empty
+    /// on the pool's domain).
     pub path: String,
     pub secure: bool,
 }
 
 impl PoolCtx {
-    pub(crate) async fn load(s: &Shared, pool: &str) -> Result<PoolCtx, Error> {
+    pub(crate) async fn load(
+        s: &Shared,
+        pool: &str,
+        mount: Option<&Mount>,
+    ) -> Result<PoolCtx, Error> {
         let pool = s.app.pool(pool).await?;
+        let issuer = s.config.issuer(pool.id.as_str());
+        let (base, path) = match mount {
+            Some(m) => (m.base.clone(), String::new()),
+            None => (issuer.clone(), format!("/{}", pool.id)),
+        };
         Ok(PoolCtx {
-            issuer: s.config.issuer(pool.id.as_str()),
-            path: format!("/{}", pool.id),
+            issuer,
+            base,
+            path,
             secure: s.config.public_url.starts_with("https://"),
             pool,
         })
+    }
+
+    pub(crate) fn cookie_path(&self) -> &str {
+        if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        }
+    }
+
+    /// The origin browsers send for this request's pages.
+    pub(crate) fn origin(&self) -> String {
+        url::Url::parse(&self.base)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default()
     }
 }
 

@@ -21,7 +21,7 @@ async fn prepare(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(PoolCtx, Params), OAuthError> {
-    let ctx = PoolCtx::load(s, pool)
+    let ctx = PoolCtx::load(s, pool, None)
         .await
         .map_err(|_| OAuthError::invalid_request("unknown user pool"))?;
     if uri.query().is_some_and(|q| !q.is_empty()) {

@@ -35,7 +35,7 @@ pub(crate) async fn userinfo(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let Ok(ctx) = PoolCtx::load(&s, &pool).await else {
+    let Ok(ctx) = PoolCtx::load(&s, &pool, None).await else {
         return challenge(
             StatusCode::UNAUTHORIZED,
             Some("invalid_token"),

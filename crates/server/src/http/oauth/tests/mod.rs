@@ -2,6 +2,7 @@
 //! an RP would: a cookie jar, real forms, real token requests.
 
 mod client;
+mod domain;
 mod flow;
 mod pages;
 
