@@ -43,6 +43,7 @@ PORT=$(free_port)
 "$BIN" serve --listen "127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
 PC_PID=$!; PIDS+=("$PC_PID")
 wait_up "http://127.0.0.1:$PORT/healthz"
+echo "# idle RSS of portcullis at start: $(awk '/VmRSS/{print $2 " kB"}' /proc/$PC_PID/status)"
 POOL=$(pc pool create --name bench | json '["id"]')
 ISS="http://127.0.0.1:$PORT/$POOL"
 pc resource-server create --pool "$POOL" --identifier api --name API --scope read >/dev/null
@@ -63,6 +64,8 @@ LOC=$(curl -s -o /dev/null -w '%{redirect_url}' -H "Cookie: $COOKIE" -d "$LOGIN_
 CODE=$(echo "$LOC" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
 RT=$(curl -s -H "Authorization: $WEB_AUTH" -d "grant_type=authorization_code&code=$CODE&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb" "$ISS/oauth2/token" | json '["refresh_token"]')
 
+alg() { python3 -c "import sys,json,base64; t=sys.stdin.read().strip(); h=json.loads(base64.urlsafe_b64decode(t.split('.')[0]+'==')); print(h['alg'])"; }
+echo "# portcullis client_credentials token alg: $(curl -s -H "Authorization: $M2M_AUTH" -d grant_type=client_credentials "$ISS/oauth2/token" | json '["access_token"]' | alg)"
 echo "# $(date -u +%FT%TZ) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) duration=${DUR}s per run"
 echo "| scenario                           |   c |     req/s |      p50 |      p99 | srv CPU s | CPU-s/1k req |"
 echo "|---|---|---|---|---|---|---|"
@@ -80,6 +83,7 @@ NODE_ENV=production PORT=$OP_PORT node bench/oidc-provider/server.mjs > "$WORK/o
 OP_PID=$!; PIDS+=("$OP_PID")
 wait_up "http://127.0.0.1:$OP_PORT/.well-known/openid-configuration"
 export BENCH_AUTH="Basic $(printf 'm2m:m2m-secret' | base64 -w0)" BENCH_BODY="grant_type=client_credentials&scope=api%3Aread" BENCH_COOKIE="" BENCH_EXPECT=200
+echo "# oidc-provider client_credentials token alg: $(curl -s -H "Authorization: $BENCH_AUTH" -d "$BENCH_BODY" "http://127.0.0.1:$OP_PORT/token" | json '["access_token"]' | alg)"
 run "oidc-provider client_credentials" "http://127.0.0.1:$OP_PORT/token" 2 "$OP_PID"
 run "oidc-provider client_credentials" "http://127.0.0.1:$OP_PORT/token" 16 "$OP_PID"
-echo "# idle RSS of portcullis after the runs: $(awk '/VmRSS/{print $2 " kB"}' /proc/$PC_PID/status)"
+echo "# RSS of portcullis after the runs: $(awk '/VmRSS/{print $2 " kB"}' /proc/$PC_PID/status)"

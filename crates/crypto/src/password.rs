@@ -8,8 +8,16 @@
 //! burn gigabytes or minutes.
 
 use crate::{CryptoError, Result};
-use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordVerifier, Version};
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD_NO_PAD;
 use password_hash::phc::PasswordHash;
+use std::sync::{Arc, Mutex};
+use subtle::ConstantTimeEq;
+
+/// Output length of new argon2id hashes (the PHC default).
+const HASH_LEN: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Argon2Params {
@@ -34,10 +42,24 @@ const MAX_BCRYPT_COST: u32 = 16;
 const MAX_PBKDF2_ROUNDS: u32 = 5_000_000;
 const MAX_SCRYPT_LOG_N: u32 = 20;
 
-#[derive(Debug, Clone)]
+/// Argon2 working memory kept for reuse (one buffer per concurrent hash, up to this many).
+const MAX_POOLED_BUFFERS: usize = 8;
+
+#[derive(Clone)]
 pub struct PasswordHasherConfig {
     argon2: Argon2<'static>,
     params: Argon2Params,
+    /// Reused argon2 memory: allocating 19 MiB per hash on whatever thread runs it leaves the
+    /// allocator holding hundreds of MiB after a burst of sign-ins; a small pool holds steady.
+    buffers: Arc<Mutex<Vec<Vec<Block>>>>,
+}
+
+impl std::fmt::Debug for PasswordHasherConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordHasherConfig")
+            .field("params", &self.params)
+            .finish()
+    }
 }
 
 impl PasswordHasherConfig {
@@ -55,7 +77,44 @@ impl PasswordHasherConfig {
         Ok(PasswordHasherConfig {
             argon2: Argon2::new(Algorithm::Argon2id, Version::V0x13, p),
             params,
+            buffers: Arc::new(Mutex::new(Vec::new())),
         })
+    }
+
+    /// Runs `f` with a pooled argon2 memory buffer of this config's size.
+    fn with_buffer<R>(&self, f: impl FnOnce(&mut [Block]) -> R) -> R {
+        let pooled = self.buffers.lock().ok().and_then(|mut v| v.pop());
+        let mut buf =
+            pooled.unwrap_or_else(|| vec![Block::default(); self.params.memory_kib as usize]);
+        let r = f(&mut buf);
+        if let Ok(mut v) = self.buffers.lock()
+            && v.len() < MAX_POOLED_BUFFERS
+        {
+            v.push(buf);
+        }
+        r
+    }
+
+    /// argon2id with this config's parameters into `out`, in pooled memory.
+    fn argon2_raw(&self, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<()> {
+        self.with_buffer(|b| {
+            self.argon2
+                .hash_password_into_with_memory(password, salt, out, b)
+        })
+        .map_err(|e| CryptoError::Hashing(e.to_string()))
+    }
+
+    /// For an argon2id PHC string with exactly this config's parameters: its salt and hash.
+    fn own_argon2_parts(&self, stored: &str) -> Option<(Vec<u8>, Vec<u8>)> {
+        let p = self.params;
+        let prefix = format!(
+            "$argon2id$v=19$m={},t={},p={}$",
+            p.memory_kib, p.iterations, p.parallelism
+        );
+        let (salt, hash) = stored.strip_prefix(&prefix)?.split_once('$')?;
+        let salt = STANDARD_NO_PAD.decode(salt).ok()?;
+        let hash = STANDARD_NO_PAD.decode(hash).ok()?;
+        (salt.len() >= 8 && hash.len() == HASH_LEN).then_some((salt, hash))
     }
 
     pub fn params(&self) -> Argon2Params {
@@ -64,14 +123,30 @@ impl PasswordHasherConfig {
 
     /// A new argon2id PHC string with a random 16-byte salt.
     pub fn hash(&self, password: &str) -> Result<String> {
-        self.argon2
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| CryptoError::Hashing(e.to_string()))
+        let mut salt = [0u8; 16];
+        SystemRandom::new()
+            .fill(&mut salt)
+            .map_err(|_| CryptoError::KeyGeneration)?;
+        let mut out = [0u8; HASH_LEN];
+        self.argon2_raw(password.as_bytes(), &salt, &mut out)?;
+        let p = self.params;
+        Ok(format!(
+            "$argon2id$v=19$m={},t={},p={}${}${}",
+            p.memory_kib,
+            p.iterations,
+            p.parallelism,
+            STANDARD_NO_PAD.encode(salt),
+            STANDARD_NO_PAD.encode(out)
+        ))
     }
 
     /// `Ok(true)` on a match, `Ok(false)` on a wrong password, `Err` for a hash we cannot use.
     pub fn verify(&self, password: &str, stored: &str) -> Result<bool> {
+        if let Some((salt, expected)) = self.own_argon2_parts(stored) {
+            let mut out = [0u8; HASH_LEN];
+            self.argon2_raw(password.as_bytes(), &salt, &mut out)?;
+            return Ok(out.ct_eq(expected.as_slice()).into());
+        }
         match Scheme::of(stored)? {
             Scheme::Bcrypt => {
                 let cost: u32 = stored

@@ -18,6 +18,9 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// Opened signing keys by (pool, kid): unsealing and parsing happen once per key.
     pub(crate) signers: Mutex<HashMap<(String, String), Arc<Signer>>>,
+    /// Password hashes run at most one per core: each takes ~20 ms and 19 MiB, so more at
+    /// once would only queue inside the OS, grow memory, and starve token issuance.
+    pub(crate) hash_slots: tokio::sync::Semaphore,
 }
 
 impl App {
@@ -28,6 +31,9 @@ impl App {
             hasher,
             clock: Arc::new(SystemClock),
             signers: Mutex::new(HashMap::new()),
+            hash_slots: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
         }
     }
 

@@ -106,6 +106,7 @@ impl App {
 
     /// Hashing costs ~20 ms of CPU: keep it off the async workers.
     pub(crate) async fn hash_password(&self, password: &str) -> Result<String> {
+        let _slot = self.hash_slots.acquire().await.map_err(Error::internal)?;
         let hasher = self.hasher.clone();
         let password = password.to_owned();
         tokio::task::spawn_blocking(move || hasher.hash(&password))

@@ -162,6 +162,7 @@ impl App {
     }
 
     pub(crate) async fn verify_password(&self, password: &str, stored: &str) -> Result<bool> {
+        let _slot = self.hash_slots.acquire().await.map_err(Error::internal)?;
         let hasher = self.hasher.clone();
         let (password, stored) = (password.to_owned(), stored.to_owned());
         let outcome = tokio::task::spawn_blocking(move || hasher.verify(&password, &stored))
