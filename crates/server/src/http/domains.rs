@@ -3,29 +3,16 @@
 //! in tokens stays `{public-url}/{pool-id}`; only where pages and cookies live changes.
 
 use super::Shared;
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
+use axum::extract::{Request, State};
 use axum::http::{Uri, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use std::convert::Infallible;
 
 /// Where a pool's pages are mounted for this request, when not under `{public-url}/{pool}`.
 #[derive(Debug, Clone)]
 pub(crate) struct Mount {
     /// The external base URL, e.g. `https://auth.acme.example`.
     pub base: String,
-}
-
-/// The request's mount, if it came in through a pool domain.
-pub(crate) struct MountInfo(pub Option<Mount>);
-
-impl<S: Send + Sync> FromRequestParts<S> for MountInfo {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(MountInfo(parts.extensions.get::<Mount>().cloned()))
-    }
 }
 
 const UNMOUNTED: &[&str] = &["/healthz", "/readyz", "/metrics"];

@@ -134,13 +134,7 @@ impl App {
             ));
         }
         check_pkce(grant.code_challenge.as_deref(), verifier)?;
-        let user = self
-            .store
-            .get_user_by_sub(&pool.id, grant.sub)
-            .await
-            .map_err(server_error)?
-            .filter(|u| u.enabled)
-            .ok_or_else(|| OAuthError::invalid_grant("the user no longer exists or is disabled"))?;
+        let user = self.live_user(pool, grant.sub).await?;
         let subject = Subject {
             user: &user,
             scopes: &grant.scopes,

@@ -198,13 +198,7 @@ impl App {
                 asked
             }
         };
-        let user = self
-            .store
-            .get_user_by_sub(&pool.id, token.sub)
-            .await
-            .map_err(server_error)?
-            .filter(|u| u.enabled)
-            .ok_or_else(|| OAuthError::invalid_grant("the user no longer exists or is disabled"))?;
+        let user = self.live_user(pool, token.sub).await?;
         let subject = Subject {
             user: &user,
             scopes: &scopes,
@@ -329,6 +323,20 @@ impl App {
             }
         }
         Ok(())
+    }
+
+    /// The enabled user a grant is for; `invalid_grant` if deleted or disabled since.
+    pub(crate) async fn live_user(
+        &self,
+        pool: &UserPool,
+        sub: uuid::Uuid,
+    ) -> Result<User, OAuthError> {
+        self.store
+            .get_user_by_sub(&pool.id, sub)
+            .await
+            .map_err(server_error)?
+            .filter(|u| u.enabled)
+            .ok_or_else(|| OAuthError::invalid_grant("the user no longer exists or is disabled"))
     }
 
     async fn revoke_family_of(&self, pool: &UserPool, t: &RefreshToken) -> Result<()> {

@@ -4,10 +4,9 @@
 
 use super::respond::{error_redirect, see_other, success};
 use super::{PoolCtx, page_error};
-use crate::http::domains::{Mount, MountInfo};
 use crate::http::{Shared, cookies, pages, params};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use portcullis_core::oauth::authorize::{
@@ -20,23 +19,21 @@ use portcullis_core::user::User;
 
 pub(crate) async fn get(
     State(s): State<Shared>,
-    Path(pool): Path<String>,
-    MountInfo(mount): MountInfo,
+    ctx: PoolCtx,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    handle(&s, &pool, mount, params::from_query(uri.query()), &headers).await
+    handle(&s, ctx, params::from_query(uri.query()), &headers).await
 }
 
 /// OIDC Core §3.1.2.1: the request may also come as a form POST.
 pub(crate) async fn post(
     State(s): State<Shared>,
-    Path(pool): Path<String>,
-    MountInfo(mount): MountInfo,
+    ctx: PoolCtx,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    handle(&s, &pool, mount, params::from_urlencoded(&body), &headers).await
+    handle(&s, ctx, params::from_urlencoded(&body), &headers).await
 }
 
 /// Validates the request; `Err` is the response to send (error page or error redirect).
@@ -92,15 +89,10 @@ pub(crate) async fn current_session(
 
 async fn handle(
     s: &Shared,
-    pool: &str,
-    mount: Option<Mount>,
+    ctx: PoolCtx,
     parsed: Result<Params, String>,
     headers: &HeaderMap,
 ) -> Response {
-    let ctx = match PoolCtx::load(s, pool, mount.as_ref()).await {
-        Ok(c) => c,
-        Err(e) => return page_error(e),
-    };
     let (params, req, client) = match validated(s, &ctx, parsed, false).await {
         Ok(v) => v,
         Err(r) => return r,

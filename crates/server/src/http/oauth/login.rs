@@ -7,11 +7,10 @@
 use super::authorize::{respond, validated};
 use super::{PoolCtx, page_error};
 use crate::http::client_ip::ClientIp;
-use crate::http::domains::MountInfo;
 use crate::http::{Shared, cookies, pages, params};
 use crate::oauth::login::{LoginFailure, LoginOutcome};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
 use portcullis_core::Error;
@@ -65,6 +64,29 @@ fn action(ctx: &PoolCtx, path: &str, query: &Params) -> String {
     format!("{}{path}?{}", ctx.path, params::to_query(query))
 }
 
+/// Renders a form page with a CSRF token, setting the CSRF cookie if the browser had none.
+fn with_csrf(
+    s: &Shared,
+    ctx: &PoolCtx,
+    headers: &HeaderMap,
+    render: impl FnOnce(&str) -> Response,
+) -> Response {
+    let (cookie, new) = csrf_cookie(ctx, headers);
+    let mut res = render(&s.app.master.mac(CSRF_PURPOSE, &cookie));
+    if new {
+        let name = cookies::name(cookies::CSRF, ctx.secure);
+        let value = cookies::set(
+            &name,
+            &cookie,
+            ctx.cookie_path(),
+            CSRF_COOKIE_SECS,
+            ctx.secure,
+        );
+        set_cookie(&mut res, &value);
+    }
+    res
+}
+
 fn login_page(
     s: &Shared,
     ctx: &PoolCtx,
@@ -74,46 +96,25 @@ fn login_page(
     error: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let (cookie, new) = csrf_cookie(ctx, headers);
-    let csrf = s.app.master.mac(CSRF_PURPOSE, &cookie);
     let action = action(ctx, "/login", query);
-    let mut res = pages::login(
-        status,
-        &pages::LoginForm {
+    with_csrf(s, ctx, headers, |csrf| {
+        let form = pages::LoginForm {
             action: &action,
-            csrf: &csrf,
+            csrf,
             username,
             error,
             pool_name: &ctx.pool.name,
-        },
-    );
-    if new {
-        let name = cookies::name(cookies::CSRF, ctx.secure);
-        set_cookie(
-            &mut res,
-            &cookies::set(
-                &name,
-                &cookie,
-                ctx.cookie_path(),
-                CSRF_COOKIE_SECS,
-                ctx.secure,
-            ),
-        );
-    }
-    res
+        };
+        pages::login(status, &form)
+    })
 }
 
 pub(crate) async fn show(
     State(s): State<Shared>,
-    Path(pool): Path<String>,
-    MountInfo(mount): MountInfo,
+    ctx: PoolCtx,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = match PoolCtx::load(&s, &pool, mount.as_ref()).await {
-        Ok(c) => c,
-        Err(e) => return page_error(e),
-    };
     let (query, req, _) = match validated(&s, &ctx, params::from_query(uri.query()), false).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -124,17 +125,12 @@ pub(crate) async fn show(
 
 pub(crate) async fn submit(
     State(s): State<Shared>,
-    Path(pool): Path<String>,
-    MountInfo(mount): MountInfo,
+    ctx: PoolCtx,
     uri: Uri,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let ctx = match PoolCtx::load(&s, &pool, mount.as_ref()).await {
-        Ok(c) => c,
-        Err(e) => return page_error(e),
-    };
     let (query, req, client) =
         match validated(&s, &ctx, params::from_query(uri.query()), true).await {
             Ok(v) => v,
@@ -231,46 +227,25 @@ fn new_password_page(
     error: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let (cookie, new) = csrf_cookie(ctx, headers);
-    let csrf = s.app.master.mac(CSRF_PURPOSE, &cookie);
     let action = action(ctx, "/login/new-password", query);
-    let mut res = pages::new_password(
-        status,
-        &pages::NewPasswordForm {
+    with_csrf(s, ctx, headers, |csrf| {
+        let form = pages::NewPasswordForm {
             action: &action,
-            csrf: &csrf,
+            csrf,
             challenge,
             error,
-        },
-    );
-    if new {
-        let name = cookies::name(cookies::CSRF, ctx.secure);
-        set_cookie(
-            &mut res,
-            &cookies::set(
-                &name,
-                &cookie,
-                ctx.cookie_path(),
-                CSRF_COOKIE_SECS,
-                ctx.secure,
-            ),
-        );
-    }
-    res
+        };
+        pages::new_password(status, &form)
+    })
 }
 
 pub(crate) async fn new_password(
     State(s): State<Shared>,
-    Path(pool): Path<String>,
-    MountInfo(mount): MountInfo,
+    ctx: PoolCtx,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let ctx = match PoolCtx::load(&s, &pool, mount.as_ref()).await {
-        Ok(c) => c,
-        Err(e) => return page_error(e),
-    };
     let (query, req, client) =
         match validated(&s, &ctx, params::from_query(uri.query()), true).await {
             Ok(v) => v,

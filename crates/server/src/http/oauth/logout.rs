@@ -5,9 +5,8 @@
 
 use super::respond::{see_other, with_params};
 use super::{PoolCtx, page_error};
-use crate::http::domains::MountInfo;
 use crate::http::{Shared, cookies, pages, params};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
 use portcullis_core::oauth::authorize;
@@ -16,15 +15,10 @@ use serde_json::Value;
 
 pub(crate) async fn logout(
     State(s): State<Shared>,
-    Path(pool): Path<String>,
-    MountInfo(mount): MountInfo,
+    ctx: PoolCtx,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = match PoolCtx::load(&s, &pool, mount.as_ref()).await {
-        Ok(c) => c,
-        Err(e) => return page_error(e),
-    };
     let Ok(p) = params::from_query(uri.query()) else {
         return pages::error(
             StatusCode::BAD_REQUEST,

@@ -78,7 +78,30 @@ impl PoolCtx {
             pool,
         })
     }
+}
 
+/// Pages take the pool from the path (and the mount from a pool domain); an unknown pool is
+/// a 404 page before the handler runs.
+impl axum::extract::FromRequestParts<Shared> for PoolCtx {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        s: &Shared,
+    ) -> Result<Self, Response> {
+        let axum::extract::Path(pool) = axum::extract::Path::<String>::from_request_parts(parts, s)
+            .await
+            .map_err(|_| {
+                pages::error(StatusCode::NOT_FOUND, "This sign-in page does not exist.")
+            })?;
+        let mount = parts.extensions.get::<Mount>().cloned();
+        PoolCtx::load(s, &pool, mount.as_ref())
+            .await
+            .map_err(page_error)
+    }
+}
+
+impl PoolCtx {
     pub(crate) fn cookie_path(&self) -> &str {
         if self.path.is_empty() {
             "/"
