@@ -2,7 +2,8 @@
 # Installs what the tests need, idempotently: each step is skipped when already done.
 #   Debian packages: postgresql (a throwaway server per test run), python3, chromium and
 #   nodejs/npm (the end-to-end tests), wrk (benchmarks).
-#   npm packages of tests/e2e (openid-client, aws-jwt-verify, playwright-core), from its lock file.
+#   npm packages of tests/e2e (openid-client, aws-jwt-verify, playwright-core), from its lock file;
+#   Python packages of tests/e2e (boto3) in tests/e2e/.venv.
 # Needs root or sudo only when a Debian package is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 have python3 || missing+=(python3)
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 have runuser || missing+=(util-linux)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 have node || missing+=(nodejs)
@@ -40,5 +42,14 @@ if [ "$(cat "$e2e/node_modules/.installed" 2>/dev/null)" != "$want" ]; then
   echo "install-deps: npm ci in $e2e"
   (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$want" > "$e2e/node_modules/.installed"
+fi
+# Python packages for the end-to-end tests (boto3), in a venv beside them.
+venv=${PORTCULLIS_E2E_VENV:-$e2e/.venv}
+want=$(sha256sum "$e2e/requirements.txt" | cut -c1-64)
+if [ "$(cat "$venv/.installed" 2>/dev/null)" != "$want" ]; then
+  echo "install-deps: pip install into $venv"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$e2e/requirements.txt"
+  echo "$want" > "$venv/.installed"
 fi
 echo "install-deps: ok"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests: the real binary, Debian's Chromium, openid-client and aws-jwt-verify.
+# End-to-end tests: the real binary, Debian's Chromium, openid-client and aws-jwt-verify,
+# and boto3 against the Cognito-compatible API.
 # Expects scripts/install-deps.sh to have run (scripts/test.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -7,3 +8,4 @@ cargo build -q -p portcullis
 export PORTCULLIS_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/portcullis"
 cd tests/e2e
 node --test --test-concurrency=1 ./*.test.mjs
+"${PORTCULLIS_E2E_VENV:-$PWD/.venv}/bin/python" cognito_boto3.py

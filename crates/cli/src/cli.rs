@@ -81,6 +81,24 @@ pub enum Command {
     /// Token signing keys of a pool.
     #[command(subcommand)]
     Keys(KeysCmd),
+    /// Access keys for the Cognito-compatible API (AWS Signature V4).
+    #[command(subcommand, name = "access-key")]
+    AccessKey(AccessKeyCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessKeyCmd {
+    /// A new key; prints access_key_id and secret_access_key (shown only now).
+    Create {
+        /// A pool the key may administer; repeat for several. None: every pool.
+        #[arg(long = "pool")]
+        pools: Vec<String>,
+    },
+    List,
+    Delete {
+        #[arg(long)]
+        access_key_id: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -368,6 +368,23 @@ fn every_command_works(env: &Env) {
     assert_eq!(keys[0]["status"], "active");
     assert_eq!(keys[1]["status"], "retiring");
 
+    // Access keys for the Cognito API, scoped to the pool.
+    let key = env.json(&["access-key", "create", "--pool", &pool]);
+    let key_id = key["access_key_id"].as_str().unwrap().to_owned();
+    assert!(key_id.starts_with("PCAK"));
+    assert_eq!(key["secret_access_key"].as_str().unwrap().len(), 43);
+    assert_eq!(key["pools"], serde_json::json!([pool]));
+    let listed = env.json(&["access-key", "list"]);
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["access_key_id"] == key_id.as_str() && k.get("secret_access_key").is_none())
+    );
+    env.json(&["access-key", "delete", "--access-key-id", &key_id]);
+    env.fails(&["access-key", "create", "--pool", "local_nosuchpoo"]);
+
     // Deleting the pool removes it and everything in it.
     env.json(&[
         "client",

@@ -2,6 +2,7 @@
 //! resource servers, users, groups, signing keys), their validation rules, and the error
 //! kinds every protocol maps to the wire. Nothing here knows about HTTP, SQL or XML.
 
+pub mod access_key;
 pub mod client;
 pub mod clock;
 pub mod code;

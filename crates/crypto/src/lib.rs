@@ -9,6 +9,7 @@ pub mod master_key;
 pub mod password;
 pub mod secret;
 pub mod signing;
+pub mod sigv4;
 pub mod tokens;
 
 pub use secret::Secret;

@@ -69,6 +69,11 @@ fn migrator() -> Migrator {
             "pool domains",
             include_str!("../migrations/0003_pool_domains.sql"),
         ),
+        m(
+            4,
+            "access keys",
+            include_str!("../migrations/0004_access_keys.sql"),
+        ),
     ])
 }
 

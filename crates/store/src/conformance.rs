@@ -34,6 +34,33 @@ pub async fn run(store: Arc<dyn Store>) {
     families_revoke_as_one(&*store).await;
     login_failures_count_per_window(&*store).await;
     pool_domains_are_unique(&*store).await;
+    access_keys_round_trip(&*store).await;
+}
+
+async fn access_keys_round_trip(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let k = portcullis_core::access_key::AccessKey {
+        key_id: portcullis_core::access_key::new_key_id(),
+        secret_sealed: "sealed".into(),
+        pools: vec![pool.id.clone()],
+        created_at: 5,
+    };
+    store.create_access_key(&k).await.unwrap();
+    assert_eq!(
+        store.create_access_key(&k).await,
+        Err(Error::Conflict(Entity::Key))
+    );
+    assert_eq!(
+        store.get_access_key(&k.key_id).await.unwrap(),
+        Some(k.clone())
+    );
+    assert!(store.list_access_keys().await.unwrap().contains(&k));
+    store.delete_access_key(&k.key_id).await.unwrap();
+    assert_eq!(store.get_access_key(&k.key_id).await.unwrap(), None);
+    assert_eq!(
+        store.delete_access_key(&k.key_id).await,
+        Err(Error::NotFound(Entity::Key))
+    );
 }
 
 async fn pool_domains_are_unique(store: &dyn Store) {

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use portcullis_core::Result;
+use portcullis_core::access_key::AccessKey;
 use portcullis_core::client::AppClient;
 use portcullis_core::clock::UnixTime;
 use portcullis_core::code::OneTimeRecord;
@@ -186,6 +187,14 @@ pub trait ThrottleStore {
     async fn clear_failures(&self, pool: &PoolId, key: &str) -> Result<()>;
 }
 
+#[async_trait]
+pub trait AccessKeyStore {
+    async fn create_access_key(&self, key: &AccessKey) -> Result<()>;
+    async fn get_access_key(&self, key_id: &str) -> Result<Option<AccessKey>>;
+    async fn list_access_keys(&self) -> Result<Vec<AccessKey>>;
+    async fn delete_access_key(&self, key_id: &str) -> Result<()>;
+}
+
 /// The facade the rest of Portcullis holds (`Arc<dyn Store>`).
 #[async_trait]
 pub trait Store:
@@ -199,6 +208,7 @@ pub trait Store:
     + SessionStore
     + TokenStore
     + ThrottleStore
+    + AccessKeyStore
     + Send
     + Sync
 {

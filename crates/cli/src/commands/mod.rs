@@ -1,5 +1,6 @@
 //! One function per command. Each opens the store, calls one admin operation and prints.
 
+mod access_keys;
 mod clients;
 mod groups;
 mod keys;
@@ -30,5 +31,6 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::User(c) => users::run(&app, c, &out).await,
         Command::Group(c) => groups::run(&app, c, &out).await,
         Command::Keys(c) => keys::run(&app, c, &out).await,
+        Command::AccessKey(c) => access_keys::run(&app, c, &out).await,
     }
 }

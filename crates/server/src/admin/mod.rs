@@ -2,6 +2,7 @@
 //! domain rules, seals what must be secret, and writes in one step, so a failure leaves
 //! nothing half-created. The CLI, the Cognito API and the admin console all call these.
 
+mod access_keys;
 mod clients;
 mod demo;
 mod groups;

@@ -6,8 +6,11 @@
 //! | `GET /readyz` | readiness: the store answers a query |
 //! | `GET /{pool}/.well-known/openid-configuration` | OIDC discovery for a pool |
 //! | `GET /{pool}/.well-known/jwks.json` | the pool's published signing keys |
+//! | `POST /` | the Cognito-compatible JSON API (see `cognito`) |
+//! | `/{pool}/oauth2/…`, `/{pool}/login`, `/{pool}/logout` | OAuth 2.0 / OIDC (see `oauth`) |
 
 mod client_ip;
+mod cognito;
 mod cookies;
 mod discovery;
 mod domains;
@@ -38,12 +41,17 @@ pub fn router(app: Arc<App>, config: ServeConfig) -> Router {
     let routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route(
-            "/{pool}/.well-known/openid-configuration",
-            get(discovery::openid_configuration),
+        .merge(
+            Router::new()
+                .route(
+                    "/{pool}/.well-known/openid-configuration",
+                    get(discovery::openid_configuration),
+                )
+                .route("/{pool}/.well-known/jwks.json", get(discovery::jwks))
+                .layer(cors()),
         )
-        .route("/{pool}/.well-known/jwks.json", get(discovery::jwks))
         .merge(oauth::routes())
+        .route("/", axum::routing::post(cognito::handle))
         .fallback(error::not_found)
         .with_state(state.clone())
         .layer(SetResponseHeaderLayer::overriding(
@@ -56,6 +64,16 @@ pub fn router(app: Arc<App>, config: ServeConfig) -> Router {
     // whole router and hand every request to it.
     let by_host = axum::middleware::from_fn_with_state(state, domains::route_by_host);
     Router::new().fallback_service(tower::Layer::layer(&by_host, routes))
+}
+
+/// `Access-Control-Allow-Origin: *` without credentials, for the endpoints browser apps call
+/// directly (discovery, JWKS, token, userInfo, revoke), as Cognito does.
+fn cors() -> tower_http::cors::CorsLayer {
+    use axum::http::{Method, header};
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
 }
 
 /// Serves until Ctrl-C or SIGTERM.

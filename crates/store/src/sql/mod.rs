@@ -1,6 +1,7 @@
 //! The SQL implementation of every store trait, in portable SQL (`$n` placeholders, TEXT,
 //! BIGINT, `RETURNING`) that SQLite and PostgreSQL both run unchanged. One file per aggregate.
 
+mod access_keys;
 mod clients;
 mod groups;
 mod keys;

@@ -30,6 +30,16 @@ use portcullis_core::error::Entity;
 use portcullis_core::pool::UserPool;
 
 pub(crate) fn routes() -> Router<Shared> {
+    // Browser apps (public clients) call these from their own origin; no cookies are involved.
+    let machine = Router::new()
+        .route("/{pool}/oauth2/token", post(token::token))
+        .route(
+            "/{pool}/oauth2/userInfo",
+            get(userinfo::userinfo).post(userinfo::userinfo),
+        )
+        .route("/{pool}/oauth2/revoke", post(token::revoke))
+        .layer(super::cors());
+    // Pages for people: no CORS (RFC 9700 §2.6), framing forbidden.
     Router::new()
         .route(
             "/{pool}/oauth2/authorize",
@@ -37,13 +47,8 @@ pub(crate) fn routes() -> Router<Shared> {
         )
         .route("/{pool}/login", get(login::show).post(login::submit))
         .route("/{pool}/login/new-password", post(login::new_password))
-        .route("/{pool}/oauth2/token", post(token::token))
-        .route(
-            "/{pool}/oauth2/userInfo",
-            get(userinfo::userinfo).post(userinfo::userinfo),
-        )
-        .route("/{pool}/oauth2/revoke", post(token::revoke))
         .route("/{pool}/logout", get(logout::logout))
+        .merge(machine)
 }
 
 /// The pool a request is for, with the URLs that go with it.

@@ -20,6 +20,40 @@ async fn pages_forbid_framing_caching_and_referrers_and_escape_input() {
     assert_eq!(h["referrer-policy"], "no-referrer");
     assert_eq!(h["cache-control"], "no-store");
     assert!(h.get("access-control-allow-origin").is_none());
+    let authorize = b
+        .send(
+            Method::GET,
+            &w.authorize_url(&w.spa, &[]),
+            None,
+            &[("origin", "https://spa.example")],
+        )
+        .await;
+    assert!(
+        authorize
+            .headers
+            .get("access-control-allow-origin")
+            .is_none(),
+        "no CORS on authorize"
+    );
+    // The token endpoint answers browser apps of any origin (no credentials), as Cognito does.
+    let pre = b
+        .send(
+            Method::OPTIONS,
+            &format!("{}/oauth2/userInfo", w.issuer),
+            None,
+            &[
+                ("origin", "https://spa.example"),
+                ("access-control-request-method", "GET"),
+                ("access-control-request-headers", "authorization"),
+            ],
+        )
+        .await;
+    assert_eq!(pre.headers["access-control-allow-origin"], "*");
+    assert!(
+        pre.headers
+            .get("access-control-allow-credentials")
+            .is_none()
+    );
     assert!(!login.body.contains("<svg"));
     assert!(login.body.contains("&quot;&gt;&lt;svg onload=alert(1)&gt;"));
     assert!(login.body.contains("<form method=\"post\""));

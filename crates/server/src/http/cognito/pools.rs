@@ -1,0 +1,145 @@
+//! User pool actions: CreateUserPool, DescribeUserPool, ListUserPools, DeleteUserPool.
+
+use super::Call;
+use super::error::CognitoError;
+use portcullis_core::password_policy::PasswordPolicy;
+use portcullis_core::pool::{PoolSettings, UserPool, UsernameAttribute};
+use serde_json::{Value, json};
+
+/// Cognito's `UserPoolType`, as far as Portcullis has it.
+fn pool_type(p: &UserPool) -> Value {
+    let pp = &p.settings.password_policy;
+    json!({
+        "Id": p.id.as_str(),
+        "Name": p.name,
+        "Arn": format!("arn:aws:cognito-idp:{}:000000000000:userpool/{}", p.id.region(), p.id),
+        "CreationDate": p.created_at,
+        "LastModifiedDate": p.updated_at,
+        "Domain": p.domain,
+        "Policies": {"PasswordPolicy": {
+            "MinimumLength": pp.minimum_length,
+            "RequireUppercase": pp.require_uppercase,
+            "RequireLowercase": pp.require_lowercase,
+            "RequireNumbers": pp.require_numbers,
+            "RequireSymbols": pp.require_symbols,
+            "TemporaryPasswordValidityDays": pp.temporary_password_validity_days,
+        }},
+        "UsernameAttributes": if p.email_is_username() { json!(["email"]) } else { json!([]) },
+        "UsernameConfiguration": {"CaseSensitive": p.settings.case_sensitive_usernames},
+    })
+}
+
+fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError> {
+    let mut s = PoolSettings::default();
+    if let Some(pp) = input.pointer("/Policies/PasswordPolicy") {
+        let d = PasswordPolicy::default();
+        let flag = |n: &str, dflt: bool| pp.get(n).and_then(Value::as_bool).unwrap_or(dflt);
+        let int = |n: &str, dflt: u32| pp.get(n).and_then(Value::as_u64).map_or(dflt, |v| v as u32);
+        s.password_policy = PasswordPolicy {
+            minimum_length: int("MinimumLength", d.minimum_length),
+            require_uppercase: flag("RequireUppercase", d.require_uppercase),
+            require_lowercase: flag("RequireLowercase", d.require_lowercase),
+            require_numbers: flag("RequireNumbers", d.require_numbers),
+            require_symbols: flag("RequireSymbols", d.require_symbols),
+            temporary_password_validity_days: int(
+                "TemporaryPasswordValidityDays",
+                d.temporary_password_validity_days,
+            ),
+        };
+    }
+    if let Some(attrs) = input.get("UsernameAttributes").and_then(Value::as_array) {
+        for a in attrs {
+            match a.as_str() {
+                Some("email") => s.username_attributes.push(UsernameAttribute::Email),
+                Some("phone_number") => s.username_attributes.push(UsernameAttribute::PhoneNumber),
+                _ => {
+                    return Err(CognitoError::invalid_parameter(
+                        "UsernameAttributes must be email or phone_number",
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(cs) = input
+        .pointer("/UsernameConfiguration/CaseSensitive")
+        .and_then(Value::as_bool)
+    {
+        s.case_sensitive_usernames = cs;
+    }
+    Ok(s)
+}
+
+pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {
+    if c.key.as_ref().is_some_and(|k| !k.is_global()) {
+        return Err(CognitoError::access_denied(
+            "user pools (this key is scoped to some pools)",
+        ));
+    }
+    let name = c.string("PoolName")?;
+    let settings = settings_from(&c.input)?;
+    let pool =
+        c.s.app
+            .create_pool(portcullis_core::ids::DEFAULT_REGION, name, settings)
+            .await
+            .map_err(|e| CognitoError::from_core(e, None))?;
+    Ok(json!({"UserPool": pool_type(&pool)}))
+}
+
+pub(crate) async fn describe(c: &Call<'_>) -> Result<Value, CognitoError> {
+    Ok(json!({"UserPool": pool_type(&c.pool().await?)}))
+}
+
+pub(crate) async fn delete(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    c.s.app
+        .delete_pool(pool.id.as_str())
+        .await
+        .map_err(|e| CognitoError::from_core(e, Some(pool.id.as_str())))?;
+    Ok(json!({}))
+}
+
+/// Pools this key may see, by creation order; `NextToken` is the last pool id of the page.
+pub(crate) async fn list(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let max = match c.input.get("MaxResults") {
+        Some(v) => {
+            v.as_u64().filter(|n| (1..=60).contains(n)).ok_or_else(|| {
+                CognitoError::invalid_parameter("MaxResults must be between 1 and 60")
+            })? as usize
+        }
+        None => {
+            return Err(CognitoError::invalid_parameter(
+                "1 validation error detected: Value null at 'maxResults' failed to satisfy constraint: Member must not be null",
+            ));
+        }
+    };
+    let after = c.input.get("NextToken").and_then(Value::as_str);
+    let pools: Vec<UserPool> =
+        c.s.app
+            .list_pools()
+            .await
+            .map_err(|e| CognitoError::from_core(e, None))?
+            .into_iter()
+            .filter(|p| c.key.as_ref().is_none_or(|k| k.allows(&p.id)))
+            .collect();
+    let start = match after {
+        Some(token) => pools
+            .iter()
+            .position(|p| p.id.as_str() == token)
+            .map(|i| i + 1)
+            .ok_or_else(|| CognitoError::invalid_parameter("NextToken is not valid"))?,
+        None => 0,
+    };
+    let page: Vec<&UserPool> = pools.iter().skip(start).take(max).collect();
+    let next = (start + page.len() < pools.len())
+        .then(|| page.last().map(|p| p.id.to_string()))
+        .flatten();
+    let items: Vec<Value> = page
+        .iter()
+        .map(|p| json!({"Id": p.id.as_str(), "Name": p.name, "CreationDate": p.created_at, "LastModifiedDate": p.updated_at}))
+        .collect();
+    let mut out = json!({"UserPools": items});
+    if let Some(n) = next {
+        out["NextToken"] = json!(n);
+    }
+    Ok(out)
+}
