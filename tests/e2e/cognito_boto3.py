@@ -105,5 +105,76 @@ class CognitoApi(unittest.TestCase):
         self.assertEqual([p["Id"] for p in scoped.list_user_pools(MaxResults=60)["UserPools"]], [a])
 
 
+    def test_users_and_password_flows_through_boto3(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="flows")["UserPool"]["Id"]
+        flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+        app = c.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=flows)["UserPoolClient"]
+        self.assertNotIn("ClientSecret", app)
+        self.assertEqual(c.describe_user_pool_client(UserPoolId=pool, ClientId=app["ClientId"])["UserPoolClient"]["ClientName"], "app")
+        created = c.create_user_pool_client(UserPoolId=pool, ClientName="srv", GenerateSecret=True, ExplicitAuthFlows=flows)
+        srv = created["UserPoolClient"]
+        self.assertEqual(len(srv["ClientSecret"]), 52)
+        self.assertEqual(len(c.list_user_pool_clients(UserPoolId=pool)["UserPoolClients"]), 2)
+
+        user = c.admin_create_user(UserPoolId=pool, Username="carol", TemporaryPassword="Temp-Passw0rd!",
+                                   MessageAction="SUPPRESS",
+                                   UserAttributes=[{"Name": "email", "Value": "carol@e2e.test"}])["User"]
+        self.assertEqual(user["UserStatus"], "FORCE_CHANGE_PASSWORD")
+        self.assertEqual(self.error_code(c.admin_create_user, UserPoolId=pool, Username="CAROL", MessageAction="SUPPRESS"),
+                         "UsernameExistsException")
+
+        # InitiateAuth is unsigned, as in boto3's own model.
+        anon = boto3.client("cognito-idp", endpoint_url=self.url, region_name="us-east-1",
+                            config=Config(signature_version=__import__("botocore").UNSIGNED))
+        first = anon.initiate_auth(ClientId=app["ClientId"], AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": "carol", "PASSWORD": "Temp-Passw0rd!"})
+        self.assertEqual(first["ChallengeName"], "NEW_PASSWORD_REQUIRED")
+        done = anon.respond_to_auth_challenge(ClientId=app["ClientId"], ChallengeName="NEW_PASSWORD_REQUIRED",
+                                              Session=first["Session"],
+                                              ChallengeResponses={"USERNAME": "carol", "NEW_PASSWORD": "Carol-Passw0rd!"})
+        tokens = done["AuthenticationResult"]
+        self.assertEqual(tokens["TokenType"], "Bearer")
+        me = anon.get_user(AccessToken=tokens["AccessToken"])
+        self.assertEqual(me["Username"], "carol")
+        self.assertIn({"Name": "email", "Value": "carol@e2e.test"}, me["UserAttributes"])
+
+        again = anon.initiate_auth(ClientId=app["ClientId"], AuthFlow="REFRESH_TOKEN_AUTH",
+                                   AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})["AuthenticationResult"]
+        self.assertNotEqual(again["AccessToken"], tokens["AccessToken"])
+        self.assertEqual(self.error_code(anon.initiate_auth, ClientId=app["ClientId"], AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "carol", "PASSWORD": "wrong"}),
+                         "NotAuthorizedException")
+        self.assertEqual(self.error_code(anon.initiate_auth, ClientId=app["ClientId"], AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "nobody", "PASSWORD": "wrong"}),
+                         "NotAuthorizedException")
+        self.assertEqual(self.error_code(anon.get_user, AccessToken="not-a-token"), "NotAuthorizedException")
+
+        # A client with a secret needs SECRET_HASH.
+        import base64, hashlib, hmac
+        digest = hmac.new(srv["ClientSecret"].encode(), ("carol" + srv["ClientId"]).encode(), hashlib.sha256).digest()
+        secret_hash = base64.b64encode(digest).decode()
+        ok = anon.initiate_auth(ClientId=srv["ClientId"], AuthFlow="USER_PASSWORD_AUTH",
+                                AuthParameters={"USERNAME": "carol", "PASSWORD": "Carol-Passw0rd!", "SECRET_HASH": secret_hash})
+        self.assertIn("AuthenticationResult", ok)
+        self.assertEqual(self.error_code(anon.initiate_auth, ClientId=srv["ClientId"], AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "carol", "PASSWORD": "Carol-Passw0rd!"}),
+                         "NotAuthorizedException")
+
+        # Admin side.
+        c.admin_set_user_password(UserPoolId=pool, Username="carol", Password="Carol-Passw0rd!2", Permanent=True)
+        admin = c.admin_initiate_auth(UserPoolId=pool, ClientId=app["ClientId"], AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                      AuthParameters={"USERNAME": "carol", "PASSWORD": "Carol-Passw0rd!2"})
+        self.assertIn("IdToken", admin["AuthenticationResult"])
+        self.assertEqual(c.admin_get_user(UserPoolId=pool, Username="carol")["UserStatus"], "CONFIRMED")
+        c.admin_delete_user(UserPoolId=pool, Username="carol")
+        self.assertEqual(self.error_code(c.admin_get_user, UserPoolId=pool, Username="carol"), "UserNotFoundException")
+        # A flow the client does not allow.
+        narrow = c.create_user_pool_client(UserPoolId=pool, ClientName="narrow")["UserPoolClient"]
+        self.assertEqual(self.error_code(anon.initiate_auth, ClientId=narrow["ClientId"], AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "x", "PASSWORD": "y"}), "InvalidParameterException")
+        c.delete_user_pool_client(UserPoolId=pool, ClientId=narrow["ClientId"])
+
+
 if __name__ == "__main__":
     sys.exit(0 if unittest.main(exit=False, verbosity=2).result.wasSuccessful() else 1)

@@ -47,34 +47,46 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Every migration, in order: (version, description, SQL). Portable SQL, run on both backends.
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (
+        2,
+        "sessions and tokens",
+        include_str!("../migrations/0002_sessions_tokens.sql"),
+    ),
+    (
+        3,
+        "pool domains",
+        include_str!("../migrations/0003_pool_domains.sql"),
+    ),
+    (
+        4,
+        "access keys",
+        include_str!("../migrations/0004_access_keys.sql"),
+    ),
+    (
+        5,
+        "unique client ids",
+        include_str!("../migrations/0005_client_id_unique.sql"),
+    ),
+];
+
 fn migrator() -> Migrator {
-    let m = |version, name: &'static str, sql: &'static str| {
-        Migration::new(
-            version,
-            name.into(),
-            MigrationType::Simple,
-            sql.into_sql_str(),
-            false,
-        )
-    };
-    Migrator::with_migrations(vec![
-        m(1, "init", include_str!("../migrations/0001_init.sql")),
-        m(
-            2,
-            "sessions and tokens",
-            include_str!("../migrations/0002_sessions_tokens.sql"),
-        ),
-        m(
-            3,
-            "pool domains",
-            include_str!("../migrations/0003_pool_domains.sql"),
-        ),
-        m(
-            4,
-            "access keys",
-            include_str!("../migrations/0004_access_keys.sql"),
-        ),
-    ])
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|(version, name, sql)| {
+                Migration::new(
+                    *version,
+                    (*name).into(),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
 }
 
 /// Opens (and migrates) the store at `url`.

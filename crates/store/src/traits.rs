@@ -35,6 +35,8 @@ pub trait PoolStore {
 pub trait ClientStore {
     async fn create_client(&self, client: &AppClient) -> Result<()>;
     async fn get_client(&self, pool: &PoolId, client_id: &str) -> Result<Option<AppClient>>;
+    /// A client by its id alone (ids are unique across pools), as Cognito's auth flows ask.
+    async fn find_client(&self, client_id: &str) -> Result<Option<AppClient>>;
     async fn list_clients(&self, pool: &PoolId) -> Result<Vec<AppClient>>;
     async fn update_client(&self, client: &AppClient) -> Result<()>;
     async fn delete_client(&self, pool: &PoolId, client_id: &str) -> Result<()>;

@@ -36,6 +36,15 @@ impl ClientStore for SqlStore {
         row.as_ref().map(|r| get_json(r, "data")).transpose()
     }
 
+    async fn find_client(&self, client_id: &str) -> Result<Option<AppClient>> {
+        let row = sqlx::query("SELECT data FROM clients WHERE client_id = $1")
+            .bind(client_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(internal)?;
+        row.as_ref().map(|r| get_json(r, "data")).transpose()
+    }
+
     async fn list_clients(&self, pool: &PoolId) -> Result<Vec<AppClient>> {
         let rows = sqlx::query(
             "SELECT data FROM clients WHERE pool_id = $1 ORDER BY created_at, client_id",

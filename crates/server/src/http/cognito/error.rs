@@ -49,6 +49,23 @@ impl CognitoError {
     pub fn invalid_signature(m: &str) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "InvalidSignatureException", m)
     }
+    pub fn not_authorized(m: &str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "NotAuthorizedException", m)
+    }
+    pub fn user_not_confirmed() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "UserNotConfirmedException",
+            "User is not confirmed.",
+        )
+    }
+    pub fn client_not_found(id: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "ResourceNotFoundException",
+            format!("User pool client {id} does not exist."),
+        )
+    }
     pub fn access_denied(resource: &str) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

@@ -7,12 +7,20 @@
 //! | action | signed |
 //! |---|---|
 //! | CreateUserPool, DescribeUserPool, ListUserPools, DeleteUserPool | yes |
+//! | CreateUserPoolClient, DescribeUserPoolClient, ListUserPoolClients, DeleteUserPoolClient | yes |
+//! | AdminCreateUser, AdminGetUser, AdminDeleteUser, AdminSetUserPassword | yes |
+//! | AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH) | yes |
+//! | InitiateAuth (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH), RespondToAuthChallenge (NEW_PASSWORD_REQUIRED), GetUser | no |
 
 mod auth;
+mod clients;
 mod error;
+mod flows;
 mod pools;
+mod users;
 
 use super::Shared;
+use super::client_ip::ClientIp;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
@@ -28,16 +36,19 @@ pub(crate) struct Call<'a> {
     pub s: &'a Shared,
     pub key: Option<portcullis_core::access_key::AccessKey>,
     pub input: Value,
+    /// For sign-in throttling: the TCP peer.
+    pub client_ip: String,
 }
 
 pub(crate) async fn handle(
     State(s): State<Shared>,
+    ClientIp(client_ip): ClientIp,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let result = dispatch(&s, &method, &uri, &headers, &body).await;
+    let result = dispatch(&s, client_ip, &method, &uri, &headers, &body).await;
     let (status, value) = match result {
         Ok(v) => (axum::http::StatusCode::OK, v),
         Err(e) => {
@@ -55,6 +66,7 @@ pub(crate) async fn handle(
 
 async fn dispatch(
     s: &Shared,
+    client_ip: String,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
@@ -77,21 +89,40 @@ async fn dispatch(
             "the body must be a JSON object",
         ));
     }
-    let signed = matches!(
+    // Cognito leaves these unsigned: the caller proves itself with a client id, a session or
+    // an access token. Everything else needs a signature.
+    let unsigned = matches!(
         action.as_str(),
-        "CreateUserPool" | "DescribeUserPool" | "ListUserPools" | "DeleteUserPool"
+        "InitiateAuth" | "RespondToAuthChallenge" | "GetUser"
     );
-    let key = if signed {
-        Some(auth::verify(s, method, uri, headers, body).await?)
-    } else {
+    let key = if unsigned {
         None
+    } else {
+        Some(auth::verify(s, method, uri, headers, body).await?)
     };
-    let call = Call { s, key, input };
+    let call = Call {
+        s,
+        key,
+        input,
+        client_ip,
+    };
     match action.as_str() {
         "CreateUserPool" => pools::create(&call).await,
         "DescribeUserPool" => pools::describe(&call).await,
         "ListUserPools" => pools::list(&call).await,
         "DeleteUserPool" => pools::delete(&call).await,
+        "CreateUserPoolClient" => clients::create(&call).await,
+        "DescribeUserPoolClient" => clients::describe(&call).await,
+        "ListUserPoolClients" => clients::list(&call).await,
+        "DeleteUserPoolClient" => clients::delete(&call).await,
+        "AdminCreateUser" => users::admin_create(&call).await,
+        "AdminGetUser" => users::admin_get(&call).await,
+        "AdminDeleteUser" => users::admin_delete(&call).await,
+        "AdminSetUserPassword" => users::admin_set_password(&call).await,
+        "AdminInitiateAuth" => flows::admin_initiate(&call).await,
+        "InitiateAuth" => flows::initiate(&call).await,
+        "RespondToAuthChallenge" => flows::respond(&call).await,
+        "GetUser" => users::get_user(&call).await,
         other => Err(CognitoError::unknown_operation(&format!(
             "{other} is not supported"
         ))),
@@ -111,6 +142,88 @@ impl Call<'_> {
                 lower_first(name)
             ))),
         }
+    }
+
+    pub fn opt_string(&self, name: &str) -> Result<Option<&str>, CognitoError> {
+        match self.input.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(CognitoError::serialization(&format!(
+                "{name} must be a string"
+            ))),
+        }
+    }
+
+    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>, CognitoError> {
+        match self.input.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(CognitoError::serialization(&format!(
+                "{name} must be a boolean"
+            ))),
+        }
+    }
+
+    pub fn strings(&self, name: &str) -> Result<Option<Vec<String>>, CognitoError> {
+        match self.input.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .map(Some)
+                .ok_or_else(|| {
+                    CognitoError::serialization(&format!("{name} must be a list of strings"))
+                }),
+            Some(_) => Err(CognitoError::serialization(&format!(
+                "{name} must be a list"
+            ))),
+        }
+    }
+
+    /// A `[{Name, Value}]` list as a map.
+    pub fn attributes(
+        &self,
+        name: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>, CognitoError> {
+        let mut out = std::collections::BTreeMap::new();
+        let Some(list) = self.input.get(name) else {
+            return Ok(out);
+        };
+        let bad =
+            || CognitoError::serialization(&format!("{name} must be a list of {{Name, Value}}"));
+        for item in list.as_array().ok_or_else(bad)? {
+            let n = item.get("Name").and_then(Value::as_str).ok_or_else(bad)?;
+            let v = item.get("Value").and_then(Value::as_str).unwrap_or("");
+            out.insert(n.to_owned(), v.to_owned());
+        }
+        Ok(out)
+    }
+
+    /// A string map member (`AuthParameters`, `ChallengeResponses`).
+    pub fn map(
+        &self,
+        name: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>, CognitoError> {
+        let Some(v) = self.input.get(name) else {
+            return Ok(Default::default());
+        };
+        let obj = v
+            .as_object()
+            .ok_or_else(|| CognitoError::serialization(&format!("{name} must be a map")))?;
+        obj.iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => Ok((k.clone(), s.clone())),
+                _ => Err(CognitoError::serialization(&format!(
+                    "{name} values must be strings"
+                ))),
+            })
+            .collect()
+    }
+
+    pub fn core(&self, resource: Option<&str>) -> impl Fn(portcullis_core::Error) -> CognitoError {
+        let r = resource.map(str::to_owned);
+        move |e| CognitoError::from_core(e, r.as_deref())
     }
 
     /// The pool named by `UserPoolId`, if this caller may administer it.

@@ -1,0 +1,97 @@
+//! App client actions: CreateUserPoolClient, DescribeUserPoolClient, ListUserPoolClients,
+//! DeleteUserPoolClient.
+
+use super::Call;
+use super::error::CognitoError;
+use portcullis_core::client::{AppClient, NewClient, OAuthFlow, RefreshRotation};
+use serde_json::{Value, json};
+
+/// Cognito's `UserPoolClientType`; the secret only where Cognito shows it.
+pub(crate) fn client_type(c: &AppClient, secret: Option<&str>) -> Value {
+    let mut v = json!({
+        "UserPoolId": c.pool_id.as_str(),
+        "ClientName": c.name,
+        "ClientId": c.client_id,
+        "CreationDate": c.created_at,
+        "LastModifiedDate": c.updated_at,
+        "CallbackURLs": c.callback_urls,
+        "LogoutURLs": c.logout_urls,
+        "AllowedOAuthFlows": c.allowed_oauth_flows.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+        "AllowedOAuthScopes": c.allowed_oauth_scopes,
+        "AllowedOAuthFlowsUserPoolClient": !c.allowed_oauth_flows.is_empty(),
+        "ExplicitAuthFlows": c.explicit_auth_flows,
+        "SupportedIdentityProviders": c.supported_identity_providers,
+        "PreventUserExistenceErrors": if c.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" },
+        "EnableTokenRevocation": c.enable_token_revocation,
+    });
+    if let Some(s) = secret {
+        v["ClientSecret"] = json!(s);
+    }
+    v
+}
+
+pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let flows = c
+        .strings("AllowedOAuthFlows")?
+        .unwrap_or_default()
+        .iter()
+        .map(|f| OAuthFlow::parse(f))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(c.core(None))?;
+    let req = NewClient {
+        name: c.string("ClientName")?.to_owned(),
+        callback_urls: c.strings("CallbackURLs")?.unwrap_or_default(),
+        logout_urls: c.strings("LogoutURLs")?.unwrap_or_default(),
+        allowed_oauth_flows: flows,
+        allowed_oauth_scopes: c.strings("AllowedOAuthScopes")?.unwrap_or_default(),
+        explicit_auth_flows: c.strings("ExplicitAuthFlows")?,
+        token_validity: None,
+        refresh_rotation: RefreshRotation::default(),
+    };
+    let with_secret = c.opt_bool("GenerateSecret")?.unwrap_or(false);
+    let created =
+        c.s.app
+            .create_client(pool.id.as_str(), req, with_secret)
+            .await
+            .map_err(c.core(Some(pool.id.as_str())))?;
+    Ok(json!({"UserPoolClient": client_type(&created.client, created.secret.as_deref())}))
+}
+
+async fn client_of(c: &Call<'_>) -> Result<AppClient, CognitoError> {
+    let pool = c.pool().await?;
+    let id = c.string("ClientId")?;
+    c.s.app
+        .client(pool.id.as_str(), id)
+        .await
+        .map_err(c.core(Some(id)))
+}
+
+pub(crate) async fn describe(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let client = client_of(c).await?;
+    let secret = c.s.app.reveal_secret(&client).map_err(c.core(None))?;
+    Ok(json!({"UserPoolClient": client_type(&client, secret.as_deref())}))
+}
+
+pub(crate) async fn list(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let clients =
+        c.s.app
+            .list_clients(pool.id.as_str())
+            .await
+            .map_err(c.core(None))?;
+    let items: Vec<Value> = clients
+        .iter()
+        .map(|k| json!({"ClientId": k.client_id, "UserPoolId": k.pool_id.as_str(), "ClientName": k.name}))
+        .collect();
+    Ok(json!({"UserPoolClients": items}))
+}
+
+pub(crate) async fn delete(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let client = client_of(c).await?;
+    c.s.app
+        .delete_client(client.pool_id.as_str(), &client.client_id)
+        .await
+        .map_err(c.core(None))?;
+    Ok(json!({}))
+}

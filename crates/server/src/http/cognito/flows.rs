@@ -1,0 +1,329 @@
+//! Cognito's auth flows: InitiateAuth (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH),
+//! AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH and its legacy name ADMIN_NO_SRP_AUTH,
+//! REFRESH_TOKEN_AUTH), RespondToAuthChallenge (NEW_PASSWORD_REQUIRED), and the access-token
+//! check behind GetUser. Sign-in goes through the same throttled check as the hosted page.
+//! Each flow must be allowed in the client's ExplicitAuthFlows; clients with a secret must
+//! send SECRET_HASH = Base64(HMAC-SHA256(secret, username ‖ client id)).
+
+use super::Call;
+use super::error::CognitoError;
+use crate::oauth::login::{LoginFailure, LoginOutcome};
+use crate::oauth::tokens::{Subject, TokenResponse};
+use aws_lc_rs::hmac;
+use base64::Engine;
+use portcullis_core::client::AppClient;
+use portcullis_core::pool::UserPool;
+use portcullis_core::user::User;
+use portcullis_crypto::tokens::token_hash;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// Scopes of tokens from the API flows: the self-service scope plus the attribute scopes, so
+/// the ID token carries the user's attributes as Cognito's does.
+const API_SCOPES: &[&str] = &[
+    "aws.cognito.signin.user.admin",
+    "openid",
+    "email",
+    "phone",
+    "profile",
+];
+const SELF_SERVICE: &str = "aws.cognito.signin.user.admin";
+
+fn require_flow(client: &AppClient, allow: &str, flow: &str) -> Result<(), CognitoError> {
+    if client.explicit_auth_flows.iter().any(|f| f == allow) {
+        Ok(())
+    } else {
+        Err(CognitoError::invalid_parameter(&format!(
+            "{flow} flow not enabled for this client"
+        )))
+    }
+}
+
+fn check_secret_hash(
+    c: &Call<'_>,
+    client: &AppClient,
+    username: &str,
+    given: Option<&String>,
+) -> Result<(), CognitoError> {
+    let Some(secret) = c.s.app.reveal_secret(client).map_err(c.core(None))? else {
+        return Ok(());
+    };
+    let fail = || {
+        CognitoError::not_authorized(&format!(
+            "Unable to verify secret hash for client {}",
+            client.client_id
+        ))
+    };
+    let given = given.ok_or_else(fail)?;
+    let given = base64::engine::general_purpose::STANDARD
+        .decode(given)
+        .map_err(|_| fail())?;
+    let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
+    let msg = format!("{username}{}", client.client_id);
+    hmac::verify(&key, msg.as_bytes(), &given).map_err(|_| fail())
+}
+
+fn result(t: &TokenResponse) -> Value {
+    let mut r =
+        json!({"AccessToken": t.access_token, "ExpiresIn": t.expires_in, "TokenType": "Bearer"});
+    if let Some(id) = &t.id_token {
+        r["IdToken"] = json!(id);
+    }
+    if let Some(rt) = &t.refresh_token {
+        r["RefreshToken"] = json!(rt);
+    }
+    json!({"ChallengeParameters": {}, "AuthenticationResult": r})
+}
+
+async fn tokens_for(
+    c: &Call<'_>,
+    pool: &UserPool,
+    client: &AppClient,
+    user: &User,
+) -> Result<Value, CognitoError> {
+    let app = &c.s.app;
+    let scopes: Vec<String> = API_SCOPES.iter().map(|s| (*s).to_owned()).collect();
+    let origin_jti = uuid::Uuid::new_v4().to_string();
+    let subject = Subject {
+        user,
+        scopes: &scopes,
+        auth_time: app.now(),
+        origin_jti: &origin_jti,
+        nonce: None,
+    };
+    let issuer = c.s.config.issuer(pool.id.as_str());
+    let refresh = app
+        .start_family(pool, client, &subject, true)
+        .await
+        .map_err(c.core(None))?;
+    let mut t = app
+        .mint(pool, client, &issuer, &subject)
+        .await
+        .map_err(c.core(None))?;
+    t.refresh_token = refresh;
+    Ok(result(&t))
+}
+
+fn required<'m>(params: &'m BTreeMap<String, String>, name: &str) -> Result<&'m str, CognitoError> {
+    params.get(name).map(String::as_str).ok_or_else(|| {
+        CognitoError::invalid_parameter(&format!("Missing required parameter {name}"))
+    })
+}
+
+async fn password_flow(
+    c: &Call<'_>,
+    pool: &UserPool,
+    client: &AppClient,
+    params: &BTreeMap<String, String>,
+) -> Result<Value, CognitoError> {
+    let username = required(params, "USERNAME")?;
+    let password = required(params, "PASSWORD")?;
+    check_secret_hash(c, client, username, params.get("SECRET_HASH"))?;
+    let outcome =
+        c.s.app
+            .password_login(pool, username, password, &c.client_ip)
+            .await
+            .map_err(c.core(None))?;
+    match outcome {
+        LoginOutcome::Success(user) => tokens_for(c, pool, client, &user).await,
+        LoginOutcome::NewPasswordRequired { user, challenge } => {
+            let attrs: BTreeMap<&String, &String> = user.attributes.iter().collect();
+            Ok(json!({
+                "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                "Session": challenge,
+                "ChallengeParameters": {
+                    "USER_ID_FOR_SRP": user.username,
+                    "requiredAttributes": "[]",
+                    "userAttributes": serde_json::to_string(&attrs).unwrap_or_default(),
+                },
+            }))
+        }
+        LoginOutcome::Failed(LoginFailure::BadCredentials) => Err(CognitoError::not_authorized(
+            "Incorrect username or password.",
+        )),
+        LoginOutcome::Failed(LoginFailure::NotConfirmed) => Err(CognitoError::user_not_confirmed()),
+        LoginOutcome::Failed(LoginFailure::TemporaryPasswordExpired) => {
+            Err(CognitoError::not_authorized(
+                "Temporary password has expired and must be reset by an administrator.",
+            ))
+        }
+    }
+}
+
+async fn refresh_flow(
+    c: &Call<'_>,
+    pool: &UserPool,
+    client: &AppClient,
+    params: &BTreeMap<String, String>,
+) -> Result<Value, CognitoError> {
+    let rt = required(params, "REFRESH_TOKEN")?;
+    let app = &c.s.app;
+    let invalid = || CognitoError::not_authorized("Invalid Refresh Token");
+    if client.is_confidential() {
+        // The secret hash is over the username of the token's user.
+        let state = app
+            .store
+            .get_refresh(&pool.id, &token_hash(rt))
+            .await
+            .map_err(c.core(None))?
+            .ok_or_else(invalid)?;
+        let user = app
+            .store
+            .get_user_by_sub(&pool.id, state.token.sub)
+            .await
+            .map_err(c.core(None))?
+            .ok_or_else(invalid)?;
+        check_secret_hash(c, client, &user.username, params.get("SECRET_HASH"))?;
+    }
+    let issuer = c.s.config.issuer(pool.id.as_str());
+    match app.refresh_grant(pool, client, &issuer, rt, None).await {
+        Ok(t) => Ok(result(&t)),
+        Err(e) if e.code == portcullis_core::oauth::ErrorCode::InvalidGrant => {
+            Err(CognitoError::not_authorized(
+                if e.description.contains("revoked") || e.description.contains("already been used")
+                {
+                    "Refresh Token has been revoked"
+                } else {
+                    "Invalid Refresh Token"
+                },
+            ))
+        }
+        Err(e) => Err(CognitoError::from_core(
+            portcullis_core::Error::internal(e),
+            None,
+        )),
+    }
+}
+
+async fn client_by_id(c: &Call<'_>) -> Result<(UserPool, AppClient), CognitoError> {
+    let id = c.string("ClientId")?;
+    let client =
+        c.s.app
+            .store
+            .find_client(id)
+            .await
+            .map_err(c.core(None))?
+            .ok_or_else(|| CognitoError::client_not_found(id))?;
+    let pool =
+        c.s.app
+            .pool(client.pool_id.as_str())
+            .await
+            .map_err(c.core(None))?;
+    Ok((pool, client))
+}
+
+pub(crate) async fn initiate(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, client) = client_by_id(c).await?;
+    let params = c.map("AuthParameters")?;
+    match c.string("AuthFlow")? {
+        "USER_PASSWORD_AUTH" => {
+            require_flow(&client, "ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")?;
+            password_flow(c, &pool, &client, &params).await
+        }
+        f @ ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN") => {
+            require_flow(&client, "ALLOW_REFRESH_TOKEN_AUTH", f)?;
+            refresh_flow(c, &pool, &client, &params).await
+        }
+        other => Err(CognitoError::invalid_parameter(&format!(
+            "AuthFlow {other} is not supported"
+        ))),
+    }
+}
+
+pub(crate) async fn admin_initiate(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let id = c.string("ClientId")?;
+    let client =
+        c.s.app
+            .store
+            .get_client(&pool.id, id)
+            .await
+            .map_err(c.core(None))?
+            .ok_or_else(|| CognitoError::client_not_found(id))?;
+    let params = c.map("AuthParameters")?;
+    match c.string("AuthFlow")? {
+        f @ ("ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH") => {
+            require_flow(&client, "ALLOW_ADMIN_USER_PASSWORD_AUTH", f)?;
+            password_flow(c, &pool, &client, &params).await
+        }
+        f @ ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN") => {
+            require_flow(&client, "ALLOW_REFRESH_TOKEN_AUTH", f)?;
+            refresh_flow(c, &pool, &client, &params).await
+        }
+        other => Err(CognitoError::invalid_parameter(&format!(
+            "AuthFlow {other} is not supported"
+        ))),
+    }
+}
+
+pub(crate) async fn respond(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, client) = client_by_id(c).await?;
+    let responses = c.map("ChallengeResponses")?;
+    match c.string("ChallengeName")? {
+        "NEW_PASSWORD_REQUIRED" => {
+            let username = required(&responses, "USERNAME")?;
+            let new_password = required(&responses, "NEW_PASSWORD")?;
+            check_secret_hash(c, &client, username, responses.get("SECRET_HASH"))?;
+            let session = c.string("Session")?;
+            match c
+                .s
+                .app
+                .complete_new_password(&pool, session, new_password)
+                .await
+            {
+                Ok(user) => tokens_for(c, &pool, &client, &user).await,
+                Err(portcullis_core::Error::InvalidRequest(_)) => {
+                    Err(CognitoError::not_authorized(
+                        "Invalid session for the user, session is expired.",
+                    ))
+                }
+                Err(e) => Err(CognitoError::from_core(e, None)),
+            }
+        }
+        other => Err(CognitoError::invalid_parameter(&format!(
+            "ChallengeName {other} is not supported"
+        ))),
+    }
+}
+
+/// The pool and user of a live access token that carries the self-service scope.
+pub(crate) async fn token_user(
+    c: &Call<'_>,
+    token: &str,
+) -> Result<(UserPool, User), CognitoError> {
+    let invalid = || CognitoError::not_authorized("Invalid Access Token");
+    let payload = token.split('.').nth(1).ok_or_else(invalid)?;
+    let claims: Value = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(invalid)?;
+    let pool_id = claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .and_then(|iss| iss.rsplit('/').next())
+        .ok_or_else(invalid)?;
+    let pool = c.s.app.pool(pool_id).await.map_err(|_| invalid())?;
+    let issuer = c.s.config.issuer(pool.id.as_str());
+    let at =
+        c.s.app
+            .verify_access_token(&pool, &issuer, token)
+            .await
+            .map_err(c.core(None))?
+            .ok_or_else(|| CognitoError::not_authorized("Access Token has been revoked"))?;
+    if !at.scopes.iter().any(|s| s == SELF_SERVICE) {
+        return Err(CognitoError::not_authorized(
+            "Access Token does not have required scopes",
+        ));
+    }
+    let sub = uuid::Uuid::parse_str(&at.sub).map_err(|_| invalid())?;
+    let user =
+        c.s.app
+            .store
+            .get_user_by_sub(&pool.id, sub)
+            .await
+            .map_err(c.core(None))?
+            .filter(|u| u.enabled)
+            .ok_or_else(invalid)?;
+    Ok((pool, user))
+}
