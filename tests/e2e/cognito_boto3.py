@@ -176,5 +176,36 @@ class CognitoApi(unittest.TestCase):
         c.delete_user_pool_client(UserPoolId=pool, ClientId=narrow["ClientId"])
 
 
+    def test_srp_with_pycognito(self):
+        from pycognito import Cognito
+        from pycognito.aws_srp import AWSSRP
+        c = self.client()
+        pool = c.create_user_pool(PoolName="srp")["UserPool"]["Id"]
+        app = c.create_user_pool_client(UserPoolId=pool, ClientName="srp",
+                                        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]
+        c.admin_create_user(UserPoolId=pool, Username="dave", MessageAction="SUPPRESS",
+                            UserAttributes=[{"Name": "email", "Value": "dave@e2e.test"}])
+        c.admin_set_user_password(UserPoolId=pool, Username="dave", Password="Dave-Passw0rd!", Permanent=True)
+        anon = boto3.client("cognito-idp", endpoint_url=self.url, region_name="us-east-1",
+                            config=Config(signature_version=__import__("botocore").UNSIGNED))
+        ok = AWSSRP(username="dave", password="Dave-Passw0rd!", pool_id=pool, client_id=app["ClientId"], client=anon)
+        result = ok.authenticate_user()["AuthenticationResult"]
+        self.assertIn("AccessToken", result)
+        self.assertEqual(anon.get_user(AccessToken=result["AccessToken"])["Username"], "dave")
+        for user, pw in [("dave", "not-his-password"), ("nobody", "whatever")]:
+            bad = AWSSRP(username=user, password=pw, pool_id=pool, client_id=app["ClientId"], client=anon)
+            with self.assertRaises(ClientError) as cm:
+                bad.authenticate_user()
+            self.assertEqual(cm.exception.response["Error"]["Code"], "NotAuthorizedException")
+        # pycognito's high-level client also verifies the tokens: iss must be {endpoint}/{pool}
+        # and the JWKS is fetched from {endpoint}/{pool}/.well-known/jwks.json.
+        u = Cognito(pool, app["ClientId"], username="dave", user_pool_region="us-east-1",
+                    boto3_client_kwargs={"endpoint_url": self.url,
+                                         "aws_access_key_id": "unused", "aws_secret_access_key": "unused"})
+        u.authenticate(password="Dave-Passw0rd!")
+        self.assertEqual(u.id_claims["cognito:username"], "dave")
+        self.assertEqual(u.id_claims["email"], "dave@e2e.test")
+
+
 if __name__ == "__main__":
     sys.exit(0 if unittest.main(exit=False, verbosity=2).result.wasSuccessful() else 1)

@@ -10,6 +10,7 @@ pub mod password;
 pub mod secret;
 pub mod signing;
 pub mod sigv4;
+pub mod srp;
 pub mod tokens;
 
 pub use secret::Secret;

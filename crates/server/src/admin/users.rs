@@ -43,6 +43,7 @@ impl App {
         };
         let mut user = User::new(&pool, &req.username, req.attributes, status, self.now())?;
         user.password_hash = Some(self.hash_password(&password).await?);
+        user.srp = Some(self.srp_verifier(&pool, &user.username, &password).await?);
         self.store
             .create_user(&user, &user.sign_in_key(&pool))
             .await?;
@@ -93,7 +94,7 @@ impl App {
         }
         pool.settings.password_policy.check(password)?;
         user.password_hash = Some(self.hash_password(password).await?);
-        user.srp = None;
+        user.srp = Some(self.srp_verifier(&pool, &user.username, password).await?);
         user.status = if permanent {
             UserStatus::Confirmed
         } else {
@@ -102,6 +103,29 @@ impl App {
         user.updated_at = self.now();
         self.store.update_user(&user).await?;
         Ok(user)
+    }
+
+    /// The SRP salt and verifier for USER_SRP_AUTH (a 3072-bit modular exponentiation).
+    pub(crate) async fn srp_verifier(
+        &self,
+        pool: &portcullis_core::pool::UserPool,
+        username: &str,
+        password: &str,
+    ) -> Result<portcullis_core::user::SrpVerifier> {
+        let suffix = pool
+            .id
+            .as_str()
+            .split_once('_')
+            .map(|(_, s)| s.to_owned())
+            .unwrap_or_default();
+        let (username, password) = (username.to_owned(), password.to_owned());
+        let (salt, verifier) = tokio::task::spawn_blocking(move || {
+            portcullis_crypto::srp::new_verifier(&suffix, &username, &password)
+        })
+        .await
+        .map_err(Error::internal)?
+        .map_err(super::crypto_err)?;
+        Ok(portcullis_core::user::SrpVerifier { salt, verifier })
     }
 
     /// Hashing costs ~20 ms of CPU: keep it off the async workers.

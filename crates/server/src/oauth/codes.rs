@@ -85,6 +85,7 @@ impl App {
             auth_time,
             origin_jti: &origin_jti,
             nonce: req.nonce.as_deref(),
+            at_hash: true,
         };
         self.start_family(pool, client, &subject, false).await?;
         self.mint(pool, client, issuer, &subject).await
@@ -141,6 +142,7 @@ impl App {
             auth_time: grant.auth_time,
             origin_jti: &grant.origin_jti,
             nonce: grant.nonce.as_deref(),
+            at_hash: true,
         };
         let refresh = match self.start_family(pool, client, &subject, true).await {
             Ok(r) => r,

@@ -20,6 +20,12 @@ pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
 const NEW_PASSWORD_KIND: &str = "new_password";
 const NEW_PASSWORD_TTL_SECS: i64 = 600;
 
+/// The throttle keys of one sign-in attempt.
+pub struct Attempt {
+    user_key: String,
+    ip_key: String,
+}
+
 #[derive(Debug)]
 pub enum LoginOutcome {
     Success(User),
@@ -42,58 +48,63 @@ pub enum LoginFailure {
 }
 
 impl App {
-    pub async fn password_login(
+    /// Starts a sign-in attempt: its throttle keys, and whether they are over the limit.
+    pub async fn login_attempt(
         &self,
         pool: &UserPool,
         username: &str,
-        password: &str,
         client_ip: &str,
-    ) -> Result<LoginOutcome> {
+    ) -> Result<(Attempt, bool)> {
         let now = self.now();
-        let user_key = format!("user:{}", pool.username_key(username));
-        let ip_key = format!("ip:{client_ip}");
+        let attempt = Attempt {
+            user_key: format!("user:{}", pool.username_key(username)),
+            ip_key: format!("ip:{client_ip}"),
+        };
         let store = &self.store;
         let throttled = store
-            .failure_count(&pool.id, &user_key, now, FAILURE_WINDOW_SECS)
+            .failure_count(&pool.id, &attempt.user_key, now, FAILURE_WINDOW_SECS)
             .await?
             >= ACCOUNT_FAILURE_LIMIT
             || store
-                .failure_count(&pool.id, &ip_key, now, FAILURE_WINDOW_SECS)
+                .failure_count(&pool.id, &attempt.ip_key, now, FAILURE_WINDOW_SECS)
                 .await?
                 >= IP_FAILURE_LIMIT;
-        let user = match pool.user_ref(username) {
-            UserRef::Key(k) => store.get_user_by_key(&pool.id, &k).await?,
-            UserRef::Sub(s) => store.get_user_by_sub(&pool.id, s).await?,
-        };
-        let verified = match (&user, throttled) {
-            (Some(u), false) => match &u.password_hash {
-                Some(h) => self.verify_password(password, h).await?,
-                None => false,
-            },
-            // Spend the same time as a real check, so timing does not tell who exists.
-            _ => {
-                self.hash_password(password).await?;
-                false
-            }
-        };
-        let user = match user {
-            Some(u) if verified && u.enabled => u,
-            _ => {
-                store
-                    .record_failure(&pool.id, &user_key, now, FAILURE_WINDOW_SECS)
-                    .await?;
-                store
-                    .record_failure(&pool.id, &ip_key, now, FAILURE_WINDOW_SECS)
-                    .await?;
-                tracing::info!(pool = %pool.id, throttled, "failed sign-in");
-                return Ok(LoginOutcome::Failed(LoginFailure::BadCredentials));
-            }
-        };
-        store.clear_failures(&pool.id, &user_key).await?;
+        Ok((attempt, throttled))
+    }
+
+    /// Counts a failed attempt; the answer is always the same generic failure.
+    pub async fn login_failed(&self, pool: &UserPool, attempt: &Attempt) -> Result<LoginOutcome> {
+        let now = self.now();
+        for key in [&attempt.user_key, &attempt.ip_key] {
+            self.store
+                .record_failure(&pool.id, key, now, FAILURE_WINDOW_SECS)
+                .await?;
+        }
+        tracing::info!(pool = %pool.id, "failed sign-in");
+        Ok(LoginOutcome::Failed(LoginFailure::BadCredentials))
+    }
+
+    /// After the credential checked out: clear the account's failures, then decide by status.
+    /// With the password in hand, legacy hashes are upgraded and SRP verifiers created.
+    pub async fn login_verified(
+        &self,
+        pool: &UserPool,
+        attempt: &Attempt,
+        user: User,
+        password: Option<&str>,
+    ) -> Result<LoginOutcome> {
+        let now = self.now();
+        self.store
+            .clear_failures(&pool.id, &attempt.user_key)
+            .await?;
         match user.status {
-            UserStatus::Confirmed => Ok(LoginOutcome::Success(
-                self.upgrade_hash(user, password).await?,
-            )),
+            UserStatus::Confirmed => {
+                let user = match password {
+                    Some(p) => self.upgrade_credentials(pool, user, p).await?,
+                    None => user,
+                };
+                Ok(LoginOutcome::Success(user))
+            }
             UserStatus::ForceChangePassword => {
                 let validity = i64::from(
                     pool.settings
@@ -104,7 +115,7 @@ impl App {
                     return Ok(LoginOutcome::Failed(LoginFailure::TemporaryPasswordExpired));
                 }
                 let challenge = random_token().map_err(crypto_err)?;
-                store
+                self.store
                     .put_one_time(&OneTimeRecord {
                         pool_id: pool.id.clone(),
                         kind: NEW_PASSWORD_KIND.into(),
@@ -119,6 +130,41 @@ impl App {
             UserStatus::ResetRequired | UserStatus::ExternalProvider => {
                 Ok(LoginOutcome::Failed(LoginFailure::BadCredentials))
             }
+        }
+    }
+
+    pub(crate) async fn find_user(&self, pool: &UserPool, username: &str) -> Result<Option<User>> {
+        match pool.user_ref(username) {
+            UserRef::Key(k) => self.store.get_user_by_key(&pool.id, &k).await,
+            UserRef::Sub(s) => self.store.get_user_by_sub(&pool.id, s).await,
+        }
+    }
+
+    pub async fn password_login(
+        &self,
+        pool: &UserPool,
+        username: &str,
+        password: &str,
+        client_ip: &str,
+    ) -> Result<LoginOutcome> {
+        let (attempt, throttled) = self.login_attempt(pool, username, client_ip).await?;
+        let user = self.find_user(pool, username).await?;
+        let verified = match (&user, throttled) {
+            (Some(u), false) => match &u.password_hash {
+                Some(h) => self.verify_password(password, h).await?,
+                None => false,
+            },
+            // Spend the same time as a real check, so timing does not tell who exists.
+            _ => {
+                self.hash_password(password).await?;
+                false
+            }
+        };
+        match user {
+            Some(u) if verified && u.enabled => {
+                self.login_verified(pool, &attempt, u, Some(password)).await
+            }
+            _ => self.login_failed(pool, &attempt).await,
         }
     }
 
@@ -154,7 +200,10 @@ impl App {
             .filter(|u| u.enabled && u.status == UserStatus::ForceChangePassword)
             .ok_or_else(|| Error::invalid("This sign-in has expired. Please sign in again."))?;
         user.password_hash = Some(self.hash_password(new_password).await?);
-        user.srp = None;
+        user.srp = Some(
+            self.srp_verifier(pool, &user.username, new_password)
+                .await?,
+        );
         user.status = UserStatus::Confirmed;
         user.updated_at = self.now();
         self.store.update_user(&user).await?;
@@ -178,17 +227,29 @@ impl App {
     }
 
     /// Imported (bcrypt, PBKDF2, scrypt) or weaker argon2 hashes become argon2id at the
-    /// first successful sign-in.
-    async fn upgrade_hash(&self, mut user: User, password: &str) -> Result<User> {
-        if user
+    /// first successful sign-in, and users without an SRP verifier (imported, or created
+    /// before SRP) get one, so USER_SRP_AUTH works from then on.
+    async fn upgrade_credentials(
+        &self,
+        pool: &UserPool,
+        mut user: User,
+        password: &str,
+    ) -> Result<User> {
+        let rehash = user
             .password_hash
             .as_deref()
-            .is_some_and(|h| self.hasher.needs_rehash(h))
-        {
-            user.password_hash = Some(self.hash_password(password).await?);
-            user.updated_at = self.now();
-            self.store.update_user(&user).await?;
+            .is_some_and(|h| self.hasher.needs_rehash(h));
+        if !rehash && user.srp.is_some() {
+            return Ok(user);
         }
+        if rehash {
+            user.password_hash = Some(self.hash_password(password).await?);
+        }
+        if user.srp.is_none() {
+            user.srp = Some(self.srp_verifier(pool, &user.username, password).await?);
+        }
+        user.updated_at = self.now();
+        self.store.update_user(&user).await?;
         Ok(user)
     }
 }

@@ -36,6 +36,8 @@ pub struct Subject<'a> {
     pub auth_time: UnixTime,
     pub origin_jti: &'a str,
     pub nonce: Option<&'a str>,
+    /// `at_hash` in the ID token: the browser flows have it, Cognito's API flows do not.
+    pub at_hash: bool,
 }
 
 fn validity(pool: &UserPool, client: &AppClient) -> TokenValidity {
@@ -86,14 +88,14 @@ impl App {
             ))
             .map_err(crypto_err)?;
         let id_token = if scope::has(s.scopes, "openid") {
-            let hash = at_hash(&access);
+            let hash = s.at_hash.then(|| at_hash(&access));
             let c = claims::id_token(
                 &grant,
                 now,
                 v.id_token_secs,
                 &new_jti(),
                 s.nonce,
-                Some(&hash),
+                hash.as_deref(),
             );
             Some(signer.sign_jwt(&c).map_err(crypto_err)?)
         } else {
@@ -205,6 +207,7 @@ impl App {
             auth_time: token.auth_time,
             origin_jti: &token.family_id,
             nonce: None,
+            at_hash: false,
         };
         let new_refresh = match decision {
             RefreshDecision::Reissue => None,

@@ -90,6 +90,7 @@ async fn tokens_for(
         auth_time: app.now(),
         origin_jti: &origin_jti,
         nonce: None,
+        at_hash: false,
     };
     let issuer = c.s.config.issuer(pool.id.as_str());
     let refresh = app
@@ -124,6 +125,15 @@ async fn password_flow(
             .password_login(pool, username, password, &c.client_ip)
             .await
             .map_err(c.core(None))?;
+    outcome_to_response(c, pool, client, outcome).await
+}
+
+async fn outcome_to_response(
+    c: &Call<'_>,
+    pool: &UserPool,
+    client: &AppClient,
+    outcome: LoginOutcome,
+) -> Result<Value, CognitoError> {
     match outcome {
         LoginOutcome::Success(user) => tokens_for(c, pool, client, &user).await,
         LoginOutcome::NewPasswordRequired { user, challenge } => {
@@ -212,10 +222,167 @@ async fn client_by_id(c: &Call<'_>) -> Result<(UserPool, AppClient), CognitoErro
     Ok((pool, client))
 }
 
+const SRP_KIND: &str = "srp_challenge";
+const SRP_TTL_SECS: i64 = 300;
+
+/// USER_SRP_AUTH, step one: the server's ephemeral value and an opaque SECRET_BLOCK naming the
+/// stored challenge. Unknown users get a challenge too (with a throwaway verifier), so the
+/// answer does not say who exists; their proof can never match.
+async fn srp_start(
+    c: &Call<'_>,
+    pool: &UserPool,
+    client: &AppClient,
+    params: &BTreeMap<String, String>,
+) -> Result<Value, CognitoError> {
+    let username = required(params, "USERNAME")?;
+    let srp_a = required(params, "SRP_A")?;
+    check_secret_hash(c, client, username, params.get("SECRET_HASH"))?;
+    let app = &c.s.app;
+    let user = app.find_user(pool, username).await.map_err(c.core(None))?;
+    let (sub, user_id, srp) = match user.as_ref().and_then(|u| u.srp.clone().map(|s| (u, s))) {
+        Some((u, srp)) => (Some(u.sub), u.username.clone(), srp),
+        None => {
+            let throwaway = portcullis_crypto::tokens::random_token()
+                .map_err(|e| c.core(None)(crate::admin::crypto_err(e)))?;
+            let v = app
+                .srp_verifier(pool, username, &throwaway)
+                .await
+                .map_err(c.core(None))?;
+            (None, username.to_owned(), v)
+        }
+    };
+    let verifier = srp.verifier.clone();
+    let (b, big_b) =
+        tokio::task::spawn_blocking(move || portcullis_crypto::srp::server_ephemeral(&verifier))
+            .await
+            .map_err(|e| c.core(None)(portcullis_core::Error::internal(e)))?
+            .map_err(|e| c.core(None)(crate::admin::crypto_err(e)))?;
+    let block = portcullis_crypto::tokens::random_token()
+        .map_err(|e| c.core(None)(crate::admin::crypto_err(e)))?;
+    let block_b64 = base64::engine::general_purpose::STANDARD.encode(block.as_bytes());
+    let record = portcullis_core::code::OneTimeRecord {
+        pool_id: pool.id.clone(),
+        kind: SRP_KIND.into(),
+        key_hash: token_hash(&block_b64),
+        payload: json!({
+            "sub": sub, "user_id": user_id, "username": username, "client_id": client.client_id,
+            "a": srp_a, "b": b, "big_b": big_b, "verifier": srp.verifier,
+        }),
+        expires_at: app.now() + SRP_TTL_SECS,
+    };
+    app.store
+        .put_one_time(&record)
+        .await
+        .map_err(c.core(None))?;
+    Ok(json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeParameters": {
+            "SALT": srp.salt,
+            "SRP_B": big_b,
+            "SECRET_BLOCK": block_b64,
+            "USER_ID_FOR_SRP": user_id,
+            "USERNAME": user_id,
+        },
+    }))
+}
+
+/// USER_SRP_AUTH, step two: the client's proof over the stored challenge (single use).
+async fn srp_finish(
+    c: &Call<'_>,
+    pool: &UserPool,
+    client: &AppClient,
+    r: &BTreeMap<String, String>,
+) -> Result<Value, CognitoError> {
+    let username = required(r, "USERNAME")?;
+    let block = required(r, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+    let signature = required(r, "PASSWORD_CLAIM_SIGNATURE")?;
+    let timestamp = required(r, "TIMESTAMP")?;
+    check_secret_hash(c, client, username, r.get("SECRET_HASH"))?;
+    let app = &c.s.app;
+    let denied = || CognitoError::not_authorized("Incorrect username or password.");
+    let record = match app
+        .store
+        .consume_one_time(&pool.id, &token_hash(block), app.now())
+        .await
+        .map_err(c.core(None))?
+    {
+        portcullis_store::Consumed::First(rec) if rec.kind == SRP_KIND => rec,
+        _ => return Err(denied()),
+    };
+    let p = &record.payload;
+    let field = |n: &str| {
+        p.get(n)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    if field("client_id") != client.client_id {
+        return Err(denied());
+    }
+    let (attempt, throttled) = app
+        .login_attempt(pool, &field("username"), &c.client_ip)
+        .await
+        .map_err(c.core(None))?;
+    let suffix = pool
+        .id
+        .as_str()
+        .split_once('_')
+        .map(|(_, s)| s.to_owned())
+        .unwrap_or_default();
+    let (a, b, big_b, v, user_id) = (
+        field("a"),
+        field("b"),
+        field("big_b"),
+        field("verifier"),
+        field("user_id"),
+    );
+    let (block, signature, timestamp) =
+        (block.to_owned(), signature.to_owned(), timestamp.to_owned());
+    let ok = tokio::task::spawn_blocking(move || {
+        portcullis_crypto::srp::verify_claim(&portcullis_crypto::srp::Claim {
+            a_hex: &a,
+            b_secret_hex: &b,
+            b_public_hex: &big_b,
+            verifier_hex: &v,
+            pool_suffix: &suffix,
+            user_id: &user_id,
+            secret_block_b64: &block,
+            timestamp: &timestamp,
+            signature_b64: &signature,
+        })
+    })
+    .await
+    .map_err(|e| c.core(None)(portcullis_core::Error::internal(e)))?;
+    let sub = p
+        .get("sub")
+        .and_then(Value::as_str)
+        .and_then(|s| uuid::Uuid::parse_str(s).ok());
+    let user = match sub {
+        Some(sub) => app
+            .store
+            .get_user_by_sub(&pool.id, sub)
+            .await
+            .map_err(c.core(None))?,
+        None => None,
+    };
+    let outcome = match user {
+        Some(u) if ok && !throttled && u.enabled => {
+            app.login_verified(pool, &attempt, u, None).await
+        }
+        _ => app.login_failed(pool, &attempt).await,
+    }
+    .map_err(c.core(None))?;
+    outcome_to_response(c, pool, client, outcome).await
+}
+
 pub(crate) async fn initiate(c: &Call<'_>) -> Result<Value, CognitoError> {
     let (pool, client) = client_by_id(c).await?;
     let params = c.map("AuthParameters")?;
     match c.string("AuthFlow")? {
+        "USER_SRP_AUTH" => {
+            require_flow(&client, "ALLOW_USER_SRP_AUTH", "USER_SRP_AUTH")?;
+            srp_start(c, &pool, &client, &params).await
+        }
         "USER_PASSWORD_AUTH" => {
             require_flow(&client, "ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")?;
             password_flow(c, &pool, &client, &params).await
@@ -242,6 +409,10 @@ pub(crate) async fn admin_initiate(c: &Call<'_>) -> Result<Value, CognitoError> 
             .ok_or_else(|| CognitoError::client_not_found(id))?;
     let params = c.map("AuthParameters")?;
     match c.string("AuthFlow")? {
+        "USER_SRP_AUTH" => {
+            require_flow(&client, "ALLOW_USER_SRP_AUTH", "USER_SRP_AUTH")?;
+            srp_start(c, &pool, &client, &params).await
+        }
         f @ ("ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH") => {
             require_flow(&client, "ALLOW_ADMIN_USER_PASSWORD_AUTH", f)?;
             password_flow(c, &pool, &client, &params).await
@@ -260,6 +431,10 @@ pub(crate) async fn respond(c: &Call<'_>) -> Result<Value, CognitoError> {
     let (pool, client) = client_by_id(c).await?;
     let responses = c.map("ChallengeResponses")?;
     match c.string("ChallengeName")? {
+        "PASSWORD_VERIFIER" => {
+            require_flow(&client, "ALLOW_USER_SRP_AUTH", "USER_SRP_AUTH")?;
+            srp_finish(c, &pool, &client, &responses).await
+        }
         "NEW_PASSWORD_REQUIRED" => {
             let username = required(&responses, "USERNAME")?;
             let new_password = required(&responses, "NEW_PASSWORD")?;

@@ -9,8 +9,8 @@
 //! | CreateUserPool, DescribeUserPool, ListUserPools, DeleteUserPool | yes |
 //! | CreateUserPoolClient, DescribeUserPoolClient, ListUserPoolClients, DeleteUserPoolClient | yes |
 //! | AdminCreateUser, AdminGetUser, AdminDeleteUser, AdminSetUserPassword | yes |
-//! | AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH) | yes |
-//! | InitiateAuth (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH), RespondToAuthChallenge (NEW_PASSWORD_REQUIRED), GetUser | no |
+//! | AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH) | yes |
+//! | InitiateAuth (USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH), RespondToAuthChallenge (PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED), GetUser | no |
 
 mod auth;
 mod clients;
