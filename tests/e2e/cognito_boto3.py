@@ -207,5 +207,94 @@ class CognitoApi(unittest.TestCase):
         self.assertEqual(u.id_claims["email"], "dave@e2e.test")
 
 
+    def test_groups_user_admin_and_self_service(self):
+        c = self.client()
+        anon = boto3.client("cognito-idp", endpoint_url=self.url, region_name="us-east-1",
+                            config=Config(signature_version=__import__("botocore").UNSIGNED))
+        pool = c.create_user_pool(PoolName="admin")["UserPool"]["Id"]
+        app = c.create_user_pool_client(UserPoolId=pool, ClientName="a", ExplicitAuthFlows=[
+            "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+        for name, tenant in [("ann", "acme"), ("andy", "acme"), ("bea", "other")]:
+            c.admin_create_user(UserPoolId=pool, Username=name, MessageAction="SUPPRESS", UserAttributes=[
+                {"Name": "email", "Value": f"{name}@{tenant}.test"}, {"Name": "custom:tenant", "Value": tenant}])
+            c.admin_set_user_password(UserPoolId=pool, Username=name, Password="Passw0rd!-" + name, Permanent=True)
+
+        def login(name, pw=None):
+            return anon.initiate_auth(ClientId=app, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+                "USERNAME": name, "PASSWORD": pw or "Passw0rd!-" + name})["AuthenticationResult"]
+
+        # ListUsers with Cognito's filter, on custom attributes too, and pagination.
+        names = lambda r: sorted(u["Username"] for u in r["Users"])
+        self.assertEqual(names(c.list_users(UserPoolId=pool, Filter='email ^= "an"')), ["andy", "ann"])
+        self.assertEqual(names(c.list_users(UserPoolId=pool, Filter='custom:tenant = "other"')), ["bea"])
+        self.assertEqual(self.error_code(c.list_users, UserPoolId=pool, Filter="email"), "InvalidParameterException")
+        first = c.list_users(UserPoolId=pool, Limit=2)
+        rest = c.list_users(UserPoolId=pool, Limit=2, PaginationToken=first["PaginationToken"])
+        self.assertEqual(sorted(names(first) + names(rest)), ["andy", "ann", "bea"])
+
+        # Groups.
+        c.create_group(UserPoolId=pool, GroupName="admins", Description="Admins", Precedence=1)
+        self.assertEqual(self.error_code(c.create_group, UserPoolId=pool, GroupName="admins"), "GroupExistsException")
+        c.update_group(UserPoolId=pool, GroupName="admins", Description="Administrators")
+        self.assertEqual(c.get_group(UserPoolId=pool, GroupName="admins")["Group"]["Description"], "Administrators")
+        c.admin_add_user_to_group(UserPoolId=pool, Username="ann", GroupName="admins")
+        self.assertEqual([g["GroupName"] for g in c.admin_list_groups_for_user(UserPoolId=pool, Username="ann")["Groups"]],
+                         ["admins"])
+        self.assertEqual(names(c.list_users_in_group(UserPoolId=pool, GroupName="admins")), ["ann"])
+        tokens = login("ann")
+        claims = json.loads(__import__("base64").urlsafe_b64decode(tokens["IdToken"].split(".")[1] + "=="))
+        self.assertEqual(claims["cognito:groups"], ["admins"])
+        c.admin_remove_user_from_group(UserPoolId=pool, Username="ann", GroupName="admins")
+        self.assertEqual(c.list_users_in_group(UserPoolId=pool, GroupName="admins")["Users"], [])
+        self.assertEqual(len(c.list_groups(UserPoolId=pool)["Groups"]), 1)
+        c.delete_group(UserPoolId=pool, GroupName="admins")
+        self.assertEqual(self.error_code(c.get_group, UserPoolId=pool, GroupName="admins"), "ResourceNotFoundException")
+
+        # Attributes.
+        c.admin_update_user_attributes(UserPoolId=pool, Username="ann", UserAttributes=[{"Name": "given_name", "Value": "Ann"}])
+        c.admin_delete_user_attributes(UserPoolId=pool, Username="ann", UserAttributeNames=["custom:tenant"])
+        attrs = {a["Name"]: a["Value"] for a in c.admin_get_user(UserPoolId=pool, Username="ann")["UserAttributes"]}
+        self.assertEqual(attrs.get("given_name"), "Ann")
+        self.assertNotIn("custom:tenant", attrs)
+        self.assertEqual(self.error_code(c.admin_update_user_attributes, UserPoolId=pool, Username="ann",
+                                         UserAttributes=[{"Name": "shoe_size", "Value": "9"}]), "InvalidParameterException")
+
+        # Disabling revokes and refuses sign-in; enabling restores it.
+        live = login("andy")
+        c.admin_disable_user(UserPoolId=pool, Username="andy")
+        self.assertEqual(self.error_code(anon.get_user, AccessToken=live["AccessToken"]), "NotAuthorizedException")
+        self.assertEqual(self.error_code(anon.initiate_auth, ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "andy", "PASSWORD": "Passw0rd!-andy"}),
+                         "NotAuthorizedException")
+        c.admin_enable_user(UserPoolId=pool, Username="andy")
+        self.assertIn("AccessToken", login("andy"))
+        self.assertEqual(self.error_code(c.admin_confirm_sign_up, UserPoolId=pool, Username="andy"), "NotAuthorizedException")
+
+        # Admin reset: the old password stops working.
+        c.admin_reset_user_password(UserPoolId=pool, Username="bea")
+        self.assertEqual(c.admin_get_user(UserPoolId=pool, Username="bea")["UserStatus"], "RESET_REQUIRED")
+        self.assertEqual(self.error_code(anon.initiate_auth, ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "bea", "PASSWORD": "Passw0rd!-bea"}),
+                         "NotAuthorizedException")
+
+        # Self-service with the access token.
+        t = login("ann")
+        anon.update_user_attributes(AccessToken=t["AccessToken"], UserAttributes=[{"Name": "family_name", "Value": "Lee"}])
+        self.assertIn({"Name": "family_name", "Value": "Lee"}, anon.get_user(AccessToken=t["AccessToken"])["UserAttributes"])
+        self.assertEqual(self.error_code(anon.change_password, AccessToken=t["AccessToken"], PreviousPassword="wrong",
+                                         ProposedPassword="New-Passw0rd!"), "NotAuthorizedException")
+        anon.change_password(AccessToken=t["AccessToken"], PreviousPassword="Passw0rd!-ann", ProposedPassword="New-Passw0rd!")
+        t = login("ann", "New-Passw0rd!")
+        anon.revoke_token(Token=t["RefreshToken"], ClientId=app)
+        self.assertEqual(self.error_code(anon.get_user, AccessToken=t["AccessToken"]), "NotAuthorizedException")
+        t = login("ann", "New-Passw0rd!")
+        anon.global_sign_out(AccessToken=t["AccessToken"])
+        self.assertEqual(self.error_code(anon.initiate_auth, ClientId=app, AuthFlow="REFRESH_TOKEN_AUTH",
+                                         AuthParameters={"REFRESH_TOKEN": t["RefreshToken"]}), "NotAuthorizedException")
+        t = login("ann", "New-Passw0rd!")
+        anon.delete_user(AccessToken=t["AccessToken"])
+        self.assertEqual(self.error_code(c.admin_get_user, UserPoolId=pool, Username="ann"), "UserNotFoundException")
+
+
 if __name__ == "__main__":
     sys.exit(0 if unittest.main(exit=False, verbosity=2).result.wasSuccessful() else 1)

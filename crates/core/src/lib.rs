@@ -16,5 +16,6 @@ pub mod pool;
 pub mod resource_server;
 pub mod session;
 pub mod user;
+pub mod user_filter;
 
 pub use error::{Error, Result};

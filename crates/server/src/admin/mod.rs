@@ -9,6 +9,7 @@ mod groups;
 mod keys;
 mod pools;
 mod resource_servers;
+mod user_admin;
 mod users;
 
 pub use clients::CreatedClient;

@@ -502,3 +502,30 @@ pub(crate) async fn token_user(
             .ok_or_else(invalid)?;
     Ok((pool, user))
 }
+
+/// RevokeToken: a refresh token of this client (with its secret, if it has one) revokes its
+/// family; Cognito answers `{}` for tokens it does not know.
+pub(crate) async fn revoke(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, client) = client_by_id(c).await?;
+    if let Some(secret) = c.s.app.reveal_secret(&client).map_err(c.core(None))? {
+        let given = c.opt_string("ClientSecret")?.unwrap_or_default();
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(
+            given.as_bytes(),
+            secret.as_bytes(),
+        )) {
+            return Err(CognitoError::not_authorized("Client secret is incorrect."));
+        }
+    }
+    if !client.enable_token_revocation {
+        return Err(CognitoError::invalid_parameter(
+            "Token revocation is not enabled for this client",
+        ));
+    }
+    let token = c.string("Token")?;
+    let issuer = c.s.config.issuer(pool.id.as_str());
+    c.s.app
+        .revoke_token(&pool, &client, &issuer, token)
+        .await
+        .map_err(c.core(None))?;
+    Ok(json!({}))
+}

@@ -16,6 +16,7 @@ mod auth;
 mod clients;
 mod error;
 mod flows;
+mod groups;
 mod pools;
 mod users;
 
@@ -93,7 +94,14 @@ async fn dispatch(
     // an access token. Everything else needs a signature.
     let unsigned = matches!(
         action.as_str(),
-        "InitiateAuth" | "RespondToAuthChallenge" | "GetUser"
+        "InitiateAuth"
+            | "RespondToAuthChallenge"
+            | "GetUser"
+            | "ChangePassword"
+            | "UpdateUserAttributes"
+            | "GlobalSignOut"
+            | "DeleteUser"
+            | "RevokeToken"
     );
     let key = if unsigned {
         None
@@ -123,6 +131,28 @@ async fn dispatch(
         "InitiateAuth" => flows::initiate(&call).await,
         "RespondToAuthChallenge" => flows::respond(&call).await,
         "GetUser" => users::get_user(&call).await,
+        "ChangePassword" => users::change_password(&call).await,
+        "UpdateUserAttributes" => users::update_attributes(&call).await,
+        "GlobalSignOut" => users::global_sign_out(&call).await,
+        "DeleteUser" => users::delete_self(&call).await,
+        "RevokeToken" => flows::revoke(&call).await,
+        "AdminEnableUser" => users::admin_enable(&call, true).await,
+        "AdminDisableUser" => users::admin_enable(&call, false).await,
+        "AdminUpdateUserAttributes" => users::admin_update_attributes(&call).await,
+        "AdminDeleteUserAttributes" => users::admin_delete_attributes(&call).await,
+        "AdminConfirmSignUp" => users::admin_confirm(&call).await,
+        "AdminResetUserPassword" => users::admin_reset_password(&call).await,
+        "AdminUserGlobalSignOut" => users::admin_global_sign_out(&call).await,
+        "ListUsers" => users::list_users(&call).await,
+        "CreateGroup" => groups::create(&call).await,
+        "GetGroup" => groups::get(&call).await,
+        "UpdateGroup" => groups::update(&call).await,
+        "DeleteGroup" => groups::delete(&call).await,
+        "ListGroups" => groups::list(&call).await,
+        "AdminAddUserToGroup" => groups::add_user(&call).await,
+        "AdminRemoveUserFromGroup" => groups::remove_user(&call).await,
+        "AdminListGroupsForUser" => groups::groups_for_user(&call).await,
+        "ListUsersInGroup" => groups::users_in_group(&call).await,
         other => Err(CognitoError::unknown_operation(&format!(
             "{other} is not supported"
         ))),

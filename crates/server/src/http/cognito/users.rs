@@ -18,7 +18,7 @@ fn attribute_list(u: &User) -> Vec<Value> {
 }
 
 /// Cognito's `UserType`.
-fn user_type(u: &User) -> Value {
+pub(crate) fn user_type(u: &User) -> Value {
     json!({
         "Username": u.username,
         "Attributes": attribute_list(u),
@@ -98,4 +98,165 @@ pub(crate) async fn get_user(c: &Call<'_>) -> Result<Value, CognitoError> {
     let token = c.string("AccessToken")?;
     let (_, user) = super::flows::token_user(c, token).await?;
     Ok(json!({"Username": user.username, "UserAttributes": attribute_list(&user)}))
+}
+
+pub(crate) async fn admin_enable(c: &Call<'_>, enabled: bool) -> Result<Value, CognitoError> {
+    let u = user_of(c).await?;
+    let pool = c.pool().await?;
+    c.s.app
+        .set_user_enabled(
+            pool.id.as_str(),
+            &name_of(&u, pool.email_is_username()),
+            enabled,
+        )
+        .await
+        .map_err(c.core(None))?;
+    Ok(json!({}))
+}
+
+/// The name `App::user` resolves for this user in its pool.
+fn name_of(u: &User, email_pool: bool) -> String {
+    if email_pool {
+        u.sub.to_string()
+    } else {
+        u.username.clone()
+    }
+}
+
+pub(crate) async fn admin_update_attributes(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let u = user_of(c).await?;
+    let attrs = c.attributes("UserAttributes")?;
+    c.s.app
+        .update_attributes(
+            pool.id.as_str(),
+            &name_of(&u, pool.email_is_username()),
+            attrs,
+        )
+        .await
+        .map_err(c.core(None))?;
+    Ok(json!({}))
+}
+
+pub(crate) async fn admin_delete_attributes(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let u = user_of(c).await?;
+    let names = c.strings("UserAttributeNames")?.unwrap_or_default();
+    c.s.app
+        .delete_attributes(
+            pool.id.as_str(),
+            &name_of(&u, pool.email_is_username()),
+            &names,
+        )
+        .await
+        .map_err(c.core(None))?;
+    Ok(json!({}))
+}
+
+pub(crate) async fn admin_confirm(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let u = user_of(c).await?;
+    match c
+        .s
+        .app
+        .confirm_user(pool.id.as_str(), &name_of(&u, pool.email_is_username()))
+        .await
+    {
+        Ok(_) => Ok(json!({})),
+        Err(portcullis_core::Error::Unauthorized) => Err(CognitoError::not_authorized(&format!(
+            "User cannot be confirmed. Current status is {}",
+            u.status.as_str()
+        ))),
+        Err(e) => Err(c.core(None)(e)),
+    }
+}
+
+pub(crate) async fn admin_reset_password(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let u = user_of(c).await?;
+    c.s.app
+        .reset_user_password(pool.id.as_str(), &name_of(&u, pool.email_is_username()))
+        .await
+        .map_err(c.core(None))?;
+    Ok(json!({}))
+}
+
+pub(crate) async fn admin_global_sign_out(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let u = user_of(c).await?;
+    c.s.app.global_sign_out(&u).await.map_err(c.core(None))?;
+    Ok(json!({}))
+}
+
+/// ListUsers with `Filter`, `Limit` (1–60) and `PaginationToken`.
+pub(crate) async fn list_users(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let filter =
+        portcullis_core::user_filter::UserFilter::parse(c.opt_string("Filter")?.unwrap_or(""))
+            .map_err(c.core(None))?;
+    let limit = match c.input.get("Limit") {
+        None | Some(Value::Null) => 60,
+        Some(v) => v
+            .as_u64()
+            .filter(|n| (1..=60).contains(n))
+            .ok_or_else(|| CognitoError::invalid_parameter("Limit must be between 1 and 60"))?
+            as u32,
+    };
+    let (users, next) =
+        c.s.app
+            .find_users(
+                pool.id.as_str(),
+                filter.as_ref(),
+                limit,
+                c.opt_string("PaginationToken")?,
+            )
+            .await
+            .map_err(c.core(None))?;
+    let mut out = json!({"Users": users.iter().map(user_type).collect::<Vec<_>>()});
+    if let Some(n) = next {
+        out["PaginationToken"] = json!(n);
+    }
+    Ok(out)
+}
+
+/// ChangePassword with an access token and the previous password.
+pub(crate) async fn change_password(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (_, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
+    let (old, new) = (c.string("PreviousPassword")?, c.string("ProposedPassword")?);
+    match c.s.app.change_password(&user, old, new).await {
+        Ok(_) => Ok(json!({})),
+        Err(portcullis_core::Error::Unauthorized) => Err(CognitoError::not_authorized(
+            "Incorrect username or password.",
+        )),
+        Err(e) => Err(c.core(None)(e)),
+    }
+}
+
+/// UpdateUserAttributes with an access token (no re-verification flow yet: see the docs).
+pub(crate) async fn update_attributes(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
+    let attrs = c.attributes("UserAttributes")?;
+    c.s.app
+        .update_attributes(
+            pool.id.as_str(),
+            &name_of(&user, pool.email_is_username()),
+            attrs,
+        )
+        .await
+        .map_err(c.core(None))?;
+    Ok(json!({"CodeDeliveryDetailsList": []}))
+}
+
+pub(crate) async fn global_sign_out(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (_, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
+    c.s.app.global_sign_out(&user).await.map_err(c.core(None))?;
+    Ok(json!({}))
+}
+
+pub(crate) async fn delete_self(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
+    c.s.app
+        .delete_user(pool.id.as_str(), &name_of(&user, pool.email_is_username()))
+        .await
+        .map_err(c.core(None))?;
+    Ok(json!({}))
 }

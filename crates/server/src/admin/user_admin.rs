@@ -1,0 +1,157 @@
+//! Admin changes to existing users: enable/disable, attributes, confirmation, reset, global
+//! sign-out, filtered listing. Security-relevant changes (disable, reset, sign-out) revoke
+//! every session and token family of the user.
+
+use crate::App;
+use portcullis_core::user::{User, UserStatus, check_attribute};
+use portcullis_core::user_filter::UserFilter;
+use portcullis_core::{Error, Result};
+use std::collections::BTreeMap;
+
+impl App {
+    async fn save(&self, mut user: User) -> Result<User> {
+        user.updated_at = self.now();
+        self.store.update_user(&user).await?;
+        Ok(user)
+    }
+
+    async fn revoke_everything(&self, user: &User) -> Result<()> {
+        self.store
+            .revoke_user_tokens(&user.pool_id, user.sub, self.now())
+            .await
+    }
+
+    pub async fn set_user_enabled(
+        &self,
+        pool_id: &str,
+        username: &str,
+        enabled: bool,
+    ) -> Result<User> {
+        let mut user = self.user(pool_id, username).await?;
+        user.enabled = enabled;
+        let user = self.save(user).await?;
+        if !enabled {
+            self.revoke_everything(&user).await?;
+        }
+        Ok(user)
+    }
+
+    /// Sets attributes (validated; `sub` and, in email-as-username pools, `email` are fixed).
+    pub async fn update_attributes(
+        &self,
+        pool_id: &str,
+        username: &str,
+        attrs: BTreeMap<String, String>,
+    ) -> Result<User> {
+        let pool = self.pool(pool_id).await?;
+        let mut user = self.user(pool_id, username).await?;
+        for (name, value) in &attrs {
+            if name == "sub" {
+                return Err(Error::invalid("sub cannot be changed"));
+            }
+            if name == "email" && pool.email_is_username() {
+                return Err(Error::invalid(
+                    "the sign-in email cannot be changed yet in this pool",
+                ));
+            }
+            check_attribute(name, value)?;
+        }
+        user.attributes.extend(attrs);
+        self.save(user).await
+    }
+
+    pub async fn delete_attributes(
+        &self,
+        pool_id: &str,
+        username: &str,
+        names: &[String],
+    ) -> Result<User> {
+        let pool = self.pool(pool_id).await?;
+        let mut user = self.user(pool_id, username).await?;
+        for name in names {
+            if name == "sub" || (name == "email" && pool.email_is_username()) {
+                return Err(Error::invalid(format!("{name} cannot be deleted")));
+            }
+            user.attributes.remove(name);
+        }
+        self.save(user).await
+    }
+
+    /// AdminConfirmSignUp: UNCONFIRMED becomes CONFIRMED; anything else is refused.
+    pub async fn confirm_user(&self, pool_id: &str, username: &str) -> Result<User> {
+        let mut user = self.user(pool_id, username).await?;
+        if user.status != UserStatus::Unconfirmed {
+            return Err(Error::Unauthorized);
+        }
+        user.status = UserStatus::Confirmed;
+        self.save(user).await
+    }
+
+    /// AdminResetUserPassword: the password stops working; the user must reset it.
+    pub async fn reset_user_password(&self, pool_id: &str, username: &str) -> Result<User> {
+        let mut user = self.user(pool_id, username).await?;
+        if user.status == UserStatus::ExternalProvider {
+            return Err(Error::invalid("federated users have no password here"));
+        }
+        user.status = UserStatus::ResetRequired;
+        let user = self.save(user).await?;
+        self.revoke_everything(&user).await?;
+        Ok(user)
+    }
+
+    /// Ends every session and revokes every refresh token (and the access tokens of them).
+    pub async fn global_sign_out(&self, user: &User) -> Result<()> {
+        self.revoke_everything(user).await
+    }
+
+    /// ChangePassword with the old password as proof.
+    pub async fn change_password(&self, user: &User, old: &str, new: &str) -> Result<User> {
+        let pool = self.pool(user.pool_id.as_str()).await?;
+        let ok = match &user.password_hash {
+            Some(h) => self.verify_password(old, h).await?,
+            None => false,
+        };
+        if !ok {
+            return Err(Error::Unauthorized);
+        }
+        let name = if pool.email_is_username() {
+            user.sub.to_string()
+        } else {
+            user.username.clone()
+        };
+        self.set_password(pool.id.as_str(), &name, new, true).await
+    }
+
+    /// ListUsers with Cognito's filter: scans pages in key order until `limit` matches;
+    /// the token continues the scan.
+    pub async fn find_users(
+        &self,
+        pool_id: &str,
+        filter: Option<&UserFilter>,
+        limit: u32,
+        after: Option<&str>,
+    ) -> Result<(Vec<User>, Option<String>)> {
+        let pool = self.pool(pool_id).await?;
+        let mut out = Vec::new();
+        let mut cursor = after.map(str::to_owned);
+        loop {
+            let page = self
+                .store
+                .list_users(&pool.id, 60, cursor.as_deref())
+                .await?;
+            for u in page.items {
+                let key = u.sign_in_key(&pool);
+                if filter.is_none_or(|f| f.matches(&u)) {
+                    out.push(u);
+                    if out.len() == limit as usize {
+                        return Ok((out, Some(key)));
+                    }
+                }
+                cursor = Some(key);
+            }
+            if page.next.is_none() {
+                return Ok((out, None));
+            }
+        }
+    }
+}
