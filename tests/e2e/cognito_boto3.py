@@ -296,5 +296,62 @@ class CognitoApi(unittest.TestCase):
         self.assertEqual(self.error_code(c.admin_get_user, UserPoolId=pool, Username="ann"), "UserNotFoundException")
 
 
+    def test_pool_updates_resource_servers_and_domains(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="conf")["UserPool"]["Id"]
+        c.update_user_pool(UserPoolId=pool, Policies={"PasswordPolicy": {"MinimumLength": 12, "RequireSymbols": False}})
+        pp = c.describe_user_pool(UserPoolId=pool)["UserPool"]["Policies"]["PasswordPolicy"]
+        self.assertEqual((pp["MinimumLength"], pp["RequireSymbols"]), (12, False))
+
+        rs = c.create_resource_server(UserPoolId=pool, Identifier="https://api.conf.test", Name="API",
+                                      Scopes=[{"ScopeName": "read", "ScopeDescription": "Read"}])["ResourceServer"]
+        self.assertEqual(rs["Scopes"][0]["ScopeName"], "read")
+        c.update_resource_server(UserPoolId=pool, Identifier="https://api.conf.test", Name="API v2",
+                                 Scopes=[{"ScopeName": "read", "ScopeDescription": "Read"},
+                                         {"ScopeName": "write", "ScopeDescription": "Write"}])
+        got = c.describe_resource_server(UserPoolId=pool, Identifier="https://api.conf.test")["ResourceServer"]
+        self.assertEqual((got["Name"], len(got["Scopes"])), ("API v2", 2))
+        self.assertEqual(len(c.list_resource_servers(UserPoolId=pool, MaxResults=10)["ResourceServers"]), 1)
+
+        m2m = c.create_user_pool_client(UserPoolId=pool, ClientName="m2m", GenerateSecret=True,
+                                        AllowedOAuthFlows=["client_credentials"], AllowedOAuthFlowsUserPoolClient=True,
+                                        AllowedOAuthScopes=["https://api.conf.test/write"])["UserPoolClient"]
+        self.assertEqual(self.error_code(c.create_user_pool_client, UserPoolId=pool, ClientName="bad",
+                                         AllowedOAuthFlows=["client_credentials"], AllowedOAuthFlowsUserPoolClient=True,
+                                         AllowedOAuthScopes=["https://api.conf.test/nope"], GenerateSecret=True),
+                         "InvalidParameterException")
+        # The client gets tokens for the scope at the token endpoint.
+        import base64
+        req = urllib.request.Request(f"{self.url}/{pool}/oauth2/token", data=b"grant_type=client_credentials",
+                                     headers={"Authorization": "Basic " + base64.b64encode(
+                                         f"{m2m['ClientId']}:{m2m['ClientSecret']}".encode()).decode()})
+        token = json.loads(urllib.request.urlopen(req).read())
+        self.assertEqual(token["token_type"], "Bearer")
+
+        web = c.create_user_pool_client(UserPoolId=pool, ClientName="web", CallbackURLs=["https://app.conf.test/cb"],
+                                        AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"],
+                                        AllowedOAuthFlowsUserPoolClient=True)["UserPoolClient"]
+        updated = c.update_user_pool_client(UserPoolId=pool, ClientId=web["ClientId"],
+                                            CallbackURLs=["https://app.conf.test/cb2"], AllowedOAuthFlows=["code"],
+                                            AllowedOAuthScopes=["openid", "email"], AllowedOAuthFlowsUserPoolClient=True)
+        self.assertEqual(updated["UserPoolClient"]["CallbackURLs"], ["https://app.conf.test/cb2"])
+        self.assertEqual(updated["UserPoolClient"]["ClientName"], "web")
+        self.assertEqual(self.error_code(c.update_user_pool_client, UserPoolId=pool, ClientId=web["ClientId"],
+                                         CallbackURLs=["http://evil.test/cb"], AllowedOAuthFlows=["code"],
+                                         AllowedOAuthScopes=["openid"]), "InvalidParameterException")
+
+        c.create_user_pool_domain(UserPoolId=pool, Domain="auth.conf.test")
+        self.assertEqual(c.describe_user_pool_domain(Domain="auth.conf.test")["DomainDescription"]["UserPoolId"], pool)
+        other = c.create_user_pool(PoolName="conf2")["UserPool"]["Id"]
+        self.assertEqual(self.error_code(c.create_user_pool_domain, UserPoolId=other, Domain="auth.conf.test"),
+                         "InvalidParameterException")
+        c.delete_user_pool_domain(UserPoolId=pool, Domain="auth.conf.test")
+        self.assertEqual(c.describe_user_pool_domain(Domain="auth.conf.test")["DomainDescription"], {})
+        self.assertIn("cognito:username", c.get_csv_header(UserPoolId=pool)["CSVHeader"])
+        c.delete_resource_server(UserPoolId=pool, Identifier="https://api.conf.test")
+        self.assertEqual(self.error_code(c.describe_resource_server, UserPoolId=pool, Identifier="https://api.conf.test"),
+                         "ResourceNotFoundException")
+
+
 if __name__ == "__main__":
     sys.exit(0 if unittest.main(exit=False, verbosity=2).result.wasSuccessful() else 1)

@@ -66,6 +66,21 @@ pub struct PoolSettings {
     pub token_validity: TokenValidity,
 }
 
+impl PoolSettings {
+    pub fn validate(&self) -> Result<()> {
+        if self
+            .username_attributes
+            .contains(&UsernameAttribute::PhoneNumber)
+        {
+            return Err(Error::invalid(
+                "phone_number as a username attribute is not supported yet; use email",
+            ));
+        }
+        self.password_policy.validate()?;
+        self.token_validity.validate()
+    }
+}
+
 /// A reference to a user, resolved against a pool's username rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UserRef {
@@ -89,16 +104,7 @@ impl UserPool {
     /// A new pool with a fresh id in `region`; validates the name and settings.
     pub fn new(region: &str, name: &str, settings: PoolSettings, now: UnixTime) -> Result<Self> {
         check_pool_name(name)?;
-        if settings
-            .username_attributes
-            .contains(&UsernameAttribute::PhoneNumber)
-        {
-            return Err(Error::invalid(
-                "phone_number as a username attribute is not supported yet; use email",
-            ));
-        }
-        settings.password_policy.validate()?;
-        settings.token_validity.validate()?;
+        settings.validate()?;
         Ok(UserPool {
             id: PoolId::generate(region)?,
             name: name.to_owned(),

@@ -66,6 +66,15 @@ impl App {
         self.store.list_clients(&pool.id).await
     }
 
+    /// Saves a changed client after checking it as at creation.
+    pub async fn update_client(&self, mut client: AppClient) -> Result<AppClient> {
+        let resource_servers = self.store.list_resource_servers(&client.pool_id).await?;
+        client.validate(&resource_servers)?;
+        client.updated_at = self.now();
+        self.store.update_client(&client).await?;
+        Ok(client)
+    }
+
     pub async fn delete_client(&self, pool_id: &str, client_id: &str) -> Result<()> {
         self.store
             .delete_client(&PoolId::parse(pool_id)?, client_id)

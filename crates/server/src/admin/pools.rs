@@ -41,6 +41,16 @@ impl App {
         self.pool(id).await
     }
 
+    /// Replaces the pool's settings (validated as at creation).
+    pub async fn update_pool_settings(&self, id: &str, settings: PoolSettings) -> Result<UserPool> {
+        let mut pool = self.pool(id).await?;
+        settings.validate()?;
+        pool.settings = settings;
+        pool.updated_at = self.now();
+        self.store.update_pool(&pool).await?;
+        Ok(pool)
+    }
+
     pub async fn delete_pool(&self, id: &str) -> Result<()> {
         self.store.delete_pool(&PoolId::parse(id)?).await
     }

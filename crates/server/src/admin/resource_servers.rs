@@ -22,6 +22,28 @@ impl App {
         Ok(rs)
     }
 
+    pub async fn resource_server(&self, pool_id: &str, identifier: &str) -> Result<ResourceServer> {
+        let pool = self.pool(pool_id).await?;
+        self.store
+            .get_resource_server(&pool.id, identifier)
+            .await?
+            .ok_or(portcullis_core::Error::NotFound(
+                portcullis_core::error::Entity::ResourceServer,
+            ))
+    }
+
+    pub async fn update_resource_server(&self, rs: &ResourceServer) -> Result<()> {
+        rs.validate()?;
+        self.store.update_resource_server(rs).await
+    }
+
+    pub async fn delete_resource_server(&self, pool_id: &str, identifier: &str) -> Result<()> {
+        let pool = self.pool(pool_id).await?;
+        self.store
+            .delete_resource_server(&pool.id, identifier)
+            .await
+    }
+
     pub async fn list_resource_servers(&self, pool_id: &str) -> Result<Vec<ResourceServer>> {
         let pool = self.pool(pool_id).await?;
         self.store.list_resource_servers(&pool.id).await

@@ -17,6 +17,7 @@ mod clients;
 mod error;
 mod flows;
 mod groups;
+mod misc;
 mod pools;
 mod users;
 
@@ -153,6 +154,17 @@ async fn dispatch(
         "AdminRemoveUserFromGroup" => groups::remove_user(&call).await,
         "AdminListGroupsForUser" => groups::groups_for_user(&call).await,
         "ListUsersInGroup" => groups::users_in_group(&call).await,
+        "UpdateUserPool" => misc::update_pool(&call).await,
+        "UpdateUserPoolClient" => misc::update_client(&call).await,
+        "CreateResourceServer" => misc::create_resource_server(&call).await,
+        "DescribeResourceServer" => misc::describe_resource_server(&call).await,
+        "UpdateResourceServer" => misc::update_resource_server(&call).await,
+        "DeleteResourceServer" => misc::delete_resource_server(&call).await,
+        "ListResourceServers" => misc::list_resource_servers(&call).await,
+        "CreateUserPoolDomain" => misc::create_domain(&call).await,
+        "DescribeUserPoolDomain" => misc::describe_domain(&call).await,
+        "DeleteUserPoolDomain" => misc::delete_domain(&call).await,
+        "GetCSVHeader" => misc::csv_header(&call).await,
         other => Err(CognitoError::unknown_operation(&format!(
             "{other} is not supported"
         ))),

@@ -29,7 +29,7 @@ fn pool_type(p: &UserPool) -> Value {
     })
 }
 
-fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError> {
+pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError> {
     let mut s = PoolSettings::default();
     if let Some(pp) = input.pointer("/Policies/PasswordPolicy") {
         let d = PasswordPolicy::default();
