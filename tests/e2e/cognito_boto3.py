@@ -353,5 +353,52 @@ class CognitoApi(unittest.TestCase):
                          "ResourceNotFoundException")
 
 
+    def test_identity_providers_are_stored_and_validated(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="idps")["UserPool"]["Id"]
+        oidc = c.create_identity_provider(
+            UserPoolId=pool, ProviderName="Okta", ProviderType="OIDC",
+            ProviderDetails={"client_id": "abc", "client_secret": "s3cret", "authorize_scopes": "openid email",
+                             "oidc_issuer": "https://acme.okta.com", "attributes_request_method": "GET"},
+            AttributeMapping={"email": "email", "username": "sub"}, IdpIdentifiers=["acme.com", "acme.org"])
+        self.assertEqual(oidc["IdentityProvider"]["ProviderDetails"]["client_secret"], "s3cret")
+        self.assertEqual(self.error_code(c.create_identity_provider, UserPoolId=pool, ProviderName="Okta",
+                                         ProviderType="SAML", ProviderDetails={"MetadataURL": "https://okta.example/md"}),
+                         "DuplicateProviderException")
+        for bad in [
+            {"ProviderType": "OIDC", "ProviderDetails": {"client_id": "x"}},
+            {"ProviderType": "OIDC", "ProviderDetails": {"client_id": "c", "authorize_scopes": "openid",
+                                                          "oidc_issuer": "http://plain.example", "attributes_request_method": "GET"}},
+            {"ProviderType": "SAML", "ProviderDetails": {}},
+            {"ProviderType": "Google", "ProviderDetails": {"client_id": "c", "authorize_scopes": "email"}},
+            {"ProviderType": "SAML", "ProviderDetails": {"MetadataURL": "https://idp.example/md"}, "IdpIdentifiers": ["acme.com"]},
+            {"ProviderType": "Bogus", "ProviderDetails": {}},
+        ]:
+            self.assertEqual(self.error_code(c.create_identity_provider, UserPoolId=pool, ProviderName="Bad", **bad),
+                             "InvalidParameterException", bad)
+        c.create_identity_provider(UserPoolId=pool, ProviderName="ADFS", ProviderType="SAML",
+                                   ProviderDetails={"MetadataURL": "https://adfs.example/md", "IDPSignout": "true"},
+                                   IdpIdentifiers=["example.net"])
+        self.assertEqual(c.get_identity_provider_by_identifier(UserPoolId=pool, IdpIdentifier="ACME.com")
+                         ["IdentityProvider"]["ProviderName"], "Okta")
+        c.update_identity_provider(UserPoolId=pool, ProviderName="Okta", IdpIdentifiers=["acme.com"],
+                                   ProviderDetails={"authorize_scopes": "openid email profile"})
+        got = c.describe_identity_provider(UserPoolId=pool, ProviderName="Okta")["IdentityProvider"]
+        self.assertEqual(got["IdpIdentifiers"], ["acme.com"])
+        self.assertEqual(got["ProviderDetails"]["authorize_scopes"], "openid email profile")
+        self.assertEqual(got["ProviderDetails"]["client_secret"], "s3cret")
+        self.assertEqual(sorted(p["ProviderName"] for p in c.list_identity_providers(UserPoolId=pool, MaxResults=10)["Providers"]),
+                         ["ADFS", "Okta"])
+        app = c.create_user_pool_client(UserPoolId=pool, ClientName="fed", SupportedIdentityProviders=["COGNITO", "Okta"])
+        self.assertEqual(app["UserPoolClient"]["SupportedIdentityProviders"], ["COGNITO", "Okta"])
+        self.assertEqual(self.error_code(c.create_user_pool_client, UserPoolId=pool, ClientName="x",
+                                         SupportedIdentityProviders=["Nope"]), "InvalidParameterException")
+        c.delete_identity_provider(UserPoolId=pool, ProviderName="ADFS")
+        self.assertEqual(self.error_code(c.describe_identity_provider, UserPoolId=pool, ProviderName="ADFS"),
+                         "ResourceNotFoundException")
+        self.assertEqual(self.error_code(c.get_identity_provider_by_identifier, UserPoolId=pool, IdpIdentifier="example.net"),
+                         "ResourceNotFoundException")
+
+
 if __name__ == "__main__":
     sys.exit(0 if unittest.main(exit=False, verbosity=2).result.wasSuccessful() else 1)

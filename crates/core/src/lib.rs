@@ -8,6 +8,7 @@ pub mod clock;
 pub mod code;
 pub mod error;
 pub mod group;
+pub mod idp;
 pub mod ids;
 pub mod key;
 pub mod oauth;

@@ -70,6 +70,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "unique client ids",
         include_str!("../migrations/0005_client_id_unique.sql"),
     ),
+    (
+        6,
+        "identity providers",
+        include_str!("../migrations/0006_identity_providers.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

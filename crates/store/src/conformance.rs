@@ -35,6 +35,75 @@ pub async fn run(store: Arc<dyn Store>) {
     login_failures_count_per_window(&*store).await;
     pool_domains_are_unique(&*store).await;
     access_keys_round_trip(&*store).await;
+    identity_providers_and_identifiers(&*store).await;
+}
+
+async fn identity_providers_and_identifiers(store: &dyn Store) {
+    use portcullis_core::idp::{IdentityProvider, ProviderType};
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let other = new_pool(store, PoolSettings::default()).await;
+    let idp = |name: &str, ids: &[&str]| IdentityProvider {
+        pool_id: pool.id.clone(),
+        name: name.into(),
+        provider_type: ProviderType::Oidc,
+        details: BTreeMap::from([("client_id".to_string(), "c".to_string())]),
+        secret_sealed: Some("sealed".into()),
+        attribute_mapping: BTreeMap::new(),
+        identifiers: ids.iter().map(|s| (*s).to_string()).collect(),
+        created_at: 1,
+        updated_at: 1,
+    };
+    let okta = idp("Okta", &["acme.com", "acme.org"]);
+    store.create_idp(&okta).await.unwrap();
+    assert_eq!(
+        store.create_idp(&okta).await,
+        Err(Error::Conflict(Entity::Pool))
+    );
+    // An identifier another provider holds: nothing of the second provider is created.
+    assert_eq!(
+        store.create_idp(&idp("Azure", &["ACME.com"])).await,
+        Err(Error::Conflict(Entity::Code))
+    );
+    assert_eq!(store.get_idp(&pool.id, "Azure").await.unwrap(), None);
+    assert_eq!(
+        store
+            .idp_by_identifier(&pool.id, "Acme.COM")
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "Okta"
+    );
+    assert_eq!(
+        store
+            .idp_by_identifier(&other.id, "acme.com")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.get_idp(&other.id, "Okta").await.unwrap(), None);
+
+    let mut moved = okta.clone();
+    moved.identifiers = vec!["acme.org".into()];
+    store.update_idp(&moved).await.unwrap();
+    assert_eq!(
+        store.idp_by_identifier(&pool.id, "acme.com").await.unwrap(),
+        None
+    );
+    store
+        .create_idp(&idp("Azure", &["acme.com"]))
+        .await
+        .unwrap();
+    assert_eq!(store.list_idps(&pool.id).await.unwrap().len(), 2);
+    store.delete_idp(&pool.id, "Okta").await.unwrap();
+    assert_eq!(
+        store.idp_by_identifier(&pool.id, "acme.org").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.delete_idp(&pool.id, "Okta").await,
+        Err(Error::NotFound(Entity::Pool))
+    );
 }
 
 async fn access_keys_round_trip(store: &dyn Store) {

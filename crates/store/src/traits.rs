@@ -8,6 +8,7 @@ use portcullis_core::client::AppClient;
 use portcullis_core::clock::UnixTime;
 use portcullis_core::code::OneTimeRecord;
 use portcullis_core::group::Group;
+use portcullis_core::idp::IdentityProvider;
 use portcullis_core::ids::PoolId;
 use portcullis_core::key::{KeyStatus, SigningKey};
 use portcullis_core::pool::UserPool;
@@ -190,6 +191,23 @@ pub trait ThrottleStore {
 }
 
 #[async_trait]
+pub trait IdpStore {
+    /// Creates the provider and claims its identifiers in one transaction; `Conflict(Pool)`
+    /// when the name exists, `Conflict(Code)` when an identifier belongs to another provider.
+    async fn create_idp(&self, idp: &IdentityProvider) -> Result<()>;
+    async fn get_idp(&self, pool: &PoolId, name: &str) -> Result<Option<IdentityProvider>>;
+    async fn list_idps(&self, pool: &PoolId) -> Result<Vec<IdentityProvider>>;
+    /// Replaces the provider and its identifiers in one transaction.
+    async fn update_idp(&self, idp: &IdentityProvider) -> Result<()>;
+    async fn delete_idp(&self, pool: &PoolId, name: &str) -> Result<()>;
+    async fn idp_by_identifier(
+        &self,
+        pool: &PoolId,
+        identifier: &str,
+    ) -> Result<Option<IdentityProvider>>;
+}
+
+#[async_trait]
 pub trait AccessKeyStore {
     async fn create_access_key(&self, key: &AccessKey) -> Result<()>;
     async fn get_access_key(&self, key_id: &str) -> Result<Option<AccessKey>>;
@@ -211,6 +229,7 @@ pub trait Store:
     + TokenStore
     + ThrottleStore
     + AccessKeyStore
+    + IdpStore
     + Send
     + Sync
 {

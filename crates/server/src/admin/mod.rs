@@ -6,6 +6,7 @@ mod access_keys;
 mod clients;
 mod demo;
 mod groups;
+mod idps;
 mod keys;
 mod pools;
 mod resource_servers;
@@ -14,6 +15,7 @@ mod users;
 
 pub use clients::CreatedClient;
 pub use demo::Demo;
+pub use idps::IdpInput;
 pub use users::{CreatedUser, NewUser};
 
 use portcullis_core::Error;

@@ -4,6 +4,7 @@
 mod access_keys;
 mod clients;
 mod groups;
+mod idps;
 mod keys;
 mod one_time;
 mod pools;

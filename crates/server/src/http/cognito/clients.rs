@@ -30,8 +30,36 @@ pub(crate) fn client_type(c: &AppClient, secret: Option<&str>) -> Value {
     v
 }
 
+/// `SupportedIdentityProviders`, each `COGNITO` or a provider of the pool.
+pub(crate) async fn providers(
+    c: &Call<'_>,
+    pool: &portcullis_core::pool::UserPool,
+) -> Result<Option<Vec<String>>, CognitoError> {
+    let Some(list) = c.strings("SupportedIdentityProviders")? else {
+        return Ok(None);
+    };
+    for name in &list {
+        if name != "COGNITO"
+            && c.s
+                .app
+                .store
+                .get_idp(&pool.id, name)
+                .await
+                .map_err(c.core(None))?
+                .is_none()
+        {
+            return Err(CognitoError::invalid_parameter(&format!(
+                "The provider {name} does not exist for User Pool {}",
+                pool.id
+            )));
+        }
+    }
+    Ok(Some(list))
+}
+
 pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {
     let pool = c.pool().await?;
+    let supported = providers(c, &pool).await?;
     let flows = c
         .strings("AllowedOAuthFlows")?
         .unwrap_or_default()
@@ -55,7 +83,15 @@ pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {
             .create_client(pool.id.as_str(), req, with_secret)
             .await
             .map_err(c.core(Some(pool.id.as_str())))?;
-    Ok(json!({"UserPoolClient": client_type(&created.client, created.secret.as_deref())}))
+    let client = match supported {
+        Some(list) => {
+            let mut client = created.client;
+            client.supported_identity_providers = list;
+            c.s.app.update_client(client).await.map_err(c.core(None))?
+        }
+        None => created.client,
+    };
+    Ok(json!({"UserPoolClient": client_type(&client, created.secret.as_deref())}))
 }
 
 async fn client_of(c: &Call<'_>) -> Result<AppClient, CognitoError> {

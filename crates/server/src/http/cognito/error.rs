@@ -66,6 +66,17 @@ impl CognitoError {
             format!("User pool client {id} does not exist."),
         )
     }
+    pub fn duplicate_provider(name: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "DuplicateProviderException",
+            format!("A provider with the name {name} already exists in this user pool."),
+        )
+    }
+    pub fn with_message(mut self, m: String) -> Self {
+        self.message = m;
+        self
+    }
     pub fn access_denied(resource: &str) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

@@ -58,6 +58,9 @@ pub(crate) async fn update_client(c: &Call<'_>) -> Result<Value, CognitoError> {
             }
         };
     }
+    if let Some(list) = super::clients::providers(c, &pool).await? {
+        client.supported_identity_providers = list;
+    }
     if let Some(r) = c.opt_bool("EnableTokenRevocation")? {
         client.enable_token_revocation = r;
     }

@@ -17,6 +17,7 @@ mod clients;
 mod error;
 mod flows;
 mod groups;
+mod idps;
 mod misc;
 mod pools;
 mod users;
@@ -165,6 +166,12 @@ async fn dispatch(
         "DescribeUserPoolDomain" => misc::describe_domain(&call).await,
         "DeleteUserPoolDomain" => misc::delete_domain(&call).await,
         "GetCSVHeader" => misc::csv_header(&call).await,
+        "CreateIdentityProvider" => idps::create(&call).await,
+        "DescribeIdentityProvider" => idps::describe(&call).await,
+        "UpdateIdentityProvider" => idps::update(&call).await,
+        "DeleteIdentityProvider" => idps::delete(&call).await,
+        "ListIdentityProviders" => idps::list(&call).await,
+        "GetIdentityProviderByIdentifier" => idps::by_identifier(&call).await,
         other => Err(CognitoError::unknown_operation(&format!(
             "{other} is not supported"
         ))),
