@@ -205,6 +205,47 @@ class CognitoApi(unittest.TestCase):
         u.authenticate(password="Dave-Passw0rd!")
         self.assertEqual(u.id_claims["cognito:username"], "dave")
         self.assertEqual(u.id_claims["email"], "dave@e2e.test")
+        before = u.access_token
+        u.renew_access_token()
+        self.assertNotEqual(u.access_token, before)
+        self.assertEqual(u.get_user().email, "dave@e2e.test")
+
+        # The proof answers its challenge once, and only while fresh.
+        srp = AWSSRP(username="dave", password="Dave-Passw0rd!", pool_id=pool, client_id=app["ClientId"], client=anon)
+        challenge = anon.initiate_auth(ClientId=app["ClientId"], AuthFlow="USER_SRP_AUTH", AuthParameters=srp.get_auth_params())
+        answer = srp.process_challenge(challenge["ChallengeParameters"], srp.get_auth_params())
+        anon.respond_to_auth_challenge(ClientId=app["ClientId"], ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=answer)
+        self.assertEqual(self.error_code(anon.respond_to_auth_challenge, ClientId=app["ClientId"],
+                                         ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=answer),
+                         "NotAuthorizedException")
+        srp = AWSSRP(username="dave", password="Dave-Passw0rd!", pool_id=pool, client_id=app["ClientId"], client=anon)
+        challenge = anon.initiate_auth(ClientId=app["ClientId"], AuthFlow="USER_SRP_AUTH", AuthParameters=srp.get_auth_params())
+        stale = srp.process_challenge(challenge["ChallengeParameters"], srp.get_auth_params())
+        import datetime
+        old = srp.get_cognito_formatted_timestamp(datetime.datetime.utcnow() - datetime.timedelta(hours=1))
+        stale = dict(stale, TIMESTAMP=old)
+        self.assertEqual(self.error_code(anon.respond_to_auth_challenge, ClientId=app["ClientId"],
+                                         ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=stale),
+                         "NotAuthorizedException")
+        tampered = dict(answer, PASSWORD_CLAIM_SECRET_BLOCK=answer["PASSWORD_CLAIM_SECRET_BLOCK"][:-8] + "AAAAAAA=")
+        self.assertEqual(self.error_code(anon.respond_to_auth_challenge, ClientId=app["ClientId"],
+                                         ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=tampered),
+                         "NotAuthorizedException")
+
+        # Admin flavour of the challenge response; and LEGACY existence errors.
+        c.admin_create_user(UserPoolId=pool, Username="finn", TemporaryPassword="Temp-Passw0rd!", MessageAction="SUPPRESS")
+        admin_app = c.create_user_pool_client(UserPoolId=pool, ClientName="admin", PreventUserExistenceErrors="LEGACY",
+                                              ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_PASSWORD_AUTH"])
+        admin_id = admin_app["UserPoolClient"]["ClientId"]
+        first = c.admin_initiate_auth(UserPoolId=pool, ClientId=admin_id, AuthFlow="ADMIN_NO_SRP_AUTH",
+                                      AuthParameters={"USERNAME": "finn", "PASSWORD": "Temp-Passw0rd!"})
+        self.assertEqual(first["ChallengeName"], "NEW_PASSWORD_REQUIRED")
+        done = c.admin_respond_to_auth_challenge(UserPoolId=pool, ClientId=admin_id, ChallengeName="NEW_PASSWORD_REQUIRED",
+                                                 Session=first["Session"],
+                                                 ChallengeResponses={"USERNAME": "finn", "NEW_PASSWORD": "Finn-Passw0rd!"})
+        self.assertIn("IdToken", done["AuthenticationResult"])
+        self.assertEqual(self.error_code(anon.initiate_auth, ClientId=admin_id, AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "ghost", "PASSWORD": "x"}), "UserNotFoundException")
 
 
     def test_groups_user_admin_and_self_service(self):

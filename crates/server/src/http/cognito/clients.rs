@@ -60,6 +60,19 @@ pub(crate) async fn providers(
 pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {
     let pool = c.pool().await?;
     let supported = providers(c, &pool).await?;
+    // Every input is checked before anything is written.
+    let prevent = match c.opt_string("PreventUserExistenceErrors")? {
+        None => None,
+        Some("ENABLED") => Some(true),
+        Some("LEGACY") => Some(false),
+        Some(_) => {
+            return Err(CognitoError::invalid_parameter(
+                "PreventUserExistenceErrors must be ENABLED or LEGACY",
+            ));
+        }
+    };
+    let revocation = c.opt_bool("EnableTokenRevocation")?;
+
     let flows = c
         .strings("AllowedOAuthFlows")?
         .unwrap_or_default()
@@ -83,14 +96,16 @@ pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {
             .create_client(pool.id.as_str(), req, with_secret)
             .await
             .map_err(c.core(Some(pool.id.as_str())))?;
-    let client = match supported {
-        Some(list) => {
-            let mut client = created.client;
+    let mut client = created.client;
+    if supported.is_some() || prevent.is_some() || revocation.is_some() {
+        if let Some(list) = supported {
             client.supported_identity_providers = list;
-            c.s.app.update_client(client).await.map_err(c.core(None))?
         }
-        None => created.client,
-    };
+        client.prevent_user_existence_errors =
+            prevent.unwrap_or(client.prevent_user_existence_errors);
+        client.enable_token_revocation = revocation.unwrap_or(client.enable_token_revocation);
+        client = c.s.app.update_client(client).await.map_err(c.core(None))?;
+    }
     Ok(json!({"UserPoolClient": client_type(&client, created.secret.as_deref())}))
 }
 

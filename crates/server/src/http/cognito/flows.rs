@@ -120,6 +120,7 @@ async fn password_flow(
     let username = required(params, "USERNAME")?;
     let password = required(params, "PASSWORD")?;
     check_secret_hash(c, client, username, params.get("SECRET_HASH"))?;
+    reveal_absence(c, pool, client, username).await?;
     let outcome =
         c.s.app
             .password_login(pool, username, password, &c.client_ip)
@@ -205,6 +206,41 @@ async fn refresh_flow(
     }
 }
 
+async fn pool_client(c: &Call<'_>, pool: &UserPool) -> Result<AppClient, CognitoError> {
+    let id = c.string("ClientId")?;
+    c.s.app
+        .store
+        .get_client(&pool.id, id)
+        .await
+        .map_err(c.core(None))?
+        .ok_or_else(|| CognitoError::client_not_found(id))
+}
+
+/// With PreventUserExistenceErrors off (LEGACY), an unknown user is said so, as in Cognito.
+async fn reveal_absence(
+    c: &Call<'_>,
+    pool: &UserPool,
+    client: &AppClient,
+    username: &str,
+) -> Result<(), CognitoError> {
+    if client.prevent_user_existence_errors {
+        return Ok(());
+    }
+    match c
+        .s
+        .app
+        .find_user(pool, username)
+        .await
+        .map_err(c.core(None))?
+    {
+        Some(_) => Ok(()),
+        None => Err(CognitoError::from_core(
+            portcullis_core::Error::NotFound(portcullis_core::error::Entity::User),
+            None,
+        )),
+    }
+}
+
 async fn client_by_id(c: &Call<'_>) -> Result<(UserPool, AppClient), CognitoError> {
     let id = c.string("ClientId")?;
     let client =
@@ -222,7 +258,28 @@ async fn client_by_id(c: &Call<'_>) -> Result<(UserPool, AppClient), CognitoErro
     Ok((pool, client))
 }
 
-const SRP_KIND: &str = "srp_challenge";
+const SRP_KIND: &str = "srp_challenge_spent";
+const SRP_TIMESTAMP_SKEW_SECS: i64 = 300;
+
+fn srp_context(pool: &UserPool) -> String {
+    format!("srp-secret-block:{}", pool.id)
+}
+
+/// `EEE MMM d HH:mm:ss UTC yyyy` (e.g. `Sun Oct 6 13:37:50 UTC 2024`) as Unix seconds.
+pub(crate) fn parse_srp_timestamp(s: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    let [_weekday, month, day, time, "UTC", year] = parts.as_slice() else {
+        return None;
+    };
+    let m = MONTHS.iter().position(|x| x == month)? + 1;
+    let d: u32 = day.parse().ok()?;
+    let y: u32 = year.parse().ok()?;
+    let hms = time.replace(':', "");
+    super::auth::parse_amz_date(&format!("{y:04}{m:02}{d:02}T{hms}Z"))
+}
 const SRP_TTL_SECS: i64 = 300;
 
 /// USER_SRP_AUTH, step one: the server's ephemeral value and an opaque SECRET_BLOCK naming the
@@ -237,6 +294,7 @@ async fn srp_start(
     let username = required(params, "USERNAME")?;
     let srp_a = required(params, "SRP_A")?;
     check_secret_hash(c, client, username, params.get("SECRET_HASH"))?;
+    reveal_absence(c, pool, client, username).await?;
     let app = &c.s.app;
     let user = app.find_user(pool, username).await.map_err(c.core(None))?;
     let (sub, user_id, srp) = match user.as_ref().and_then(|u| u.srp.clone().map(|s| (u, s))) {
@@ -257,23 +315,18 @@ async fn srp_start(
             .await
             .map_err(|e| c.core(None)(portcullis_core::Error::internal(e)))?
             .map_err(|e| c.core(None)(crate::admin::crypto_err(e)))?;
-    let block = portcullis_crypto::tokens::random_token()
+    // The challenge state travels in SECRET_BLOCK, sealed with the master key (as Cognito
+    // encrypts its own): no server state until the proof comes back, on any node.
+    let state = json!({
+        "pool": pool.id.as_str(), "sub": sub, "user_id": user_id, "username": username,
+        "client_id": client.client_id, "a": srp_a, "b": b, "big_b": big_b,
+        "verifier": srp.verifier, "exp": app.now() + SRP_TTL_SECS,
+    });
+    let sealed = app
+        .master
+        .seal(&srp_context(pool), state.to_string().as_bytes())
         .map_err(|e| c.core(None)(crate::admin::crypto_err(e)))?;
-    let block_b64 = base64::engine::general_purpose::STANDARD.encode(block.as_bytes());
-    let record = portcullis_core::code::OneTimeRecord {
-        pool_id: pool.id.clone(),
-        kind: SRP_KIND.into(),
-        key_hash: token_hash(&block_b64),
-        payload: json!({
-            "sub": sub, "user_id": user_id, "username": username, "client_id": client.client_id,
-            "a": srp_a, "b": b, "big_b": big_b, "verifier": srp.verifier,
-        }),
-        expires_at: app.now() + SRP_TTL_SECS,
-    };
-    app.store
-        .put_one_time(&record)
-        .await
-        .map_err(c.core(None))?;
+    let block_b64 = base64::engine::general_purpose::STANDARD.encode(sealed.as_bytes());
     Ok(json!({
         "ChallengeName": "PASSWORD_VERIFIER",
         "ChallengeParameters": {
@@ -300,16 +353,42 @@ async fn srp_finish(
     check_secret_hash(c, client, username, r.get("SECRET_HASH"))?;
     let app = &c.s.app;
     let denied = || CognitoError::not_authorized("Incorrect username or password.");
-    let record = match app
-        .store
-        .consume_one_time(&pool.id, &token_hash(block), app.now())
-        .await
-        .map_err(c.core(None))?
+    let now = app.now();
+    let state: Value = base64::engine::general_purpose::STANDARD
+        .decode(block)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|sealed| app.master.open(&srp_context(pool), &sealed).ok())
+        .and_then(|clear| serde_json::from_slice(&clear).ok())
+        .ok_or_else(denied)?;
+    if state.get("exp").and_then(Value::as_i64).unwrap_or(0) <= now
+        || state.get("pool").and_then(Value::as_str) != Some(pool.id.as_str())
     {
-        portcullis_store::Consumed::First(rec) if rec.kind == SRP_KIND => rec,
-        _ => return Err(denied()),
+        return Err(denied());
+    }
+    // Cognito's clients send "EEE MMM d HH:mm:ss UTC yyyy"; a proof must be fresh.
+    match parse_srp_timestamp(timestamp) {
+        Some(t) if (now - t).abs() <= SRP_TIMESTAMP_SKEW_SECS => {}
+        _ => {
+            return Err(CognitoError::not_authorized(
+                "Incorrect username or password.",
+            ));
+        }
+    }
+    // Each challenge answers once: remember it until it expires (on every node).
+    let spent = portcullis_core::code::OneTimeRecord {
+        pool_id: pool.id.clone(),
+        kind: SRP_KIND.into(),
+        key_hash: token_hash(block),
+        payload: json!({}),
+        expires_at: state.get("exp").and_then(Value::as_i64).unwrap_or(now),
     };
-    let p = &record.payload;
+    match app.store.put_one_time(&spent).await {
+        Ok(()) => {}
+        Err(portcullis_core::Error::Conflict(_)) => return Err(denied()),
+        Err(e) => return Err(c.core(None)(e)),
+    }
+    let p = &state;
     let field = |n: &str| {
         p.get(n)
             .and_then(Value::as_str)
@@ -429,24 +508,39 @@ pub(crate) async fn admin_initiate(c: &Call<'_>) -> Result<Value, CognitoError> 
 
 pub(crate) async fn respond(c: &Call<'_>) -> Result<Value, CognitoError> {
     let (pool, client) = client_by_id(c).await?;
+    respond_for(c, &pool, &client).await
+}
+
+/// AdminRespondToAuthChallenge: the same challenges, addressed by pool and client.
+pub(crate) async fn admin_respond(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let client = pool_client(c, &pool).await?;
+    respond_for(c, &pool, &client).await
+}
+
+async fn respond_for(
+    c: &Call<'_>,
+    pool: &UserPool,
+    client: &AppClient,
+) -> Result<Value, CognitoError> {
     let responses = c.map("ChallengeResponses")?;
     match c.string("ChallengeName")? {
         "PASSWORD_VERIFIER" => {
-            require_flow(&client, "ALLOW_USER_SRP_AUTH", "USER_SRP_AUTH")?;
-            srp_finish(c, &pool, &client, &responses).await
+            require_flow(client, "ALLOW_USER_SRP_AUTH", "USER_SRP_AUTH")?;
+            srp_finish(c, pool, client, &responses).await
         }
         "NEW_PASSWORD_REQUIRED" => {
             let username = required(&responses, "USERNAME")?;
             let new_password = required(&responses, "NEW_PASSWORD")?;
-            check_secret_hash(c, &client, username, responses.get("SECRET_HASH"))?;
+            check_secret_hash(c, client, username, responses.get("SECRET_HASH"))?;
             let session = c.string("Session")?;
             match c
                 .s
                 .app
-                .complete_new_password(&pool, session, new_password)
+                .complete_new_password(pool, session, new_password)
                 .await
             {
-                Ok(user) => tokens_for(c, &pool, &client, &user).await,
+                Ok(user) => tokens_for(c, pool, client, &user).await,
                 Err(portcullis_core::Error::InvalidRequest(_)) => {
                     Err(CognitoError::not_authorized(
                         "Invalid session for the user, session is expired.",
@@ -528,4 +622,20 @@ pub(crate) async fn revoke(c: &Call<'_>) -> Result<Value, CognitoError> {
         .await
         .map_err(c.core(None))?;
     Ok(json!({}))
+}
+
+#[cfg(test)]
+mod timestamp_tests {
+    use super::parse_srp_timestamp;
+
+    #[test]
+    fn cognito_timestamps() {
+        assert_eq!(parse_srp_timestamp("Thu Jan 1 00:00:00 UTC 1970"), Some(0));
+        assert_eq!(
+            parse_srp_timestamp("Sun Nov 22 00:00:00 UTC 2026"),
+            Some(1_795_305_600)
+        );
+        assert_eq!(parse_srp_timestamp("Sun Nov 22 00:00:00 GMT 2026"), None);
+        assert_eq!(parse_srp_timestamp("2026-11-22T00:00:00Z"), None);
+    }
 }

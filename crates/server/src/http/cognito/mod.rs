@@ -132,6 +132,7 @@ async fn dispatch(
         "AdminInitiateAuth" => flows::admin_initiate(&call).await,
         "InitiateAuth" => flows::initiate(&call).await,
         "RespondToAuthChallenge" => flows::respond(&call).await,
+        "AdminRespondToAuthChallenge" => flows::admin_respond(&call).await,
         "GetUser" => users::get_user(&call).await,
         "ChangePassword" => users::change_password(&call).await,
         "UpdateUserAttributes" => users::update_attributes(&call).await,
