@@ -31,6 +31,78 @@ use axum::response::{IntoResponse, Response};
 use error::CognitoError;
 use serde_json::Value;
 
+/// Every action answered; anything else is `UnknownOperationException` before any auth.
+const IMPLEMENTED: &[&str] = &[
+    "CreateUserPool",
+    "DescribeUserPool",
+    "ListUserPools",
+    "DeleteUserPool",
+    "CreateUserPoolClient",
+    "DescribeUserPoolClient",
+    "ListUserPoolClients",
+    "DeleteUserPoolClient",
+    "AdminCreateUser",
+    "AdminGetUser",
+    "AdminDeleteUser",
+    "AdminSetUserPassword",
+    "AdminInitiateAuth",
+    "InitiateAuth",
+    "RespondToAuthChallenge",
+    "AdminRespondToAuthChallenge",
+    "GetUser",
+    "ChangePassword",
+    "UpdateUserAttributes",
+    "GlobalSignOut",
+    "DeleteUser",
+    "RevokeToken",
+    "AdminEnableUser",
+    "AdminDisableUser",
+    "AdminUpdateUserAttributes",
+    "AdminDeleteUserAttributes",
+    "AdminConfirmSignUp",
+    "AdminResetUserPassword",
+    "AdminUserGlobalSignOut",
+    "ListUsers",
+    "CreateGroup",
+    "GetGroup",
+    "UpdateGroup",
+    "DeleteGroup",
+    "ListGroups",
+    "AdminAddUserToGroup",
+    "AdminRemoveUserFromGroup",
+    "AdminListGroupsForUser",
+    "ListUsersInGroup",
+    "UpdateUserPool",
+    "UpdateUserPoolClient",
+    "CreateResourceServer",
+    "DescribeResourceServer",
+    "UpdateResourceServer",
+    "DeleteResourceServer",
+    "ListResourceServers",
+    "CreateUserPoolDomain",
+    "DescribeUserPoolDomain",
+    "DeleteUserPoolDomain",
+    "GetCSVHeader",
+    "CreateIdentityProvider",
+    "DescribeIdentityProvider",
+    "UpdateIdentityProvider",
+    "DeleteIdentityProvider",
+    "ListIdentityProviders",
+    "GetIdentityProviderByIdentifier",
+];
+
+/// Actions Cognito's model marks `auth: none`.
+const UNSIGNED: &[&str] = &[
+    "InitiateAuth",
+    "RespondToAuthChallenge",
+    "GetUser",
+    "ChangePassword",
+    "UpdateUserAttributes",
+    "GlobalSignOut",
+    "DeleteUser",
+    "RevokeToken",
+];
+
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
@@ -92,20 +164,14 @@ async fn dispatch(
             "the body must be a JSON object",
         ));
     }
+    if !IMPLEMENTED.contains(&action.as_str()) {
+        return Err(CognitoError::unknown_operation(&format!(
+            "{action} is not supported by Portcullis yet"
+        )));
+    }
     // Cognito leaves these unsigned: the caller proves itself with a client id, a session or
     // an access token. Everything else needs a signature.
-    let unsigned = matches!(
-        action.as_str(),
-        "InitiateAuth"
-            | "RespondToAuthChallenge"
-            | "GetUser"
-            | "ChangePassword"
-            | "UpdateUserAttributes"
-            | "GlobalSignOut"
-            | "DeleteUser"
-            | "RevokeToken"
-    );
-    let key = if unsigned {
+    let key = if UNSIGNED.contains(&action.as_str()) {
         None
     } else {
         Some(auth::verify(s, method, uri, headers, body).await?)
