@@ -302,3 +302,75 @@ async fn malformed_calls_get_cognito_errors_and_change_nothing() {
     }
     assert!(t.app.list_pools().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn unconfirmed_users_are_told_so_after_the_right_password_and_can_be_confirmed() {
+    let t = test_app_with_clock(Some(Arc::new(FixedClock::at(NOW)))).await;
+    let api = Api {
+        router: crate::http::router(t.app.clone(), t.config.clone()),
+    };
+    let (key, secret) = t.app.create_access_key(&[]).await.unwrap();
+    let g = Key {
+        id: &key.key_id,
+        secret: &secret,
+        date: AMZ_DATE,
+    };
+    let pool = t
+        .app
+        .create_pool("local", "p", Default::default())
+        .await
+        .unwrap();
+    let client = t
+        .app
+        .create_client(
+            pool.id.as_str(),
+            portcullis_core::client::NewClient {
+                name: "c".into(),
+                explicit_auth_flows: Some(vec!["ALLOW_USER_PASSWORD_AUTH".into()]),
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap()
+        .client;
+    let created = t
+        .app
+        .create_user(
+            pool.id.as_str(),
+            crate::admin::NewUser {
+                username: "uma".into(),
+                password: Some("Uma-Passw0rd!".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    // Until self sign-up exists, the store is the only way to an UNCONFIRMED user.
+    let mut user = created.user;
+    user.status = portcullis_core::user::UserStatus::Unconfirmed;
+    t.app.store.update_user(&user).await.unwrap();
+
+    let login = |pw: &str| {
+        json!({"ClientId": client.client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+               "AuthParameters": {"USERNAME": "uma", "PASSWORD": pw}})
+        .to_string()
+    };
+    let (_, v) = api.call("InitiateAuth", &login("wrong"), None).await;
+    assert_eq!(
+        v["__type"], "NotAuthorizedException",
+        "a wrong password says nothing about the status"
+    );
+    let (_, v) = api
+        .call("InitiateAuth", &login("Uma-Passw0rd!"), None)
+        .await;
+    assert_eq!(v["__type"], "UserNotConfirmedException");
+    let body = json!({"UserPoolId": pool.id.as_str(), "Username": "uma"}).to_string();
+    let (s, _) = api.call("AdminConfirmSignUp", &body, Some(&g)).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = api
+        .call("InitiateAuth", &login("Uma-Passw0rd!"), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["AuthenticationResult"]["IdToken"].is_string());
+}
