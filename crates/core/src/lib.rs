@@ -11,6 +11,7 @@ pub mod group;
 pub mod idp;
 pub mod ids;
 pub mod key;
+pub mod message;
 pub mod oauth;
 pub mod password_policy;
 pub mod pool;

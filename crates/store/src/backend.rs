@@ -75,6 +75,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "identity providers",
         include_str!("../migrations/0006_identity_providers.sql"),
     ),
+    (
+        7,
+        "messages and codes",
+        include_str!("../migrations/0007_messages_and_codes.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -36,6 +36,129 @@ pub async fn run(store: Arc<dyn Store>) {
     pool_domains_are_unique(&*store).await;
     access_keys_round_trip(&*store).await;
     identity_providers_and_identifiers(&*store).await;
+    messages_queue_and_codes_count_attempts(&*store).await;
+}
+
+async fn messages_queue_and_codes_count_attempts(store: &dyn Store) {
+    use portcullis_core::message::{MessageStatus, OutboundMessage, VerificationCode};
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let other = new_pool(store, PoolSettings::default()).await;
+    let msg = |at: i64| OutboundMessage {
+        id: uuid::Uuid::new_v4(),
+        pool_id: pool.id.clone(),
+        recipient: "a@example.com".into(),
+        subject: "Your code".into(),
+        body_text: "123456".into(),
+        purpose: "sign_up".into(),
+        status: MessageStatus::Queued,
+        attempts: 0,
+        next_attempt_at: at,
+        last_error: None,
+        created_at: at,
+        sent_at: None,
+    };
+    let (m1, m2) = (msg(100), msg(200));
+    store.enqueue_message(&m1).await.unwrap();
+    store.enqueue_message(&m2).await.unwrap();
+    let due: Vec<_> = store
+        .due_messages(150, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.pool_id == pool.id)
+        .collect();
+    assert_eq!(due, vec![m1.clone()]);
+    let mut sent = m1.clone();
+    sent.status = MessageStatus::Sent;
+    sent.attempts = 1;
+    sent.sent_at = Some(151);
+    store.record_delivery(&sent).await.unwrap();
+    assert!(
+        store
+            .due_messages(300, 10)
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| m.id != m1.id)
+    );
+    let recent = store.recent_messages(Some(&pool.id), 10).await.unwrap();
+    assert_eq!(
+        recent.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![m2.id, m1.id]
+    );
+    assert!(
+        store
+            .recent_messages(Some(&other.id), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let alice = add_user(store, &pool, "alice").await;
+    let code = VerificationCode {
+        pool_id: pool.id.clone(),
+        sub: alice.sub,
+        purpose: "sign_up".into(),
+        code_hash: "h1".into(),
+        expires_at: 1000,
+        attempts: 0,
+        sent_count: 1,
+        window_start: 10,
+    };
+    store.put_code(&code).await.unwrap();
+    assert_eq!(
+        store
+            .count_code_attempt(&pool.id, alice.sub, "sign_up")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .count_code_attempt(&pool.id, alice.sub, "sign_up")
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .get_code(&other.id, alice.sub, "sign_up")
+            .await
+            .unwrap(),
+        None
+    );
+    let replaced = VerificationCode {
+        code_hash: "h2".into(),
+        attempts: 0,
+        sent_count: 2,
+        ..code.clone()
+    };
+    store.put_code(&replaced).await.unwrap();
+    assert_eq!(
+        store
+            .get_code(&pool.id, alice.sub, "sign_up")
+            .await
+            .unwrap(),
+        Some(replaced)
+    );
+    store
+        .delete_code(&pool.id, alice.sub, "sign_up")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .get_code(&pool.id, alice.sub, "sign_up")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .count_code_attempt(&pool.id, alice.sub, "sign_up")
+            .await
+            .unwrap(),
+        u32::MAX
+    );
 }
 
 async fn identity_providers_and_identifiers(store: &dyn Store) {

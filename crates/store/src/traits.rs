@@ -11,6 +11,7 @@ use portcullis_core::group::Group;
 use portcullis_core::idp::IdentityProvider;
 use portcullis_core::ids::PoolId;
 use portcullis_core::key::{KeyStatus, SigningKey};
+use portcullis_core::message::{OutboundMessage, VerificationCode};
 use portcullis_core::pool::UserPool;
 use portcullis_core::resource_server::ResourceServer;
 use portcullis_core::session::{RefreshState, RefreshToken, Session, TokenFamily};
@@ -208,6 +209,36 @@ pub trait IdpStore {
 }
 
 #[async_trait]
+pub trait MessageStore {
+    async fn enqueue_message(&self, m: &OutboundMessage) -> Result<()>;
+    /// Queued messages whose next attempt is due at `now`, oldest first.
+    async fn due_messages(&self, now: UnixTime, limit: u32) -> Result<Vec<OutboundMessage>>;
+    /// Records a delivery attempt's outcome (status, attempts, next time, error, sent time).
+    async fn record_delivery(&self, m: &OutboundMessage) -> Result<()>;
+    /// The newest messages, of one pool or all.
+    async fn recent_messages(
+        &self,
+        pool: Option<&PoolId>,
+        limit: u32,
+    ) -> Result<Vec<OutboundMessage>>;
+}
+
+#[async_trait]
+pub trait VerificationCodeStore {
+    /// Replaces the user's code for `purpose`.
+    async fn put_code(&self, code: &VerificationCode) -> Result<()>;
+    async fn get_code(
+        &self,
+        pool: &PoolId,
+        sub: Uuid,
+        purpose: &str,
+    ) -> Result<Option<VerificationCode>>;
+    /// Counts one attempt and returns the attempts so far (atomic).
+    async fn count_code_attempt(&self, pool: &PoolId, sub: Uuid, purpose: &str) -> Result<u32>;
+    async fn delete_code(&self, pool: &PoolId, sub: Uuid, purpose: &str) -> Result<()>;
+}
+
+#[async_trait]
 pub trait AccessKeyStore {
     async fn create_access_key(&self, key: &AccessKey) -> Result<()>;
     async fn get_access_key(&self, key_id: &str) -> Result<Option<AccessKey>>;
@@ -230,6 +261,8 @@ pub trait Store:
     + ThrottleStore
     + AccessKeyStore
     + IdpStore
+    + MessageStore
+    + VerificationCodeStore
     + Send
     + Sync
 {
