@@ -441,5 +441,84 @@ class CognitoApi(unittest.TestCase):
                          "ResourceNotFoundException")
 
 
+    def wait_for_code(self, to, purpose, seen=()):
+        """The newest code mailed to `to` for `purpose`, from the outbox directory."""
+        import glob, re
+        outbox = os.path.join(self.env["PORTCULLIS_DATA_DIR"], "outbox")
+        for _ in range(100):
+            for path in sorted(glob.glob(os.path.join(outbox, "*.eml")), reverse=True):
+                text = open(path, newline="").read()
+                if path not in seen and f"To: {to}" in text and f"X-Portcullis-Purpose: {purpose}" in text:
+                    return re.search(r"\b(\d{6})\b", text.split("\r\n\r\n", 1)[1]).group(1), path
+            time.sleep(0.1)
+        self.fail(f"no {purpose} message for {to}")
+
+    def test_sign_up_confirmation_and_forgotten_passwords(self):
+        c = self.client()
+        anon = boto3.client("cognito-idp", endpoint_url=self.url, region_name="us-east-1",
+                            config=Config(signature_version=__import__("botocore").UNSIGNED))
+        pool = c.create_user_pool(PoolName="signup")["UserPool"]["Id"]
+        app = c.create_user_pool_client(UserPoolId=pool, ClientName="app",
+                                        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        r = anon.sign_up(ClientId=app, Username="gina", Password="Gina-Passw0rd!",
+                         UserAttributes=[{"Name": "email", "Value": "gina@e2e.test"}])
+        self.assertFalse(r["UserConfirmed"])
+        self.assertEqual(r["CodeDeliveryDetails"]["Destination"], "g***@e***")
+        self.assertEqual(self.error_code(anon.sign_up, ClientId=app, Username="GINA", Password="Gina-Passw0rd!"),
+                         "UsernameExistsException")
+        self.assertEqual(self.error_code(anon.sign_up, ClientId=app, Username="hal", Password="weak"),
+                         "InvalidPasswordException")
+        login = lambda pw: anon.initiate_auth(ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                                              AuthParameters={"USERNAME": "gina", "PASSWORD": pw})
+        self.assertEqual(self.error_code(login, pw="Gina-Passw0rd!"), "UserNotConfirmedException")
+        code, first = self.wait_for_code("gina@e2e.test", "sign_up")
+        wrong = "000000" if code != "000000" else "111111"
+        self.assertEqual(self.error_code(anon.confirm_sign_up, ClientId=app, Username="gina", ConfirmationCode=wrong),
+                         "CodeMismatchException")
+        anon.resend_confirmation_code(ClientId=app, Username="gina")
+        code2, _ = self.wait_for_code("gina@e2e.test", "sign_up", seen=(first,))
+        if code2 != code:
+            self.assertEqual(self.error_code(anon.confirm_sign_up, ClientId=app, Username="gina", ConfirmationCode=code),
+                             "CodeMismatchException")
+        anon.confirm_sign_up(ClientId=app, Username="gina", ConfirmationCode=code2)
+        user = c.admin_get_user(UserPoolId=pool, Username="gina")
+        self.assertEqual(user["UserStatus"], "CONFIRMED")
+        self.assertIn({"Name": "email_verified", "Value": "true"}, user["UserAttributes"])
+        tokens = login("Gina-Passw0rd!")["AuthenticationResult"]
+
+        # Forgot password: a code by mail, the new password works, old sessions are revoked.
+        r = anon.forgot_password(ClientId=app, Username="gina")
+        self.assertEqual(r["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL")
+        reset, _ = self.wait_for_code("gina@e2e.test", "forgot_password")
+        self.assertEqual(self.error_code(anon.confirm_forgot_password, ClientId=app, Username="gina",
+                                         ConfirmationCode=reset, Password="weak"), "InvalidPasswordException")
+        anon.confirm_forgot_password(ClientId=app, Username="gina", ConfirmationCode=reset, Password="Gina-New-Passw0rd!")
+        self.assertEqual(self.error_code(anon.get_user, AccessToken=tokens["AccessToken"]), "NotAuthorizedException")
+        self.assertEqual(self.error_code(login, pw="Gina-Passw0rd!"), "NotAuthorizedException")
+        self.assertIn("AuthenticationResult", login("Gina-New-Passw0rd!"))
+        # The code was spent.
+        self.assertEqual(self.error_code(anon.confirm_forgot_password, ClientId=app, Username="gina",
+                                         ConfirmationCode=reset, Password="Gina-Other-Passw0rd!"), "ExpiredCodeException")
+        # Unknown users get the same shape of answer, and nothing is sent.
+        ghost = anon.forgot_password(ClientId=app, Username="ghost")
+        self.assertEqual(set(ghost["CodeDeliveryDetails"]), {"Destination", "DeliveryMedium", "AttributeName"})
+        self.assertEqual(self.error_code(anon.confirm_forgot_password, ClientId=app, Username="ghost",
+                                         ConfirmationCode="123456", Password="Ghost-Passw0rd!"), "CodeMismatchException")
+        # Too many wrong codes.
+        anon.forgot_password(ClientId=app, Username="gina")
+        for _ in range(5):
+            self.error_code(anon.confirm_forgot_password, ClientId=app, Username="gina",
+                            ConfirmationCode="999999", Password="Gina-3rd-Passw0rd!")
+        self.assertEqual(self.error_code(anon.confirm_forgot_password, ClientId=app, Username="gina",
+                                         ConfirmationCode="999999", Password="Gina-3rd-Passw0rd!"), "LimitExceededException")
+        for _ in range(50):
+            listed = self.cli("outbox", "list", "--pool", pool)
+            if all(m["status"] == "sent" for m in listed):
+                break
+            time.sleep(0.1)
+        self.assertTrue(all(m["status"] == "sent" for m in listed), listed)
+        self.assertTrue(all("body_text" not in m for m in listed), "the listing never shows codes")
+
+
 if __name__ == "__main__":
     sys.exit(0 if unittest.main(exit=False, verbosity=2).result.wasSuccessful() else 1)

@@ -81,9 +81,23 @@ pub enum Command {
     /// Token signing keys of a pool.
     #[command(subcommand)]
     Keys(KeysCmd),
+    /// Messages to users (verification codes, password resets) and their delivery.
+    #[command(subcommand)]
+    Outbox(OutboxCmd),
     /// Access keys for the Cognito-compatible API (AWS Signature V4).
     #[command(subcommand, name = "access-key")]
     AccessKey(AccessKeyCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCmd {
+    /// The newest messages, with their delivery status.
+    List {
+        #[arg(long)]
+        pool: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -83,5 +83,5 @@ pub async fn app(g: &Global) -> Result<App> {
     .map_err(|e| anyhow!("argon2 settings: {e}"))?;
     let master = master_key(&g.data_dir)?;
     let store = portcullis_store::open(&database_url(g)).await?;
-    Ok(App::new(store, master, hasher))
+    Ok(App::new(store, master, hasher).with_outbox_dir(g.data_dir.join("outbox")))
 }

@@ -4,6 +4,7 @@ mod access_keys;
 mod clients;
 mod groups;
 mod keys;
+mod outbox;
 mod pools;
 mod resource_servers;
 mod serve;
@@ -32,5 +33,6 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Group(c) => groups::run(&app, c, &out).await,
         Command::Keys(c) => keys::run(&app, c, &out).await,
         Command::AccessKey(c) => access_keys::run(&app, c, &out).await,
+        Command::Outbox(c) => outbox::run(&app, c, &out).await,
     }
 }

@@ -79,6 +79,17 @@ fn cors() -> tower_http::cors::CorsLayer {
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(app: Arc<App>, config: ServeConfig) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    // Deliver queued messages (codes, invitations) once a second.
+    let mailer = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            if let Err(e) = mailer.deliver_due().await {
+                tracing::error!(error = %e, "delivering messages");
+            }
+        }
+    });
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "portcullis listening");
     let service = router(app, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)

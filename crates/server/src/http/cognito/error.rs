@@ -49,6 +49,9 @@ impl CognitoError {
     pub fn invalid_signature(m: &str) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "InvalidSignatureException", m)
     }
+    pub fn named(type_name: &'static str, m: &str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, type_name, m)
+    }
     pub fn not_authorized(m: &str) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "NotAuthorizedException", m)
     }

@@ -39,7 +39,7 @@ fn require_flow(client: &AppClient, allow: &str, flow: &str) -> Result<(), Cogni
     }
 }
 
-fn check_secret_hash(
+pub(crate) fn check_secret_hash(
     c: &Call<'_>,
     client: &AppClient,
     username: &str,
@@ -241,7 +241,7 @@ async fn reveal_absence(
     }
 }
 
-async fn client_by_id(c: &Call<'_>) -> Result<(UserPool, AppClient), CognitoError> {
+pub(crate) async fn client_by_id(c: &Call<'_>) -> Result<(UserPool, AppClient), CognitoError> {
     let id = c.string("ClientId")?;
     let client =
         c.s.app

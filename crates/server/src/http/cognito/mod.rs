@@ -12,6 +12,7 @@
 //! | AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH) | yes |
 //! | InitiateAuth (USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH), RespondToAuthChallenge (PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED), GetUser | no |
 
+mod account;
 mod auth;
 mod clients;
 mod error;
@@ -33,6 +34,11 @@ use serde_json::Value;
 
 /// Every action answered; anything else is `UnknownOperationException` before any auth.
 const IMPLEMENTED: &[&str] = &[
+    "SignUp",
+    "ConfirmSignUp",
+    "ResendConfirmationCode",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
     "CreateUserPool",
     "DescribeUserPool",
     "ListUserPools",
@@ -93,6 +99,11 @@ const IMPLEMENTED: &[&str] = &[
 
 /// Actions Cognito's model marks `auth: none`.
 const UNSIGNED: &[&str] = &[
+    "SignUp",
+    "ConfirmSignUp",
+    "ResendConfirmationCode",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
     "InitiateAuth",
     "RespondToAuthChallenge",
     "GetUser",
@@ -200,6 +211,11 @@ async fn dispatch(
         "RespondToAuthChallenge" => flows::respond(&call).await,
         "AdminRespondToAuthChallenge" => flows::admin_respond(&call).await,
         "GetUser" => users::get_user(&call).await,
+        "SignUp" => account::sign_up(&call).await,
+        "ConfirmSignUp" => account::confirm_sign_up(&call).await,
+        "ResendConfirmationCode" => account::resend(&call).await,
+        "ForgotPassword" => account::forgot_password(&call).await,
+        "ConfirmForgotPassword" => account::confirm_forgot_password(&call).await,
         "ChangePassword" => users::change_password(&call).await,
         "UpdateUserAttributes" => users::update_attributes(&call).await,
         "GlobalSignOut" => users::global_sign_out(&call).await,

@@ -265,7 +265,7 @@ async fn malformed_calls_get_cognito_errors_and_change_nothing() {
     };
     for (action, body, expected) in [
         ("NoSuchAction", "{}", "UnknownOperationException"),
-        ("SignUp", "{}", "UnknownOperationException"),
+        ("AssociateSoftwareToken", "{}", "UnknownOperationException"),
         ("CreateUserPool", "{not json", "SerializationException"),
         ("CreateUserPool", "[1]", "SerializationException"),
         ("CreateUserPool", "{}", "InvalidParameterException"),

@@ -1,0 +1,197 @@
+//! Self-service sign-up and forgotten passwords, shared by the Cognito API (and the hosted
+//! pages to come): the same rules, the same codes, the same messages.
+
+use super::codes::CodeError;
+use crate::App;
+use portcullis_core::error::Entity;
+use portcullis_core::message::mask_email;
+use portcullis_core::pool::UserPool;
+use portcullis_core::user::{User, UserStatus};
+use portcullis_core::{Error, Result};
+use std::collections::BTreeMap;
+
+pub const SIGN_UP: &str = "sign_up";
+pub const FORGOT_PASSWORD: &str = "forgot_password";
+const SIGN_UP_CODE_TTL: i64 = 24 * 3600;
+const FORGOT_CODE_TTL: i64 = 3600;
+
+/// Where a code went, as Cognito reports it (`CodeDeliveryDetails`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub destination: String,
+}
+
+#[derive(Debug)]
+pub enum AccountError {
+    Core(Error),
+    Code(CodeError),
+    /// Too many codes sent within the hour.
+    LimitExceeded,
+    /// The user is in a state that does not allow this (e.g. already confirmed).
+    WrongState(UserStatus),
+}
+
+impl From<Error> for AccountError {
+    fn from(e: Error) -> Self {
+        AccountError::Core(e)
+    }
+}
+
+impl App {
+    async fn send_code(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        purpose: &str,
+        ttl: i64,
+    ) -> Result<Option<Delivery>, AccountError> {
+        let Some(email) = user.email() else {
+            return Ok(None);
+        };
+        let code = self
+            .new_code(user, purpose, ttl)
+            .await?
+            .ok_or(AccountError::LimitExceeded)?;
+        let (subject, body) = match purpose {
+            SIGN_UP => (
+                "Your verification code".to_owned(),
+                format!(
+                    "Your verification code for {} is {code}.\n\nIt is valid for 24 hours.",
+                    pool.name
+                ),
+            ),
+            _ => (
+                "Your password reset code".to_owned(),
+                format!(
+                    "Your password reset code for {} is {code}.\n\nIt is valid for 1 hour. If you did not ask for it, ignore this message.",
+                    pool.name
+                ),
+            ),
+        };
+        self.queue_message(&pool.id, email, &subject, &body, purpose)
+            .await?;
+        Ok(Some(Delivery {
+            destination: mask_email(email),
+        }))
+    }
+
+    /// SignUp: an UNCONFIRMED user with a hashed password, and a code to the email address.
+    pub async fn sign_up(
+        &self,
+        pool: &UserPool,
+        username: &str,
+        password: &str,
+        attributes: BTreeMap<String, String>,
+    ) -> Result<(User, Option<Delivery>), AccountError> {
+        pool.settings.password_policy.check(password)?;
+        let mut attributes = attributes;
+        attributes.remove("email_verified");
+        let mut user = User::new(
+            pool,
+            username,
+            attributes,
+            UserStatus::Unconfirmed,
+            self.now(),
+        )?;
+        user.password_hash = Some(self.hash_password(password).await?);
+        user.srp = Some(self.srp_verifier(pool, &user.username, password).await?);
+        self.store
+            .create_user(&user, &user.sign_in_key(pool))
+            .await?;
+        let delivery = self
+            .send_code(pool, &user, SIGN_UP, SIGN_UP_CODE_TTL)
+            .await?;
+        Ok((user, delivery))
+    }
+
+    pub async fn confirm_sign_up(
+        &self,
+        pool: &UserPool,
+        username: &str,
+        code: &str,
+    ) -> Result<User, AccountError> {
+        let mut user = self
+            .find_user(pool, username)
+            .await?
+            .ok_or(Error::NotFound(Entity::User))?;
+        if user.status != UserStatus::Unconfirmed {
+            return Err(AccountError::WrongState(user.status));
+        }
+        self.check_code(&user, SIGN_UP, code)
+            .await?
+            .map_err(AccountError::Code)?;
+        user.status = UserStatus::Confirmed;
+        if user.email().is_some() {
+            user.attributes
+                .insert("email_verified".into(), "true".into());
+        }
+        user.updated_at = self.now();
+        self.store.update_user(&user).await?;
+        Ok(user)
+    }
+
+    pub async fn resend_sign_up_code(
+        &self,
+        pool: &UserPool,
+        username: &str,
+    ) -> Result<Option<Delivery>, AccountError> {
+        let user = self
+            .find_user(pool, username)
+            .await?
+            .ok_or(Error::NotFound(Entity::User))?;
+        if user.status != UserStatus::Unconfirmed {
+            return Err(AccountError::WrongState(user.status));
+        }
+        self.send_code(pool, &user, SIGN_UP, SIGN_UP_CODE_TTL).await
+    }
+
+    /// ForgotPassword: a 1-hour code to the user's email. `Ok(None)` for a user who does not
+    /// exist or has no email (the caller decides whether to say so).
+    pub async fn forgot_password(
+        &self,
+        pool: &UserPool,
+        username: &str,
+    ) -> Result<Option<Delivery>, AccountError> {
+        let Some(user) = self.find_user(pool, username).await?.filter(|u| u.enabled) else {
+            return Ok(None);
+        };
+        if user.status == UserStatus::ExternalProvider {
+            return Ok(None);
+        }
+        self.send_code(pool, &user, FORGOT_PASSWORD, FORGOT_CODE_TTL)
+            .await
+    }
+
+    /// ConfirmForgotPassword: the new password, CONFIRMED, and every session and token of the
+    /// user revoked.
+    pub async fn confirm_forgot_password(
+        &self,
+        pool: &UserPool,
+        username: &str,
+        code: &str,
+        password: &str,
+    ) -> Result<User, AccountError> {
+        pool.settings.password_policy.check(password)?;
+        let mut user = self
+            .find_user(pool, username)
+            .await?
+            .ok_or(Error::NotFound(Entity::User))?;
+        self.check_code(&user, FORGOT_PASSWORD, code)
+            .await?
+            .map_err(AccountError::Code)?;
+        user.password_hash = Some(self.hash_password(password).await?);
+        user.srp = Some(self.srp_verifier(pool, &user.username, password).await?);
+        if matches!(
+            user.status,
+            UserStatus::ResetRequired | UserStatus::ForceChangePassword
+        ) {
+            user.status = UserStatus::Confirmed;
+        }
+        user.updated_at = self.now();
+        self.store.update_user(&user).await?;
+        self.store
+            .revoke_user_tokens(&pool.id, user.sub, self.now())
+            .await?;
+        Ok(user)
+    }
+}

@@ -1,0 +1,7 @@
+//! Account lifecycle: messages to users (a queue delivered by the server), verification
+//! codes, and the self-service flows built on them (sign-up, confirmation, forgotten
+//! passwords). Operations on `App`, free of HTTP.
+
+pub mod codes;
+pub mod delivery;
+pub mod flows;

@@ -1,0 +1,145 @@
+//! Self-service account actions: SignUp, ConfirmSignUp, ResendConfirmationCode,
+//! ForgotPassword, ConfirmForgotPassword. Unsigned, addressed by ClientId, with SecretHash for
+//! clients that have a secret.
+
+use super::Call;
+use super::error::CognitoError;
+use crate::account::codes::CodeError;
+use crate::account::flows::{AccountError, Delivery};
+use portcullis_core::client::AppClient;
+use portcullis_core::pool::UserPool;
+use serde_json::{Value, json};
+
+fn delivery_json(d: &Option<Delivery>) -> Value {
+    match d {
+        Some(d) => {
+            json!({"Destination": d.destination, "DeliveryMedium": "EMAIL", "AttributeName": "email"})
+        }
+        None => Value::Null,
+    }
+}
+
+fn account_err(c: &Call<'_>) -> impl Fn(AccountError) -> CognitoError {
+    let core = c.core(None);
+    move |e| match e {
+        AccountError::Core(e) => core(e),
+        AccountError::Code(CodeError::Mismatch) => CognitoError::named(
+            "CodeMismatchException",
+            "Invalid verification code provided, please try again.",
+        ),
+        AccountError::Code(CodeError::Expired) => CognitoError::named(
+            "ExpiredCodeException",
+            "Invalid code provided, please request a code again.",
+        ),
+        AccountError::Code(CodeError::TooManyAttempts) | AccountError::LimitExceeded => {
+            CognitoError::named(
+                "LimitExceededException",
+                "Attempt limit exceeded, please try after some time.",
+            )
+        }
+        AccountError::WrongState(s) => CognitoError::not_authorized(&format!(
+            "User cannot be confirmed. Current status is {}",
+            s.as_str()
+        )),
+    }
+}
+
+async fn client_and_pool(c: &Call<'_>) -> Result<(UserPool, AppClient), CognitoError> {
+    super::flows::client_by_id(c).await
+}
+
+fn check_hash(c: &Call<'_>, client: &AppClient, username: &str) -> Result<(), CognitoError> {
+    let given = c.opt_string("SecretHash")?.map(str::to_owned);
+    super::flows::check_secret_hash(c, client, username, given.as_ref())
+}
+
+pub(crate) async fn sign_up(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, client) = client_and_pool(c).await?;
+    let username = c.string("Username")?;
+    check_hash(c, &client, username)?;
+    let password = c.string("Password")?;
+    let attrs = c.attributes("UserAttributes")?;
+    let (user, delivery) =
+        c.s.app
+            .sign_up(&pool, username, password, attrs)
+            .await
+            .map_err(account_err(c))?;
+    let mut out = json!({"UserConfirmed": false, "UserSub": user.sub.to_string()});
+    if delivery.is_some() {
+        out["CodeDeliveryDetails"] = delivery_json(&delivery);
+    }
+    Ok(out)
+}
+
+pub(crate) async fn confirm_sign_up(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, client) = client_and_pool(c).await?;
+    let username = c.string("Username")?;
+    check_hash(c, &client, username)?;
+    let code = c.string("ConfirmationCode")?;
+    c.s.app
+        .confirm_sign_up(&pool, username, code)
+        .await
+        .map_err(account_err(c))?;
+    Ok(json!({}))
+}
+
+pub(crate) async fn resend(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, client) = client_and_pool(c).await?;
+    let username = c.string("Username")?;
+    check_hash(c, &client, username)?;
+    let d =
+        c.s.app
+            .resend_sign_up_code(&pool, username)
+            .await
+            .map_err(account_err(c))?;
+    Ok(json!({"CodeDeliveryDetails": delivery_json(&d)}))
+}
+
+/// With PreventUserExistenceErrors on, an unknown user gets the same answer (a masked
+/// destination derived from the username) and nothing is sent.
+pub(crate) async fn forgot_password(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, client) = client_and_pool(c).await?;
+    let username = c.string("Username")?;
+    check_hash(c, &client, username)?;
+    match c
+        .s
+        .app
+        .forgot_password(&pool, username)
+        .await
+        .map_err(account_err(c))?
+    {
+        Some(d) => Ok(json!({"CodeDeliveryDetails": delivery_json(&Some(d))})),
+        None if client.prevent_user_existence_errors => {
+            let fake = Delivery {
+                destination: portcullis_core::message::mask_email(&format!("{username}@x")),
+            };
+            Ok(json!({"CodeDeliveryDetails": delivery_json(&Some(fake))}))
+        }
+        None => Err(CognitoError::from_core(
+            portcullis_core::Error::NotFound(portcullis_core::error::Entity::User),
+            None,
+        )),
+    }
+}
+
+pub(crate) async fn confirm_forgot_password(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, client) = client_and_pool(c).await?;
+    let username = c.string("Username")?;
+    check_hash(c, &client, username)?;
+    let (code, password) = (c.string("ConfirmationCode")?, c.string("Password")?);
+    match c
+        .s
+        .app
+        .confirm_forgot_password(&pool, username, code, password)
+        .await
+    {
+        Ok(_) => Ok(json!({})),
+        // An unknown user reads like a wrong code when existence errors are prevented.
+        Err(AccountError::Core(portcullis_core::Error::NotFound(_)))
+            if client.prevent_user_existence_errors =>
+        {
+            Err(account_err(c)(AccountError::Code(CodeError::Mismatch)))
+        }
+        Err(e) => Err(account_err(c)(e)),
+    }
+}
