@@ -520,5 +520,64 @@ class CognitoApi(unittest.TestCase):
         self.assertTrue(all("body_text" not in m for m in listed), "the listing never shows codes")
 
 
+class SmtpDelivery(unittest.TestCase):
+    """Codes reach a real SMTP server (aiosmtpd) when --smtp-url is set."""
+
+    def test_sign_up_code_arrives_by_smtp(self):
+        import re
+        from aiosmtpd.controller import Controller
+        received = []
+
+        class Sink:
+            async def handle_DATA(self, server, session, envelope):
+                received.append((envelope.rcpt_tos, envelope.content.decode()))
+                return "250 OK"
+
+        smtp_port = free_port()
+        sink = Controller(Sink(), hostname="127.0.0.1", port=smtp_port)
+        sink.start()
+        tmp = tempfile.TemporaryDirectory()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PORTCULLIS_")}
+        env.update(PORTCULLIS_DATA_DIR=os.path.join(tmp.name, "data"), PORTCULLIS_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}",
+                   PORTCULLIS_MAIL_FROM="Acme <auth@acme.test>")
+        port = free_port()
+        proc = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{port}"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(f"{url}/healthz")
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            key = json.loads(subprocess.run([BIN, "access-key", "create", "--json"], env=env, check=True,
+                                            capture_output=True, text=True).stdout)
+            c = boto3.client("cognito-idp", endpoint_url=url, region_name="us-east-1",
+                             aws_access_key_id=key["access_key_id"], aws_secret_access_key=key["secret_access_key"])
+            anon = boto3.client("cognito-idp", endpoint_url=url, region_name="us-east-1",
+                                config=Config(signature_version=__import__("botocore").UNSIGNED))
+            pool = c.create_user_pool(PoolName="smtp")["UserPool"]["Id"]
+            app = c.create_user_pool_client(UserPoolId=pool, ClientName="app")["UserPoolClient"]["ClientId"]
+            anon.sign_up(ClientId=app, Username="ivy", Password="Ivy-Passw0rd!",
+                         UserAttributes=[{"Name": "email", "Value": "ivy@e2e.test"}])
+            for _ in range(100):
+                if received:
+                    break
+                time.sleep(0.1)
+            self.assertEqual(len(received), 1)
+            rcpt, content = received[0]
+            self.assertEqual(rcpt, ["ivy@e2e.test"])
+            self.assertIn("From: Acme <auth@acme.test>", content)
+            code = re.search(r"\b(\d{6})\b", content.replace("\r", "").split("\n\n", 1)[1]).group(1)
+            anon.confirm_sign_up(ClientId=app, Username="ivy", ConfirmationCode=code)
+            self.assertEqual(c.admin_get_user(UserPoolId=pool, Username="ivy")["UserStatus"], "CONFIRMED")
+        finally:
+            proc.terminate()
+            proc.wait()
+            sink.stop()
+            tmp.cleanup()
+
+
 if __name__ == "__main__":
     sys.exit(0 if unittest.main(exit=False, verbosity=2).result.wasSuccessful() else 1)

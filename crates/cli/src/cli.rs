@@ -33,6 +33,18 @@ pub struct Global {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// SMTP server for messages to users: smtp://host:port (`?tls=required` for STARTTLS),
+    /// smtps://host:port, with user:password@ for AUTH. Default: .eml files in <data-dir>/outbox.
+    #[arg(long, global = true, env = "PORTCULLIS_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of messages to users.
+    #[arg(
+        long,
+        global = true,
+        env = "PORTCULLIS_MAIL_FROM",
+        default_value = "Portcullis <no-reply@portcullis.local>"
+    )]
+    pub mail_from: String,
     /// argon2id memory cost for new password hashes, in KiB (OWASP: 19456).
     #[arg(
         long,

@@ -6,6 +6,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use portcullis_crypto::master_key::MasterKey;
 use portcullis_crypto::password::{Argon2Params, PasswordHasherConfig};
 use portcullis_server::App;
+use portcullis_server::account::mailer::Mailer;
 use std::fs::OpenOptions;
 use std::io::{ErrorKind, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -83,5 +84,9 @@ pub async fn app(g: &Global) -> Result<App> {
     .map_err(|e| anyhow!("argon2 settings: {e}"))?;
     let master = master_key(&g.data_dir)?;
     let store = portcullis_store::open(&database_url(g)).await?;
-    Ok(App::new(store, master, hasher).with_outbox_dir(g.data_dir.join("outbox")))
+    let mailer = match &g.smtp_url {
+        Some(url) => Mailer::smtp(url, &g.mail_from).map_err(|e| anyhow!("--smtp-url: {e}"))?,
+        None => Mailer::Outbox(g.data_dir.join("outbox")),
+    };
+    Ok(App::new(store, master, hasher).with_mailer(mailer))
 }

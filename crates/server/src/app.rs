@@ -21,8 +21,8 @@ pub struct App {
     /// Password hashes run at most one per core: each takes ~20 ms and 19 MiB, so more at
     /// once would only queue inside the OS, grow memory, and starve token issuance.
     pub(crate) hash_slots: tokio::sync::Semaphore,
-    /// Where the development mailer writes messages (one `.eml` file each).
-    pub outbox_dir: Option<std::path::PathBuf>,
+    /// Where messages to users go (SMTP, or `.eml` files for development).
+    pub mailer: Option<crate::account::mailer::Mailer>,
 }
 
 impl App {
@@ -33,15 +33,15 @@ impl App {
             hasher,
             clock: Arc::new(SystemClock),
             signers: Mutex::new(HashMap::new()),
-            outbox_dir: None,
+            mailer: None,
             hash_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
         }
     }
 
-    pub fn with_outbox_dir(mut self, dir: std::path::PathBuf) -> Self {
-        self.outbox_dir = Some(dir);
+    pub fn with_mailer(mut self, mailer: crate::account::mailer::Mailer) -> Self {
+        self.mailer = Some(mailer);
         self
     }
 

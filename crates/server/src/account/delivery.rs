@@ -1,12 +1,11 @@
-//! Delivering queued messages. The development mailer writes each message as an `.eml` file
-//! into the outbox directory (`<data-dir>/outbox`) and logs where; failures are retried with
-//! doubling waits and marked failed after the last try. SMTP delivery is still to come.
+//! Delivering queued messages through the configured [`Mailer`](super::mailer::Mailer):
+//! failures are retried with doubling waits and marked failed after the last try.
 
 use crate::App;
+use portcullis_core::Result;
 use portcullis_core::message::{
     MAX_DELIVERY_ATTEMPTS, MessageStatus, OutboundMessage, backoff_secs,
 };
-use portcullis_core::{Error, Result};
 
 impl App {
     /// Queues a message; the server's delivery loop sends it.
@@ -37,37 +36,26 @@ impl App {
             .await
     }
 
-    fn write_eml(&self, m: &OutboundMessage) -> Result<std::path::PathBuf> {
-        let dir = self
-            .outbox_dir
-            .as_ref()
-            .ok_or_else(|| Error::internal("no outbox directory configured"))?;
-        std::fs::create_dir_all(dir).map_err(Error::internal)?;
-        let path = dir.join(format!("{}-{}.eml", m.created_at, m.id));
-        let eml = format!(
-            "From: no-reply@portcullis.local\r\nTo: {}\r\nSubject: {}\r\nX-Portcullis-Pool: {}\r\nX-Portcullis-Purpose: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
-            m.recipient, m.subject, m.pool_id, m.purpose, m.body_text
-        );
-        std::fs::write(&path, eml).map_err(Error::internal)?;
-        Ok(path)
-    }
-
     /// Delivers what is due; returns how many were sent.
     pub async fn deliver_due(&self) -> Result<usize> {
         let now = self.now();
         let mut sent = 0;
         for mut m in self.store.due_messages(now, 50).await? {
             m.attempts += 1;
-            match self.write_eml(&m) {
+            let outcome = match &self.mailer {
+                Some(mailer) => mailer.deliver(&m).await,
+                None => Err("no mailer configured".to_owned()),
+            };
+            match outcome {
                 Ok(path) => {
                     m.status = MessageStatus::Sent;
                     m.sent_at = Some(now);
                     m.last_error = None;
                     sent += 1;
-                    tracing::info!(to = %m.recipient, purpose = %m.purpose, path = %path.display(), "message delivered to the outbox directory");
+                    tracing::info!(to = %m.recipient, purpose = %m.purpose, to_where = %path, "message delivered");
                 }
                 Err(e) => {
-                    m.last_error = Some(e.to_string());
+                    m.last_error = Some(e.clone());
                     if m.attempts >= MAX_DELIVERY_ATTEMPTS {
                         m.status = MessageStatus::Failed;
                         tracing::error!(to = %m.recipient, error = %e, "message failed after the last try");

@@ -5,3 +5,4 @@
 pub mod codes;
 pub mod delivery;
 pub mod flows;
+pub mod mailer;
