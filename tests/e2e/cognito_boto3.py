@@ -520,6 +520,38 @@ class CognitoApi(unittest.TestCase):
         self.assertTrue(all("body_text" not in m for m in listed), "the listing never shows codes")
 
 
+def _invitation_test(self):
+    import glob, re
+    c = self.client()
+    anon = boto3.client("cognito-idp", endpoint_url=self.url, region_name="us-east-1",
+                        config=Config(signature_version=__import__("botocore").UNSIGNED))
+    pool = c.create_user_pool(PoolName="invite")["UserPool"]["Id"]
+    app = c.create_user_pool_client(UserPoolId=pool, ClientName="app",
+                                    ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+    c.admin_create_user(UserPoolId=pool, Username="jo", UserAttributes=[{"Name": "email", "Value": "jo@e2e.test"}])
+    outbox = os.path.join(self.env["PORTCULLIS_DATA_DIR"], "outbox")
+    text = None
+    for _ in range(100):
+        for path in glob.glob(os.path.join(outbox, "*.eml")):
+            t = open(path, newline="").read()
+            if "To: jo@e2e.test" in t and "X-Portcullis-Purpose: invitation" in t:
+                text = t
+        if text:
+            break
+        time.sleep(0.1)
+    self.assertIsNotNone(text, "no invitation delivered")
+    password = re.search(r"temporary password is (\S+)", text).group(1)
+    first = anon.initiate_auth(ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                               AuthParameters={"USERNAME": "jo", "PASSWORD": password})
+    self.assertEqual(first["ChallengeName"], "NEW_PASSWORD_REQUIRED")
+    done = anon.respond_to_auth_challenge(ClientId=app, ChallengeName="NEW_PASSWORD_REQUIRED", Session=first["Session"],
+                                          ChallengeResponses={"USERNAME": "jo", "NEW_PASSWORD": "Jo-Own-Passw0rd!"})
+    self.assertIn("AccessToken", done["AuthenticationResult"])
+
+
+CognitoApi.test_admin_create_user_sends_an_invitation = _invitation_test
+
+
 class SmtpDelivery(unittest.TestCase):
     """Codes reach a real SMTP server (aiosmtpd) when --smtp-url is set."""
 

@@ -75,6 +75,36 @@ impl App {
         }))
     }
 
+    /// AdminCreateUser's invitation: the username and the temporary password, which expires
+    /// after the pool's `temporary_password_validity_days` and leads to the new-password step.
+    pub async fn send_invitation(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        email: &str,
+        password: &str,
+    ) -> Result<()> {
+        let days = pool
+            .settings
+            .password_policy
+            .temporary_password_validity_days;
+        let body = format!(
+            "You have an account with {}.\n\nYour username is {} and your temporary password is {password}\n\nSign in within {days} days; you will then choose your own password.",
+            pool.name,
+            user.email()
+                .filter(|_| pool.email_is_username())
+                .unwrap_or(&user.username),
+        );
+        self.queue_message(
+            &pool.id,
+            email,
+            "Your temporary password",
+            &body,
+            "invitation",
+        )
+        .await
+    }
+
     /// SignUp: an UNCONFIRMED user with a hashed password, and a code to the email address.
     pub async fn sign_up(
         &self,

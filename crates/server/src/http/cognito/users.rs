@@ -31,13 +31,15 @@ pub(crate) fn user_type(u: &User) -> Value {
 
 pub(crate) async fn admin_create(c: &Call<'_>) -> Result<Value, CognitoError> {
     let pool = c.pool().await?;
-    if let Some(action) = c.opt_string("MessageAction")?
+    let action = c.opt_string("MessageAction")?;
+    if let Some(action) = action
         && !matches!(action, "SUPPRESS" | "RESEND")
     {
         return Err(CognitoError::invalid_parameter(
             "MessageAction must be SUPPRESS or RESEND",
         ));
     }
+    let given_password = c.opt_string("TemporaryPassword")?.map(str::to_owned);
     let req = NewUser {
         username: c.string("Username")?.to_owned(),
         attributes: c.attributes("UserAttributes")?,
@@ -49,6 +51,18 @@ pub(crate) async fn admin_create(c: &Call<'_>) -> Result<Value, CognitoError> {
             .create_user(pool.id.as_str(), req)
             .await
             .map_err(c.core(Some(pool.id.as_str())))?;
+    // The invitation: username and temporary password by email, unless suppressed.
+    if action != Some("SUPPRESS")
+        && let (Some(email), Some(password)) = (
+            created.user.email(),
+            given_password.or(created.generated_password.clone()),
+        )
+    {
+        c.s.app
+            .send_invitation(&pool, &created.user, email, &password)
+            .await
+            .map_err(c.core(None))?;
+    }
     Ok(json!({"User": user_type(&created.user)}))
 }
 
