@@ -71,6 +71,8 @@ pub(crate) fn error(status: StatusCode, message: &str) -> Response {
 
 pub(crate) struct LoginForm<'a> {
     pub action: &'a str,
+    /// (href, text) links under the form: sign-up, forgotten password.
+    pub links: &'a [(&'a str, &'a str)],
     pub csrf: &'a str,
     pub username: &'a str,
     pub error: Option<&'a str>,
@@ -102,13 +104,18 @@ pub(crate) fn login(status: StatusCode, f: &LoginForm<'_>) -> Response {
          <input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" autocapitalize=\"none\" required value=\"{username}\"{af_user}>\
          <label for=\"password\">Password</label>\
          <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required{af_pass}>\
-         <button type=\"submit\" id=\"submit\">Sign in</button></form>",
+         <button type=\"submit\" id=\"submit\">Sign in</button></form>{links}",
         pool = escape(f.pool_name),
         action = escape(f.action),
         csrf = escape(f.csrf),
         username = escape(f.username),
         af_user = autofocus(true),
         af_pass = autofocus(false),
+        links = f
+            .links
+            .iter()
+            .map(|(h, t)| format!("<p><a href=\"{}\">{}</a></p>", escape(h), escape(t)))
+            .collect::<String>(),
     );
     page(status, "Sign in", &body)
 }
@@ -146,6 +153,84 @@ pub(crate) fn new_password(status: StatusCode, f: &NewPasswordForm<'_>) -> Respo
         challenge = escape(f.challenge),
     );
     page(status, "Choose a new password", &body)
+}
+
+pub(crate) struct Field<'a> {
+    pub name: &'a str,
+    pub label: &'a str,
+    /// `text`, `email` or `password`.
+    pub kind: &'a str,
+    pub autocomplete: &'a str,
+    pub value: &'a str,
+}
+
+/// A generic form page: fields with labels, hidden inputs, one button, optional links.
+pub(crate) struct FormPage<'a> {
+    pub title: &'a str,
+    pub intro: &'a str,
+    pub action: &'a str,
+    pub csrf: &'a str,
+    pub hidden: &'a [(&'a str, &'a str)],
+    pub fields: &'a [Field<'a>],
+    pub button: &'a str,
+    pub error: Option<&'a str>,
+    pub notice: Option<&'a str>,
+    pub links: &'a [(&'a str, &'a str)],
+}
+
+pub(crate) fn form(status: StatusCode, f: &FormPage<'_>) -> Response {
+    let mut body = format!(
+        "<h1>{}</h1><p class=\"hint\">{}</p>",
+        escape(f.title),
+        escape(f.intro)
+    );
+    if let Some(e) = f.error {
+        body.push_str(&format!(
+            "<p class=\"error\" role=\"alert\" id=\"error\">{}</p>",
+            escape(e)
+        ));
+    }
+    if let Some(n) = f.notice {
+        body.push_str(&format!(
+            "<p role=\"status\" id=\"notice\">{}</p>",
+            escape(n)
+        ));
+    }
+    body.push_str(&format!(
+        "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"_csrf\" value=\"{}\">",
+        escape(f.action),
+        escape(f.csrf)
+    ));
+    for (name, value) in f.hidden {
+        body.push_str(&format!(
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+            escape(name),
+            escape(value)
+        ));
+    }
+    for (i, field) in f.fields.iter().enumerate() {
+        body.push_str(&format!(
+            "<label for=\"{n}\">{l}</label><input id=\"{n}\" name=\"{n}\" type=\"{k}\" autocomplete=\"{a}\" required value=\"{v}\"{af}>",
+            n = escape(field.name),
+            l = escape(field.label),
+            k = escape(field.kind),
+            a = escape(field.autocomplete),
+            v = escape(field.value),
+            af = if i == 0 { " autofocus" } else { "" },
+        ));
+    }
+    body.push_str(&format!(
+        "<button type=\"submit\" id=\"submit\">{}</button></form>",
+        escape(f.button)
+    ));
+    for (href, text) in f.links {
+        body.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>",
+            escape(href),
+            escape(text)
+        ));
+    }
+    page(status, f.title, &body)
 }
 
 pub(crate) fn signed_out() -> Response {

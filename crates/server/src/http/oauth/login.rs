@@ -38,7 +38,7 @@ fn set_cookie(res: &mut Response, value: &str) {
 
 /// Same-origin only: the token must match the cookie, and browsers' own origin signals must
 /// not say cross-site.
-fn csrf_ok(s: &Shared, ctx: &PoolCtx, headers: &HeaderMap, form: &Params) -> bool {
+pub(crate) fn csrf_ok(s: &Shared, ctx: &PoolCtx, headers: &HeaderMap, form: &Params) -> bool {
     let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
     if let Some(site) = header("sec-fetch-site")
         && !matches!(site, "same-origin" | "none")
@@ -60,12 +60,12 @@ fn csrf_ok(s: &Shared, ctx: &PoolCtx, headers: &HeaderMap, form: &Params) -> boo
         .is_some_and(|t| s.app.master.verify_mac(CSRF_PURPOSE, &cookie, t))
 }
 
-fn action(ctx: &PoolCtx, path: &str, query: &Params) -> String {
+pub(crate) fn action(ctx: &PoolCtx, path: &str, query: &Params) -> String {
     format!("{}{path}?{}", ctx.path, params::to_query(query))
 }
 
 /// Renders a form page with a CSRF token, setting the CSRF cookie if the browser had none.
-fn with_csrf(
+pub(crate) fn with_csrf(
     s: &Shared,
     ctx: &PoolCtx,
     headers: &HeaderMap,
@@ -87,7 +87,7 @@ fn with_csrf(
     res
 }
 
-fn login_page(
+pub(crate) fn login_page(
     s: &Shared,
     ctx: &PoolCtx,
     headers: &HeaderMap,
@@ -97,8 +97,15 @@ fn login_page(
     status: StatusCode,
 ) -> Response {
     let action = action(ctx, "/login", query);
+    let signup = self::action(ctx, "/signup", query);
+    let forgot = self::action(ctx, "/forgotPassword", query);
+    let links = [
+        (signup.as_str(), "Create an account"),
+        (forgot.as_str(), "Forgot your password?"),
+    ];
     with_csrf(s, ctx, headers, |csrf| {
         let form = pages::LoginForm {
+            links: &links,
             action: &action,
             csrf,
             username,

@@ -10,7 +10,10 @@
 //! | `GET, POST {issuer}/oauth2/userInfo` | claims for a bearer access token |
 //! | `POST {issuer}/oauth2/revoke` | RFC 7009 revocation |
 //! | `GET {issuer}/logout` | end the session, then to a registered logout URL or sign-in again |
+//! | `GET, POST {issuer}/signup`, `POST {issuer}/confirm` | self sign-up and its email code |
+//! | `GET, POST {issuer}/forgotPassword`, `POST {issuer}/confirmForgotPassword` | password reset by email code |
 
+mod account;
 mod authorize;
 mod client_auth;
 mod login;
@@ -47,6 +50,16 @@ pub(crate) fn routes() -> Router<Shared> {
         )
         .route("/{pool}/login", get(login::show).post(login::submit))
         .route("/{pool}/login/new-password", post(login::new_password))
+        .route(
+            "/{pool}/signup",
+            get(account::signup_show).post(account::signup_submit),
+        )
+        .route("/{pool}/confirm", post(account::confirm_submit))
+        .route(
+            "/{pool}/forgotPassword",
+            get(account::forgot_show).post(account::forgot_submit),
+        )
+        .route("/{pool}/confirmForgotPassword", post(account::reset_submit))
         .route("/{pool}/logout", get(logout::logout))
         .merge(machine)
 }

@@ -1,0 +1,430 @@
+//! Hosted account pages, beside the sign-in page and carrying the same pending authorization
+//! request in their query string: sign-up (`/signup`), confirmation (`/confirm`), forgotten
+//! password (`/forgotPassword`) and reset (`/confirmForgotPassword`). Same conventions as the
+//! sign-in form: CSRF token, generic words, labelled inputs, 303 after a post.
+
+use super::PoolCtx;
+use super::authorize::validated;
+use super::login::{action, csrf_ok, login_page, with_csrf};
+use super::respond::see_other;
+use crate::account::codes::CodeError;
+use crate::account::flows::AccountError;
+use crate::http::pages::{self, Field, FormPage};
+use crate::http::{Shared, params};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
+use portcullis_core::oauth::params::Params;
+use std::collections::BTreeMap;
+
+const CSRF_FAIL: &str =
+    "This form has expired or did not come from this site. Go back and try again.";
+
+fn message(e: &AccountError) -> String {
+    match e {
+        AccountError::Core(portcullis_core::Error::PolicyViolation(m)) => m.clone(),
+        AccountError::Core(portcullis_core::Error::InvalidRequest(m)) => m.clone(),
+        AccountError::Core(portcullis_core::Error::Conflict(_)) => {
+            "An account with this username already exists.".into()
+        }
+        AccountError::Code(CodeError::Mismatch)
+        | AccountError::Core(portcullis_core::Error::NotFound(_)) => {
+            "That code is not right. Check the latest message and try again.".into()
+        }
+        AccountError::Code(CodeError::Expired) => {
+            "That code has expired. Ask for a new one.".into()
+        }
+        AccountError::Code(CodeError::TooManyAttempts) | AccountError::LimitExceeded => {
+            "Too many attempts. Please wait a while and try again.".into()
+        }
+        AccountError::WrongState(_) => "This account is already confirmed. Sign in instead.".into(),
+        AccountError::Core(_) => "Something went wrong on our side. Please try again.".into(),
+    }
+}
+
+/// Parses the page's query (the authorization request) and the posted form.
+async fn prepare(
+    s: &Shared,
+    ctx: &PoolCtx,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Option<&[u8]>,
+) -> Result<(Params, Params), Response> {
+    let (query, _, _) = validated(s, ctx, params::from_query(uri.query()), body.is_some()).await?;
+    let form = match body {
+        Some(b) => params::from_urlencoded(b).map_err(|_| {
+            pages::error(
+                StatusCode::BAD_REQUEST,
+                "A form field appears more than once.",
+            )
+        })?,
+        None => Params::default(),
+    };
+    if body.is_some() && !csrf_ok(s, ctx, headers, &form) {
+        return Err(pages::error(StatusCode::FORBIDDEN, CSRF_FAIL));
+    }
+    Ok((query, form))
+}
+
+fn signup_page(
+    s: &Shared,
+    ctx: &PoolCtx,
+    headers: &HeaderMap,
+    query: &Params,
+    f: &Params,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let act = action(ctx, "/signup", query);
+    let login = action(ctx, "/login", query);
+    let (username, email) = (
+        f.get("username").unwrap_or(""),
+        f.get("email").unwrap_or(""),
+    );
+    with_csrf(s, ctx, headers, |csrf| {
+        let fields = [
+            Field {
+                name: "username",
+                label: "Username",
+                kind: "text",
+                autocomplete: "username",
+                value: username,
+            },
+            Field {
+                name: "email",
+                label: "Email",
+                kind: "email",
+                autocomplete: "email",
+                value: email,
+            },
+            Field {
+                name: "password",
+                label: "Password",
+                kind: "password",
+                autocomplete: "new-password",
+                value: "",
+            },
+        ];
+        pages::form(
+            status,
+            &FormPage {
+                title: "Create an account",
+                intro: &ctx.pool.name,
+                action: &act,
+                csrf,
+                hidden: &[],
+                fields: &fields,
+                button: "Sign up",
+                error,
+                notice: None,
+                links: &[(login.as_str(), "Already have an account? Sign in")],
+            },
+        )
+    })
+}
+
+fn confirm_page(
+    s: &Shared,
+    ctx: &PoolCtx,
+    headers: &HeaderMap,
+    query: &Params,
+    username: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let act = action(ctx, "/confirm", query);
+    with_csrf(s, ctx, headers, |csrf| {
+        let fields = [Field {
+            name: "code",
+            label: "Verification code",
+            kind: "text",
+            autocomplete: "one-time-code",
+            value: "",
+        }];
+        pages::form(
+            status,
+            &FormPage {
+                title: "Confirm your account",
+                intro: "We sent a verification code to your email address. Enter it to finish.",
+                action: &act,
+                csrf,
+                hidden: &[("username", username)],
+                fields: &fields,
+                button: "Confirm",
+                error,
+                notice: None,
+                links: &[],
+            },
+        )
+    })
+}
+
+pub(crate) async fn signup_show(
+    State(s): State<Shared>,
+    ctx: PoolCtx,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    match prepare(&s, &ctx, &uri, &headers, None).await {
+        Ok((query, _)) => signup_page(
+            &s,
+            &ctx,
+            &headers,
+            &query,
+            &Params::default(),
+            None,
+            StatusCode::OK,
+        ),
+        Err(r) => r,
+    }
+}
+
+pub(crate) async fn signup_submit(
+    State(s): State<Shared>,
+    ctx: PoolCtx,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (query, form) = match prepare(&s, &ctx, &uri, &headers, Some(&body)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let username = form.get("username").unwrap_or("").trim().to_owned();
+    let email = form.get("email").unwrap_or("").trim();
+    let mut attrs = BTreeMap::new();
+    attrs.insert("email".to_string(), email.to_string());
+    match s
+        .app
+        .sign_up(
+            &ctx.pool,
+            &username,
+            form.get("password").unwrap_or(""),
+            attrs,
+        )
+        .await
+    {
+        Ok((user, _)) => confirm_page(
+            &s,
+            &ctx,
+            &headers,
+            &query,
+            &user.username,
+            None,
+            StatusCode::OK,
+        ),
+        Err(e) => signup_page(
+            &s,
+            &ctx,
+            &headers,
+            &query,
+            &form,
+            Some(&message(&e)),
+            StatusCode::BAD_REQUEST,
+        ),
+    }
+}
+
+pub(crate) async fn confirm_submit(
+    State(s): State<Shared>,
+    ctx: PoolCtx,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (query, form) = match prepare(&s, &ctx, &uri, &headers, Some(&body)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let username = form.get("username").unwrap_or("");
+    match s
+        .app
+        .confirm_sign_up(&ctx.pool, username, form.get("code").unwrap_or(""))
+        .await
+    {
+        Ok(_) => {
+            let mut next: Vec<(String, String)> = query
+                .iter()
+                .filter(|(k, _)| *k != "login_hint")
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
+            next.push(("login_hint".into(), username.into()));
+            let next = Params::from_pairs(next).unwrap_or_default();
+            see_other(
+                &format!("{}/login?{}", ctx.base, params::to_query(&next)),
+                true,
+            )
+        }
+        Err(e) => confirm_page(
+            &s,
+            &ctx,
+            &headers,
+            &query,
+            username,
+            Some(&message(&e)),
+            StatusCode::BAD_REQUEST,
+        ),
+    }
+}
+
+fn forgot_page(
+    s: &Shared,
+    ctx: &PoolCtx,
+    headers: &HeaderMap,
+    query: &Params,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let act = action(ctx, "/forgotPassword", query);
+    with_csrf(s, ctx, headers, |csrf| {
+        let fields = [Field {
+            name: "username",
+            label: "Username or email",
+            kind: "text",
+            autocomplete: "username",
+            value: "",
+        }];
+        pages::form(
+            status,
+            &FormPage {
+                title: "Reset your password",
+                intro: "We will send a code to the email address of your account.",
+                action: &act,
+                csrf,
+                hidden: &[],
+                fields: &fields,
+                button: "Send code",
+                error,
+                notice: None,
+                links: &[],
+            },
+        )
+    })
+}
+
+fn reset_page(
+    s: &Shared,
+    ctx: &PoolCtx,
+    headers: &HeaderMap,
+    query: &Params,
+    username: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let act = action(ctx, "/confirmForgotPassword", query);
+    with_csrf(s, ctx, headers, |csrf| {
+        let fields = [
+            Field {
+                name: "code",
+                label: "Code",
+                kind: "text",
+                autocomplete: "one-time-code",
+                value: "",
+            },
+            Field {
+                name: "password",
+                label: "New password",
+                kind: "password",
+                autocomplete: "new-password",
+                value: "",
+            },
+        ];
+        pages::form(
+            status,
+            &FormPage {
+                title: "Choose a new password",
+                intro: "If an account matches, we sent it a code. Enter the code and your new password.",
+                action: &act,
+                csrf,
+                hidden: &[("username", username)],
+                fields: &fields,
+                button: "Reset password",
+                error,
+                notice: None,
+                links: &[],
+            },
+        )
+    })
+}
+
+pub(crate) async fn forgot_show(
+    State(s): State<Shared>,
+    ctx: PoolCtx,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    match prepare(&s, &ctx, &uri, &headers, None).await {
+        Ok((query, _)) => forgot_page(&s, &ctx, &headers, &query, None, StatusCode::OK),
+        Err(r) => r,
+    }
+}
+
+/// The answer is the same whether or not the account exists.
+pub(crate) async fn forgot_submit(
+    State(s): State<Shared>,
+    ctx: PoolCtx,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (query, form) = match prepare(&s, &ctx, &uri, &headers, Some(&body)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let username = form.get("username").unwrap_or("").trim().to_owned();
+    match s.app.forgot_password(&ctx.pool, &username).await {
+        Ok(_) => reset_page(&s, &ctx, &headers, &query, &username, None, StatusCode::OK),
+        Err(AccountError::LimitExceeded) => forgot_page(
+            &s,
+            &ctx,
+            &headers,
+            &query,
+            Some(&message(&AccountError::LimitExceeded)),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(e) => forgot_page(
+            &s,
+            &ctx,
+            &headers,
+            &query,
+            Some(&message(&e)),
+            StatusCode::INTERNAL_SERVER_ERROR,
+        ),
+    }
+}
+
+pub(crate) async fn reset_submit(
+    State(s): State<Shared>,
+    ctx: PoolCtx,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (query, form) = match prepare(&s, &ctx, &uri, &headers, Some(&body)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let username = form.get("username").unwrap_or("");
+    let result = s
+        .app
+        .confirm_forgot_password(
+            &ctx.pool,
+            username,
+            form.get("code").unwrap_or(""),
+            form.get("password").unwrap_or(""),
+        )
+        .await;
+    match result {
+        Ok(_) => login_page(&s, &ctx, &headers, &query, username, None, StatusCode::OK),
+        Err(e) => reset_page(
+            &s,
+            &ctx,
+            &headers,
+            &query,
+            username,
+            Some(&message(&e)),
+            StatusCode::BAD_REQUEST,
+        ),
+    }
+}
