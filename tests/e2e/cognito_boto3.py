@@ -316,7 +316,13 @@ class CognitoApi(unittest.TestCase):
         self.assertEqual(c.admin_get_user(UserPoolId=pool, Username="bea")["UserStatus"], "RESET_REQUIRED")
         self.assertEqual(self.error_code(anon.initiate_auth, ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
                                          AuthParameters={"USERNAME": "bea", "PASSWORD": "Passw0rd!-bea"}),
+                         "PasswordResetRequiredException")
+        self.assertEqual(self.error_code(anon.initiate_auth, ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "bea", "PASSWORD": "wrong"}),
                          "NotAuthorizedException")
+        code, _ = self.wait_for_code("bea@other.test", "forgot_password")
+        anon.confirm_forgot_password(ClientId=app, Username="bea", ConfirmationCode=code, Password="Bea-New-Passw0rd!")
+        self.assertIn("AccessToken", login("bea", "Bea-New-Passw0rd!"))
 
         # Self-service with the access token.
         t = login("ann")

@@ -87,8 +87,10 @@ impl App {
         self.save(user).await
     }
 
-    /// AdminResetUserPassword: the password stops working; the user must reset it.
+    /// AdminResetUserPassword: the password stops working, every session and token is
+    /// revoked, and the user is sent a reset code (as by ForgotPassword).
     pub async fn reset_user_password(&self, pool_id: &str, username: &str) -> Result<User> {
+        let pool = self.pool(pool_id).await?;
         let mut user = self.user(pool_id, username).await?;
         if user.status == UserStatus::ExternalProvider {
             return Err(Error::invalid("federated users have no password here"));
@@ -96,6 +98,16 @@ impl App {
         user.status = UserStatus::ResetRequired;
         let user = self.save(user).await?;
         self.revoke_everything(&user).await?;
+        let name = if pool.email_is_username() {
+            user.sub.to_string()
+        } else {
+            user.username.clone()
+        };
+        match self.forgot_password(&pool, &name).await {
+            Ok(_) | Err(crate::account::flows::AccountError::LimitExceeded) => {}
+            Err(crate::account::flows::AccountError::Core(e)) => return Err(e),
+            Err(_) => {}
+        }
         Ok(user)
     }
 

@@ -45,6 +45,8 @@ pub enum LoginFailure {
     NotConfirmed,
     /// Right temporary password, but it expired.
     TemporaryPasswordExpired,
+    /// Right (old) password, but an admin required a reset: the user was sent a code.
+    ResetRequired,
 }
 
 impl App {
@@ -127,9 +129,8 @@ impl App {
                 Ok(LoginOutcome::NewPasswordRequired { user, challenge })
             }
             UserStatus::Unconfirmed => Ok(LoginOutcome::Failed(LoginFailure::NotConfirmed)),
-            UserStatus::ResetRequired | UserStatus::ExternalProvider => {
-                Ok(LoginOutcome::Failed(LoginFailure::BadCredentials))
-            }
+            UserStatus::ResetRequired => Ok(LoginOutcome::Failed(LoginFailure::ResetRequired)),
+            UserStatus::ExternalProvider => Ok(LoginOutcome::Failed(LoginFailure::BadCredentials)),
         }
     }
 

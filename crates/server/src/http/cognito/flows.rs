@@ -153,6 +153,10 @@ async fn outcome_to_response(
             "Incorrect username or password.",
         )),
         LoginOutcome::Failed(LoginFailure::NotConfirmed) => Err(CognitoError::user_not_confirmed()),
+        LoginOutcome::Failed(LoginFailure::ResetRequired) => Err(CognitoError::named(
+            "PasswordResetRequiredException",
+            "Password reset required for the user",
+        )),
         LoginOutcome::Failed(LoginFailure::TemporaryPasswordExpired) => {
             Err(CognitoError::not_authorized(
                 "Temporary password has expired and must be reset by an administrator.",

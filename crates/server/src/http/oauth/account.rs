@@ -303,6 +303,26 @@ fn forgot_page(
     })
 }
 
+/// After the right old password of a user an admin reset: the code went out with the reset.
+pub(crate) fn reset_required_page(
+    s: &Shared,
+    ctx: &PoolCtx,
+    headers: &HeaderMap,
+    query: &Params,
+    username: &str,
+) -> Response {
+    reset_page_with(
+        s,
+        ctx,
+        headers,
+        query,
+        username,
+        None,
+        Some("Your password must be reset. We sent a code to your email address."),
+        StatusCode::OK,
+    )
+}
+
 fn reset_page(
     s: &Shared,
     ctx: &PoolCtx,
@@ -310,6 +330,20 @@ fn reset_page(
     query: &Params,
     username: &str,
     error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    reset_page_with(s, ctx, headers, query, username, error, None, status)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn reset_page_with(
+    s: &Shared,
+    ctx: &PoolCtx,
+    headers: &HeaderMap,
+    query: &Params,
+    username: &str,
+    error: Option<&str>,
+    notice: Option<&str>,
     status: StatusCode,
 ) -> Response {
     let act = action(ctx, "/confirmForgotPassword", query);
@@ -341,7 +375,7 @@ fn reset_page(
                 fields: &fields,
                 button: "Reset password",
                 error,
-                notice: None,
+                notice,
                 links: &[],
             },
         )

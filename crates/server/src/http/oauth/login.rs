@@ -181,10 +181,14 @@ pub(crate) async fn submit(
         LoginOutcome::NewPasswordRequired { challenge, .. } => {
             new_password_page(&s, &ctx, &headers, &query, &challenge, None, StatusCode::OK)
         }
+        LoginOutcome::Failed(LoginFailure::ResetRequired) => {
+            super::account::reset_required_page(&s, &ctx, &headers, &query, username)
+        }
         LoginOutcome::Failed(f) => {
             let message = match f {
                 LoginFailure::BadCredentials => BAD_CREDENTIALS,
                 LoginFailure::NotConfirmed => "Your account is not confirmed yet.",
+                LoginFailure::ResetRequired => BAD_CREDENTIALS,
                 LoginFailure::TemporaryPasswordExpired => {
                     "Your temporary password has expired. Ask an administrator to reset it."
                 }
