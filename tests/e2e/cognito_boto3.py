@@ -492,6 +492,23 @@ class CognitoApi(unittest.TestCase):
         self.assertIn({"Name": "email_verified", "Value": "true"}, user["UserAttributes"])
         tokens = login("Gina-Passw0rd!")["AuthenticationResult"]
 
+        # A new email waits for verification; the old one stays until then.
+        attrs = lambda: {a["Name"]: a["Value"] for a in anon.get_user(AccessToken=tokens["AccessToken"])["UserAttributes"]}
+        r = anon.update_user_attributes(AccessToken=tokens["AccessToken"],
+                                        UserAttributes=[{"Name": "email", "Value": "gina.new@e2e.test"}])
+        self.assertEqual(r["CodeDeliveryDetailsList"][0]["Destination"], "g***@e***")
+        self.assertEqual(attrs()["email"], "gina@e2e.test")
+        new_code, _ = self.wait_for_code("gina.new@e2e.test", "verify_email")
+        self.assertEqual(self.error_code(anon.verify_user_attribute, AccessToken=tokens["AccessToken"],
+                                         AttributeName="email", Code="000000" if new_code != "000000" else "111111"),
+                         "CodeMismatchException")
+        anon.verify_user_attribute(AccessToken=tokens["AccessToken"], AttributeName="email", Code=new_code)
+        self.assertEqual((attrs()["email"], attrs()["email_verified"]), ("gina.new@e2e.test", "true"))
+        anon.update_user_attributes(AccessToken=tokens["AccessToken"], UserAttributes=[{"Name": "email", "Value": "gina@e2e.test"}])
+        back, _ = self.wait_for_code("gina@e2e.test", "verify_email")
+        anon.verify_user_attribute(AccessToken=tokens["AccessToken"], AttributeName="email", Code=back)
+        self.assertEqual(attrs()["email"], "gina@e2e.test")
+
         # Forgot password: a code by mail, the new password works, old sessions are revoked.
         r = anon.forgot_password(ClientId=app, Username="gina")
         self.assertEqual(r["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL")

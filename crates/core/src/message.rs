@@ -71,6 +71,8 @@ pub struct VerificationCode {
     /// Codes sent in the current window (resend cap).
     pub sent_count: u32,
     pub window_start: UnixTime,
+    /// What the code confirms, e.g. a new email address pending verification.
+    pub payload: Option<String>,
 }
 
 /// Destination as Cognito masks it: `a***@e***`.

@@ -80,6 +80,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "messages and codes",
         include_str!("../migrations/0007_messages_and_codes.sql"),
     ),
+    (
+        8,
+        "code payload",
+        include_str!("../migrations/0008_code_payload.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

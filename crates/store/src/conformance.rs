@@ -104,6 +104,7 @@ async fn messages_queue_and_codes_count_attempts(store: &dyn Store) {
         attempts: 0,
         sent_count: 1,
         window_start: 10,
+        payload: Some("new@example.com".into()),
     };
     store.put_code(&code).await.unwrap();
     assert_eq!(

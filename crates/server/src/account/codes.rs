@@ -24,7 +24,13 @@ fn hash_of(user: &User, purpose: &str, code: &str) -> String {
 
 impl App {
     /// A new code for `purpose`, valid `ttl` seconds; `None` when the hourly cap is reached.
-    pub async fn new_code(&self, user: &User, purpose: &str, ttl: i64) -> Result<Option<String>> {
+    pub async fn new_code(
+        &self,
+        user: &User,
+        purpose: &str,
+        ttl: i64,
+        payload: Option<String>,
+    ) -> Result<Option<String>> {
         let now = self.now();
         let previous = self
             .store
@@ -48,18 +54,19 @@ impl App {
                 attempts: 0,
                 sent_count,
                 window_start,
+                payload,
             })
             .await?;
         Ok(Some(code))
     }
 
-    /// Checks a code; a right one is spent.
+    /// Checks a code; a right one is spent, and its payload returned.
     pub async fn check_code(
         &self,
         user: &User,
         purpose: &str,
         code: &str,
-    ) -> Result<Result<(), CodeError>> {
+    ) -> Result<Result<Option<String>, CodeError>> {
         let Some(stored) = self
             .store
             .get_code(&user.pool_id, user.sub, purpose)
@@ -88,6 +95,6 @@ impl App {
         self.store
             .delete_code(&user.pool_id, user.sub, purpose)
             .await?;
-        Ok(Ok(()))
+        Ok(Ok(stored.payload))
     }
 }

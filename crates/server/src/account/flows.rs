@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 pub const SIGN_UP: &str = "sign_up";
 pub const FORGOT_PASSWORD: &str = "forgot_password";
+pub const VERIFY_EMAIL: &str = "verify_email";
 const SIGN_UP_CODE_TTL: i64 = 24 * 3600;
 const FORGOT_CODE_TTL: i64 = 3600;
 
@@ -48,8 +49,23 @@ impl App {
         let Some(email) = user.email() else {
             return Ok(None);
         };
+        self.send_code_to(pool, user, email, purpose, ttl, None)
+            .await
+            .map(Some)
+    }
+
+    /// A code for `purpose` mailed to `email`, remembering `payload` with it.
+    async fn send_code_to(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        email: &str,
+        purpose: &str,
+        ttl: i64,
+        payload: Option<String>,
+    ) -> Result<Delivery, AccountError> {
         let code = self
-            .new_code(user, purpose, ttl)
+            .new_code(user, purpose, ttl, payload)
             .await?
             .ok_or(AccountError::LimitExceeded)?;
         let (subject, body) = match purpose {
@@ -57,6 +73,13 @@ impl App {
                 "Your verification code".to_owned(),
                 format!(
                     "Your verification code for {} is {code}.\n\nIt is valid for 24 hours.",
+                    pool.name
+                ),
+            ),
+            VERIFY_EMAIL => (
+                "Verify your email address".to_owned(),
+                format!(
+                    "Your code to verify this email address for {} is {code}.\n\nIt is valid for 24 hours.",
                     pool.name
                 ),
             ),
@@ -70,9 +93,9 @@ impl App {
         };
         self.queue_message(&pool.id, email, &subject, &body, purpose)
             .await?;
-        Ok(Some(Delivery {
+        Ok(Delivery {
             destination: mask_email(email),
-        }))
+        })
     }
 
     /// AdminCreateUser's invitation: the username and the temporary password, which expires
@@ -222,6 +245,107 @@ impl App {
         self.store
             .revoke_user_tokens(&pool.id, user.sub, self.now())
             .await?;
+        Ok(user)
+    }
+}
+
+impl App {
+    /// UpdateUserAttributes (self-service): a new email is not applied until verified; the
+    /// old one stays and a code goes to the new address. Other attributes apply at once.
+    pub async fn update_own_attributes(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        mut attrs: BTreeMap<String, String>,
+    ) -> Result<Option<Delivery>, AccountError> {
+        attrs.remove("email_verified");
+        let new_email = attrs
+            .remove("email")
+            .filter(|e| Some(e.as_str()) != user.email());
+        if let Some(e) = &new_email {
+            portcullis_core::user::check_attribute("email", e)?;
+            if pool.email_is_username() {
+                return Err(
+                    Error::invalid("the sign-in email cannot be changed yet in this pool").into(),
+                );
+            }
+        }
+        let name = if pool.email_is_username() {
+            user.sub.to_string()
+        } else {
+            user.username.clone()
+        };
+        let user = if attrs.is_empty() {
+            user.clone()
+        } else {
+            self.update_attributes(pool.id.as_str(), &name, attrs)
+                .await?
+        };
+        match new_email {
+            Some(e) => Ok(Some(
+                self.send_code_to(
+                    pool,
+                    &user,
+                    &e,
+                    VERIFY_EMAIL,
+                    SIGN_UP_CODE_TTL,
+                    Some(e.clone()),
+                )
+                .await?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// GetUserAttributeVerificationCode for `email`: a code to the pending new address if
+    /// there is one, else to the current address.
+    pub async fn email_verification_code(
+        &self,
+        pool: &UserPool,
+        user: &User,
+    ) -> Result<Delivery, AccountError> {
+        let pending = self
+            .store
+            .get_code(&pool.id, user.sub, VERIFY_EMAIL)
+            .await?
+            .and_then(|c| c.payload);
+        let target = pending
+            .or_else(|| user.email().map(str::to_owned))
+            .ok_or(Error::invalid("the user has no email address"))?;
+        self.send_code_to(
+            pool,
+            user,
+            &target,
+            VERIFY_EMAIL,
+            SIGN_UP_CODE_TTL,
+            Some(target.clone()),
+        )
+        .await
+    }
+
+    /// VerifyUserAttribute for `email`: the verified address becomes the user's email.
+    pub async fn verify_email(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        code: &str,
+    ) -> Result<User, AccountError> {
+        let payload = self
+            .check_code(user, VERIFY_EMAIL, code)
+            .await?
+            .map_err(AccountError::Code)?;
+        let mut user = self
+            .store
+            .get_user_by_sub(&pool.id, user.sub)
+            .await?
+            .ok_or(Error::NotFound(Entity::User))?;
+        if let Some(email) = payload {
+            user.attributes.insert("email".into(), email);
+        }
+        user.attributes
+            .insert("email_verified".into(), "true".into());
+        user.updated_at = self.now();
+        self.store.update_user(&user).await?;
         Ok(user)
     }
 }

@@ -124,11 +124,11 @@ impl MessageStore for SqlStore {
 impl VerificationCodeStore for SqlStore {
     async fn put_code(&self, c: &VerificationCode) -> Result<()> {
         sqlx::query(
-            "INSERT INTO verification_codes (pool_id, sub, purpose, code_hash, expires_at, attempts, sent_count, window_start) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+            "INSERT INTO verification_codes (pool_id, sub, purpose, code_hash, expires_at, attempts, sent_count, window_start, payload) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
              ON CONFLICT (pool_id, sub, purpose) DO UPDATE SET code_hash = excluded.code_hash, \
              expires_at = excluded.expires_at, attempts = excluded.attempts, \
-             sent_count = excluded.sent_count, window_start = excluded.window_start",
+             sent_count = excluded.sent_count, window_start = excluded.window_start, payload = excluded.payload",
         )
         .bind(c.pool_id.as_str())
         .bind(c.sub.to_string())
@@ -138,6 +138,7 @@ impl VerificationCodeStore for SqlStore {
         .bind(i64::from(c.attempts))
         .bind(i64::from(c.sent_count))
         .bind(c.window_start)
+        .bind(c.payload.clone())
         .execute(&self.pool)
         .await
         .map_err(db_err(Entity::Code, Entity::User))?;
@@ -151,7 +152,7 @@ impl VerificationCodeStore for SqlStore {
         purpose: &str,
     ) -> Result<Option<VerificationCode>> {
         let row = sqlx::query(
-            "SELECT pool_id, sub, purpose, code_hash, expires_at, attempts, sent_count, window_start \
+            "SELECT pool_id, sub, purpose, code_hash, expires_at, attempts, sent_count, window_start, payload \
              FROM verification_codes WHERE pool_id = $1 AND sub = $2 AND purpose = $3",
         )
         .bind(pool.as_str())
@@ -170,6 +171,7 @@ impl VerificationCodeStore for SqlStore {
                 attempts: u32::try_from(get::<i64>(&r, "attempts")?).unwrap_or(u32::MAX),
                 sent_count: u32::try_from(get::<i64>(&r, "sent_count")?).unwrap_or(u32::MAX),
                 window_start: get(&r, "window_start")?,
+                payload: get(&r, "payload")?,
             })
         })
         .transpose()

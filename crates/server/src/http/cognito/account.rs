@@ -19,7 +19,7 @@ fn delivery_json(d: &Option<Delivery>) -> Value {
     }
 }
 
-fn account_err(c: &Call<'_>) -> impl Fn(AccountError) -> CognitoError {
+pub(crate) fn account_err(c: &Call<'_>) -> impl Fn(AccountError) -> CognitoError {
     let core = c.core(None);
     move |e| match e {
         AccountError::Core(e) => core(e),

@@ -34,6 +34,8 @@ use serde_json::Value;
 
 /// Every action answered; anything else is `UnknownOperationException` before any auth.
 const IMPLEMENTED: &[&str] = &[
+    "VerifyUserAttribute",
+    "GetUserAttributeVerificationCode",
     "SignUp",
     "ConfirmSignUp",
     "ResendConfirmationCode",
@@ -99,6 +101,8 @@ const IMPLEMENTED: &[&str] = &[
 
 /// Actions Cognito's model marks `auth: none`.
 const UNSIGNED: &[&str] = &[
+    "VerifyUserAttribute",
+    "GetUserAttributeVerificationCode",
     "SignUp",
     "ConfirmSignUp",
     "ResendConfirmationCode",
@@ -212,6 +216,8 @@ async fn dispatch(
         "AdminRespondToAuthChallenge" => flows::admin_respond(&call).await,
         "GetUser" => users::get_user(&call).await,
         "SignUp" => account::sign_up(&call).await,
+        "GetUserAttributeVerificationCode" => users::attribute_verification_code(&call).await,
+        "VerifyUserAttribute" => users::verify_attribute(&call).await,
         "ConfirmSignUp" => account::confirm_sign_up(&call).await,
         "ResendConfirmationCode" => account::resend(&call).await,
         "ForgotPassword" => account::forgot_password(&call).await,

@@ -245,19 +245,52 @@ pub(crate) async fn change_password(c: &Call<'_>) -> Result<Value, CognitoError>
     }
 }
 
-/// UpdateUserAttributes with an access token (no re-verification flow yet: see the docs).
+/// UpdateUserAttributes with an access token: a new email waits for VerifyUserAttribute.
 pub(crate) async fn update_attributes(c: &Call<'_>) -> Result<Value, CognitoError> {
     let (pool, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
     let attrs = c.attributes("UserAttributes")?;
+    let delivery =
+        c.s.app
+            .update_own_attributes(&pool, &user, attrs)
+            .await
+            .map_err(super::account::account_err(c))?;
+    let list: Vec<Value> = delivery
+        .iter()
+        .map(|d| json!({"Destination": d.destination, "DeliveryMedium": "EMAIL", "AttributeName": "email"}))
+        .collect();
+    Ok(json!({"CodeDeliveryDetailsList": list}))
+}
+
+fn email_only(c: &Call<'_>) -> Result<(), CognitoError> {
+    match c.string("AttributeName")? {
+        "email" => Ok(()),
+        other => Err(CognitoError::invalid_parameter(&format!(
+            "verification of {other} is not supported"
+        ))),
+    }
+}
+
+pub(crate) async fn attribute_verification_code(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
+    email_only(c)?;
+    let d =
+        c.s.app
+            .email_verification_code(&pool, &user)
+            .await
+            .map_err(super::account::account_err(c))?;
+    Ok(
+        json!({"CodeDeliveryDetails": {"Destination": d.destination, "DeliveryMedium": "EMAIL", "AttributeName": "email"}}),
+    )
+}
+
+pub(crate) async fn verify_attribute(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
+    email_only(c)?;
     c.s.app
-        .update_attributes(
-            pool.id.as_str(),
-            &name_of(&user, pool.email_is_username()),
-            attrs,
-        )
+        .verify_email(&pool, &user, c.string("Code")?)
         .await
-        .map_err(c.core(None))?;
-    Ok(json!({"CodeDeliveryDetailsList": []}))
+        .map_err(super::account::account_err(c))?;
+    Ok(json!({}))
 }
 
 pub(crate) async fn global_sign_out(c: &Call<'_>) -> Result<Value, CognitoError> {
