@@ -395,6 +395,21 @@ class CognitoApi(unittest.TestCase):
         c.delete_user_pool_domain(UserPoolId=pool, Domain="auth.conf.test")
         self.assertEqual(c.describe_user_pool_domain(Domain="auth.conf.test")["DomainDescription"], {})
         self.assertIn("cognito:username", c.get_csv_header(UserPoolId=pool)["CSVHeader"])
+        # Message templates with Cognito's placeholders.
+        t = c.create_user_pool(PoolName="tpl", VerificationMessageTemplate={
+            "EmailMessage": "Hello {username}, your Acme code is {####}.", "EmailSubject": "Acme code"})["UserPool"]
+        self.assertEqual(t["VerificationMessageTemplate"]["EmailSubject"], "Acme code")
+        self.assertEqual(self.error_code(c.create_user_pool, PoolName="bad-tpl",
+                                         VerificationMessageTemplate={"EmailMessage": "no code"}), "InvalidParameterException")
+        tpl_app = c.create_user_pool_client(UserPoolId=t["Id"], ClientName="app")["UserPoolClient"]["ClientId"]
+        anon = boto3.client("cognito-idp", endpoint_url=self.url, region_name="us-east-1",
+                            config=Config(signature_version=__import__("botocore").UNSIGNED))
+        anon.sign_up(ClientId=tpl_app, Username="lee", Password="Lee-Passw0rd!",
+                     UserAttributes=[{"Name": "email", "Value": "lee@e2e.test"}])
+        code, path = self.wait_for_code("lee@e2e.test", "sign_up")
+        text = open(path, newline="").read()
+        self.assertIn("Subject: Acme code", text)
+        self.assertIn(f"Hello lee, your Acme code is {code}.", text)
         c.delete_resource_server(UserPoolId=pool, Identifier="https://api.conf.test")
         self.assertEqual(self.error_code(c.describe_resource_server, UserPoolId=pool, Identifier="https://api.conf.test"),
                          "ResourceNotFoundException")

@@ -56,6 +56,62 @@ pub enum UsernameAttribute {
     PhoneNumber,
 }
 
+/// Texts of the messages a pool sends, with Cognito's placeholders: `{####}` is the code
+/// (or the temporary password in invitations), `{username}` the user's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MessageTemplates {
+    pub verification_subject: String,
+    pub verification_message: String,
+    pub invitation_subject: String,
+    pub invitation_message: String,
+}
+
+impl Default for MessageTemplates {
+    fn default() -> Self {
+        MessageTemplates {
+            verification_subject: "Your verification code".into(),
+            verification_message: "Your verification code is {####}.".into(),
+            invitation_subject: "Your temporary password".into(),
+            invitation_message: "Your username is {username} and your temporary password is {####}"
+                .into(),
+        }
+    }
+}
+
+impl MessageTemplates {
+    /// Cognito's rules: the code placeholder must be there; invitations need the username.
+    pub fn validate(&self) -> Result<()> {
+        let ok_len = |s: &str, max: usize| !s.trim().is_empty() && s.chars().count() <= max;
+        if !ok_len(&self.verification_subject, 140) || !ok_len(&self.invitation_subject, 140) {
+            return Err(Error::invalid("message subjects must be 1-140 characters"));
+        }
+        if !ok_len(&self.verification_message, 20_000)
+            || !self.verification_message.contains("{####}")
+        {
+            return Err(Error::invalid(
+                "the verification message must contain {####}",
+            ));
+        }
+        if !ok_len(&self.invitation_message, 20_000)
+            || !self.invitation_message.contains("{####}")
+            || !self.invitation_message.contains("{username}")
+        {
+            return Err(Error::invalid(
+                "the invitation message must contain {username} and {####}",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fills the placeholders.
+    pub fn render(template: &str, code: &str, username: &str) -> String {
+        template
+            .replace("{####}", code)
+            .replace("{username}", username)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PoolSettings {
@@ -64,6 +120,7 @@ pub struct PoolSettings {
     /// Off by default, as in Cognito's console: `Alice` and `alice` are the same user.
     pub case_sensitive_usernames: bool,
     pub token_validity: TokenValidity,
+    pub messages: MessageTemplates,
 }
 
 impl PoolSettings {
@@ -77,6 +134,7 @@ impl PoolSettings {
             ));
         }
         self.password_policy.validate()?;
+        self.messages.validate()?;
         self.token_validity.validate()
     }
 }
@@ -211,6 +269,23 @@ mod tests {
             plain.user_ref(&sub.to_string()),
             UserRef::Key(sub.to_string())
         );
+    }
+
+    #[test]
+    fn message_templates_need_their_placeholders() {
+        let mut m = MessageTemplates::default();
+        assert!(m.validate().is_ok());
+        assert_eq!(
+            MessageTemplates::render(&m.invitation_message, "Pw1!", "ann"),
+            "Your username is ann and your temporary password is Pw1!"
+        );
+        m.verification_message = "no code here".into();
+        assert!(m.validate().is_err());
+        let m = MessageTemplates {
+            invitation_message: "code {####} only".into(),
+            ..Default::default()
+        };
+        assert!(m.validate().is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::codes::CodeError;
 use crate::App;
 use portcullis_core::error::Entity;
 use portcullis_core::message::mask_email;
-use portcullis_core::pool::UserPool;
+use portcullis_core::pool::{MessageTemplates, UserPool};
 use portcullis_core::user::{User, UserStatus};
 use portcullis_core::{Error, Result};
 use std::collections::BTreeMap;
@@ -68,29 +68,10 @@ impl App {
             .new_code(user, purpose, ttl, payload)
             .await?
             .ok_or(AccountError::LimitExceeded)?;
-        let (subject, body) = match purpose {
-            SIGN_UP => (
-                "Your verification code".to_owned(),
-                format!(
-                    "Your verification code for {} is {code}.\n\nIt is valid for 24 hours.",
-                    pool.name
-                ),
-            ),
-            VERIFY_EMAIL => (
-                "Verify your email address".to_owned(),
-                format!(
-                    "Your code to verify this email address for {} is {code}.\n\nIt is valid for 24 hours.",
-                    pool.name
-                ),
-            ),
-            _ => (
-                "Your password reset code".to_owned(),
-                format!(
-                    "Your password reset code for {} is {code}.\n\nIt is valid for 1 hour. If you did not ask for it, ignore this message.",
-                    pool.name
-                ),
-            ),
-        };
+        // One template for every code, as in Cognito (VerificationMessageTemplate).
+        let t = &pool.settings.messages;
+        let subject = t.verification_subject.clone();
+        let body = MessageTemplates::render(&t.verification_message, &code, &user.username);
         self.queue_message(&pool.id, email, &subject, &body, purpose)
             .await?;
         Ok(Delivery {
@@ -107,25 +88,14 @@ impl App {
         email: &str,
         password: &str,
     ) -> Result<()> {
-        let days = pool
-            .settings
-            .password_policy
-            .temporary_password_validity_days;
-        let body = format!(
-            "You have an account with {}.\n\nYour username is {} and your temporary password is {password}\n\nSign in within {days} days; you will then choose your own password.",
-            pool.name,
-            user.email()
-                .filter(|_| pool.email_is_username())
-                .unwrap_or(&user.username),
-        );
-        self.queue_message(
-            &pool.id,
-            email,
-            "Your temporary password",
-            &body,
-            "invitation",
-        )
-        .await
+        let t = &pool.settings.messages;
+        let name = user
+            .email()
+            .filter(|_| pool.email_is_username())
+            .unwrap_or(&user.username);
+        let body = MessageTemplates::render(&t.invitation_message, password, name);
+        self.queue_message(&pool.id, email, &t.invitation_subject, &body, "invitation")
+            .await
     }
 
     /// SignUp: an UNCONFIRMED user with a hashed password, and a code to the email address.

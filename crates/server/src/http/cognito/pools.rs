@@ -26,6 +26,15 @@ fn pool_type(p: &UserPool) -> Value {
         }},
         "UsernameAttributes": if p.email_is_username() { json!(["email"]) } else { json!([]) },
         "UsernameConfiguration": {"CaseSensitive": p.settings.case_sensitive_usernames},
+        "VerificationMessageTemplate": {
+            "EmailMessage": p.settings.messages.verification_message,
+            "EmailSubject": p.settings.messages.verification_subject,
+            "DefaultEmailOption": "CONFIRM_WITH_CODE",
+        },
+        "AdminCreateUserConfig": {"InviteMessageTemplate": {
+            "EmailMessage": p.settings.messages.invitation_message,
+            "EmailSubject": p.settings.messages.invitation_subject,
+        }},
     })
 }
 
@@ -59,6 +68,28 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
                 }
             }
         }
+    }
+    let text = |ptr: &str| {
+        input
+            .pointer(ptr)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    if let Some(m) = text("/VerificationMessageTemplate/EmailMessage")
+        .or_else(|| text("/EmailVerificationMessage"))
+    {
+        s.messages.verification_message = m;
+    }
+    if let Some(m) = text("/VerificationMessageTemplate/EmailSubject")
+        .or_else(|| text("/EmailVerificationSubject"))
+    {
+        s.messages.verification_subject = m;
+    }
+    if let Some(m) = text("/AdminCreateUserConfig/InviteMessageTemplate/EmailMessage") {
+        s.messages.invitation_message = m;
+    }
+    if let Some(m) = text("/AdminCreateUserConfig/InviteMessageTemplate/EmailSubject") {
+        s.messages.invitation_subject = m;
     }
     if let Some(cs) = input
         .pointer("/UsernameConfiguration/CaseSensitive")
