@@ -460,51 +460,42 @@ async fn srp_finish(
 
 pub(crate) async fn initiate(c: &Call<'_>) -> Result<Value, CognitoError> {
     let (pool, client) = client_by_id(c).await?;
-    let params = c.map("AuthParameters")?;
-    match c.string("AuthFlow")? {
-        "USER_SRP_AUTH" => {
-            require_flow(&client, "ALLOW_USER_SRP_AUTH", "USER_SRP_AUTH")?;
-            srp_start(c, &pool, &client, &params).await
-        }
-        "USER_PASSWORD_AUTH" => {
-            require_flow(&client, "ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")?;
-            password_flow(c, &pool, &client, &params).await
-        }
-        f @ ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN") => {
-            require_flow(&client, "ALLOW_REFRESH_TOKEN_AUTH", f)?;
-            refresh_flow(c, &pool, &client, &params).await
-        }
-        other => Err(CognitoError::invalid_parameter(&format!(
-            "AuthFlow {other} is not supported"
-        ))),
-    }
+    start_flow(c, &pool, &client, false).await
 }
 
 pub(crate) async fn admin_initiate(c: &Call<'_>) -> Result<Value, CognitoError> {
     let pool = c.pool().await?;
-    let id = c.string("ClientId")?;
-    let client =
-        c.s.app
-            .store
-            .get_client(&pool.id, id)
-            .await
-            .map_err(c.core(None))?
-            .ok_or_else(|| CognitoError::client_not_found(id))?;
+    let client = pool_client(c, &pool).await?;
+    start_flow(c, &pool, &client, true).await
+}
+
+/// The flows of InitiateAuth (`admin` false) and AdminInitiateAuth (`admin` true), each
+/// allowed only if the client's ExplicitAuthFlows says so.
+async fn start_flow(
+    c: &Call<'_>,
+    pool: &UserPool,
+    client: &AppClient,
+    admin: bool,
+) -> Result<Value, CognitoError> {
     let params = c.map("AuthParameters")?;
-    match c.string("AuthFlow")? {
-        "USER_SRP_AUTH" => {
-            require_flow(&client, "ALLOW_USER_SRP_AUTH", "USER_SRP_AUTH")?;
-            srp_start(c, &pool, &client, &params).await
+    match (c.string("AuthFlow")?, admin) {
+        ("USER_SRP_AUTH", _) => {
+            require_flow(client, "ALLOW_USER_SRP_AUTH", "USER_SRP_AUTH")?;
+            srp_start(c, pool, client, &params).await
         }
-        f @ ("ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH") => {
-            require_flow(&client, "ALLOW_ADMIN_USER_PASSWORD_AUTH", f)?;
-            password_flow(c, &pool, &client, &params).await
+        ("USER_PASSWORD_AUTH", false) => {
+            require_flow(client, "ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")?;
+            password_flow(c, pool, client, &params).await
         }
-        f @ ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN") => {
-            require_flow(&client, "ALLOW_REFRESH_TOKEN_AUTH", f)?;
-            refresh_flow(c, &pool, &client, &params).await
+        (f @ ("ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH"), true) => {
+            require_flow(client, "ALLOW_ADMIN_USER_PASSWORD_AUTH", f)?;
+            password_flow(c, pool, client, &params).await
         }
-        other => Err(CognitoError::invalid_parameter(&format!(
+        (f @ ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN"), _) => {
+            require_flow(client, "ALLOW_REFRESH_TOKEN_AUTH", f)?;
+            refresh_flow(c, pool, client, &params).await
+        }
+        (other, _) => Err(CognitoError::invalid_parameter(&format!(
             "AuthFlow {other} is not supported"
         ))),
     }
