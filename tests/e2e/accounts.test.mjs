@@ -1,34 +1,60 @@
 // Hosted account pages in Chromium: sign up, confirm with the mailed code, sign in; then
-// forget the password, reset it with the mailed code, and sign in with the new one.
+// forget the password, reset it with the mailed code, and sign in with the new one. Every
+// message goes by SMTP to a real sink (aiosmtpd, writing a maildir).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import * as oidc from 'openid-client';
-import { Portcullis } from './lib/portcullis.mjs';
+import { Portcullis, freePort } from './lib/portcullis.mjs';
 import { launch } from './lib/browser.mjs';
 import { callbackServer } from './lib/callback.mjs';
 
-/** The newest code mailed to `to` for `purpose`, from the development outbox. */
-async function mailedCode(p, to, purpose) {
-  const dir = join(p.env.PORTCULLIS_DATA_DIR, 'outbox');
+/** An aiosmtpd sink on a free port, storing messages in a maildir. */
+async function smtpSink() {
+  const port = await freePort();
+  // Maildir creates its tmp/new/cur folders only when the folder does not exist yet.
+  const dir = join(mkdtempSync(join(tmpdir(), 'portcullis-mail-')), 'maildir');
+  const python = resolve(process.env.PORTCULLIS_E2E_VENV || '.venv', 'bin', 'python');
+  const proc = spawn(python, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox', dir],
+    { stdio: 'ignore' });
+  const { connect } = await import('node:net');
   for (let i = 0; i < 100; i++) {
-    let files = [];
-    try { files = readdirSync(dir).sort().reverse(); } catch { /* not yet */ }
-    for (const f of files) {
-      const text = readFileSync(join(dir, f), 'utf8');
-      if (text.includes(`To: ${to}`) && text.includes(`X-Portcullis-Purpose: ${purpose}`)) {
-        return text.split('\r\n\r\n')[1].match(/\b(\d{6})\b/)[1];
-      }
-    }
+    const up = await new Promise((r) => { const c = connect(port, '127.0.0.1', () => { c.end(); r(true); }); c.on('error', () => r(false)); });
+    if (up) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`no ${purpose} message for ${to}`);
+  const seen = new Set();
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    /** The code in the next unseen message to `to`. */
+    async code(to) {
+      for (let i = 0; i < 100; i++) {
+        let files = [];
+        try { files = readdirSync(join(dir, 'new')); } catch { /* nothing yet */ }
+        for (const f of files) {
+          if (seen.has(f)) continue;
+          const text = readFileSync(join(dir, 'new', f), 'utf8');
+          if (text.includes(`To: ${to}`)) {
+            seen.add(f);
+            return text.replace(/\r/g, '').split('\n\n').slice(1).join('\n\n').match(/\b(\d{6})\b/)[1];
+          }
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no message for ${to}`);
+    },
+    stop: () => proc.kill(),
+  };
 }
 
 test('sign up, confirm, sign in; forgot password, reset, sign in', { timeout: 90000 }, async () => {
   const cb = await callbackServer();
+  const mail = await smtpSink();
   const p = new Portcullis();
+  p.env.PORTCULLIS_SMTP_URL = mail.url;
   const browser = await launch();
   try {
     const pool = p.cli('pool', 'create', '--name', 'accounts').id;
@@ -55,7 +81,7 @@ test('sign up, confirm, sign in; forgot password, reset, sign in', { timeout: 90
     await page.getByLabel('Verification code').fill('000000');
     await page.getByRole('button', { name: 'Confirm' }).click();
     assert.match(await page.getByRole('alert').innerText(), /not right/);
-    await page.getByLabel('Verification code').fill(await mailedCode(p, 'kim@e2e.test', 'sign_up'));
+    await page.getByLabel('Verification code').fill(await mail.code('kim@e2e.test'));
     await page.getByRole('button', { name: 'Confirm' }).click();
     // Back on the sign-in page, with the username filled in.
     assert.equal(await page.getByLabel('Username or email').inputValue(), 'kim');
@@ -73,7 +99,7 @@ test('sign up, confirm, sign in; forgot password, reset, sign in', { timeout: 90
     await page2.getByRole('link', { name: 'Forgot your password?' }).click();
     await page2.getByLabel('Username or email').fill('kim');
     await page2.getByRole('button', { name: 'Send code' }).click();
-    await page2.getByLabel('Code').fill(await mailedCode(p, 'kim@e2e.test', 'forgot_password'));
+    await page2.getByLabel('Code').fill(await mail.code('kim@e2e.test'));
     await page2.getByLabel('New password').fill('Kim-New-Passw0rd!');
     await page2.getByRole('button', { name: 'Reset password' }).click();
     since = cb.count();
@@ -86,5 +112,6 @@ test('sign up, confirm, sign in; forgot password, reset, sign in', { timeout: 90
     await browser.close();
     await p.stop();
     await cb.close();
+    mail.stop();
   }
 });
