@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 import boto3
@@ -410,6 +411,30 @@ class CognitoApi(unittest.TestCase):
         text = open(path, newline="").read()
         self.assertIn("Subject: Acme code", text)
         self.assertIn(f"Hello lee, your Acme code is {code}.", text)
+        # Confirmation by link.
+        lp = c.create_user_pool(PoolName="link", VerificationMessageTemplate={
+            "DefaultEmailOption": "CONFIRM_WITH_LINK", "EmailMessageByLink": "Welcome! {##Confirm your account##}",
+            "EmailSubjectByLink": "Confirm Acme"})["UserPool"]["Id"]
+        link_app = c.create_user_pool_client(UserPoolId=lp, ClientName="app")["UserPoolClient"]["ClientId"]
+        anon.sign_up(ClientId=link_app, Username="max", Password="Max-Passw0rd!",
+                     UserAttributes=[{"Name": "email", "Value": "max@e2e.test"}])
+        import glob, re
+        link = None
+        for _ in range(100):
+            for path in glob.glob(os.path.join(self.env["PORTCULLIS_DATA_DIR"], "outbox", "*.eml")):
+                t = open(path, newline="").read()
+                if "To: max@e2e.test" in t:
+                    self.assertIn("Subject: Confirm Acme", t)
+                    link = re.search(r"Confirm your account: (\S+)", t).group(1)
+            if link:
+                break
+            time.sleep(0.1)
+        self.assertTrue(link.startswith(f"{self.url}/{lp}/confirmUser?"), link)
+        self.assertIn("Your account is confirmed", urllib.request.urlopen(link).read().decode())
+        self.assertEqual(c.admin_get_user(UserPoolId=lp, Username="max")["UserStatus"], "CONFIRMED")
+        with self.assertRaises(urllib.error.HTTPError) as spent:
+            urllib.request.urlopen(link)
+        self.assertEqual(spent.exception.code, 400)
         c.delete_resource_server(UserPoolId=pool, Identifier="https://api.conf.test")
         self.assertEqual(self.error_code(c.describe_resource_server, UserPoolId=pool, Identifier="https://api.conf.test"),
                          "ResourceNotFoundException")

@@ -65,6 +65,11 @@ pub struct MessageTemplates {
     pub verification_message: String,
     pub invitation_subject: String,
     pub invitation_message: String,
+    /// Sign-up confirmation by link instead of code (Cognito's `CONFIRM_WITH_LINK`).
+    pub confirm_with_link: bool,
+    /// `{##text##}` becomes the confirmation link.
+    pub link_subject: String,
+    pub link_message: String,
 }
 
 impl Default for MessageTemplates {
@@ -75,6 +80,9 @@ impl Default for MessageTemplates {
             invitation_subject: "Your temporary password".into(),
             invitation_message: "Your username is {username} and your temporary password is {####}"
                 .into(),
+            confirm_with_link: false,
+            link_subject: "Confirm your account".into(),
+            link_message: "Please confirm your account: {##Confirm##}".into(),
         }
     }
 }
@@ -101,7 +109,29 @@ impl MessageTemplates {
                 "the invitation message must contain {username} and {####}",
             ));
         }
+        if self.confirm_with_link
+            && !(self.link_message.contains("{##") && self.link_message.contains("##}"))
+        {
+            return Err(Error::invalid(
+                "the link message must contain {##link text##}",
+            ));
+        }
         Ok(())
+    }
+
+    /// Puts `url` where `{##text##}` is, as `text: url`.
+    pub fn render_link(template: &str, url: &str) -> String {
+        match (template.find("{##"), template.find("##}")) {
+            (Some(a), Some(b)) if b > a => {
+                format!(
+                    "{}{}: {url}{}",
+                    &template[..a],
+                    &template[a + 3..b],
+                    &template[b + 3..]
+                )
+            }
+            _ => format!("{template} {url}"),
+        }
     }
 
     /// Fills the placeholders.
@@ -283,6 +313,20 @@ mod tests {
         assert!(m.validate().is_err());
         let m = MessageTemplates {
             invitation_message: "code {####} only".into(),
+            ..Default::default()
+        };
+        assert!(m.validate().is_err());
+    }
+
+    #[test]
+    fn link_templates() {
+        assert_eq!(
+            MessageTemplates::render_link("Hi. {##Confirm##} Thanks", "https://x/c"),
+            "Hi. Confirm: https://x/c Thanks"
+        );
+        let m = MessageTemplates {
+            confirm_with_link: true,
+            link_message: "no link".into(),
             ..Default::default()
         };
         assert!(m.validate().is_err());

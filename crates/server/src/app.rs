@@ -23,6 +23,8 @@ pub struct App {
     pub(crate) hash_slots: tokio::sync::Semaphore,
     /// Where messages to users go (SMTP, or `.eml` files for development).
     pub mailer: Option<crate::account::mailer::Mailer>,
+    /// The public URL, for links in messages (confirmation links); set by `serve`.
+    pub public_url: Option<String>,
 }
 
 impl App {
@@ -34,10 +36,16 @@ impl App {
             clock: Arc::new(SystemClock),
             signers: Mutex::new(HashMap::new()),
             mailer: None,
+            public_url: None,
             hash_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
         }
+    }
+
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Some(url.trim_end_matches('/').to_owned());
+        self
     }
 
     pub fn with_mailer(mut self, mailer: crate::account::mailer::Mailer) -> Self {

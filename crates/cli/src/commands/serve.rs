@@ -27,7 +27,11 @@ pub async fn run(global: &Global, args: ServeArgs, out: &Out) -> Result<()> {
         listen: args.listen,
         public_url,
     };
-    let app = Arc::new(config::app(global).await?);
+    let app = Arc::new(
+        config::app(global)
+            .await?
+            .with_public_url(&config.public_url),
+    );
     if args.demo {
         let demo = app.ensure_demo().await?;
         let login_url = demo.login_url(&config.issuer(&demo.pool_id));

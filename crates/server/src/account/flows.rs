@@ -54,6 +54,39 @@ impl App {
             .map(Some)
     }
 
+    /// The sign-up code, or, when the pool confirms by link, a link that carries it.
+    async fn send_sign_up_code(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        client_id: &str,
+    ) -> Result<Option<Delivery>, AccountError> {
+        let t = &pool.settings.messages;
+        let (Some(base), Some(email), true) = (&self.public_url, user.email(), t.confirm_with_link)
+        else {
+            return self.send_code(pool, user, SIGN_UP, SIGN_UP_CODE_TTL).await;
+        };
+        let code = self
+            .new_code(user, SIGN_UP, SIGN_UP_CODE_TTL, None)
+            .await?
+            .ok_or(AccountError::LimitExceeded)?;
+        let link = url::Url::parse_with_params(
+            &format!("{base}/{}/confirmUser", pool.id),
+            &[
+                ("client_id", client_id),
+                ("user_name", user.username.as_str()),
+                ("confirmation_code", code.as_str()),
+            ],
+        )
+        .map_err(Error::internal)?;
+        let body = MessageTemplates::render_link(&t.link_message, link.as_str());
+        self.queue_message(&pool.id, email, &t.link_subject, &body, SIGN_UP)
+            .await?;
+        Ok(Some(Delivery {
+            destination: mask_email(email),
+        }))
+    }
+
     /// A code for `purpose` mailed to `email`, remembering `payload` with it.
     async fn send_code_to(
         &self,
@@ -102,6 +135,7 @@ impl App {
     pub async fn sign_up(
         &self,
         pool: &UserPool,
+        client_id: &str,
         username: &str,
         password: &str,
         attributes: BTreeMap<String, String>,
@@ -121,9 +155,7 @@ impl App {
         self.store
             .create_user(&user, &user.sign_in_key(pool))
             .await?;
-        let delivery = self
-            .send_code(pool, &user, SIGN_UP, SIGN_UP_CODE_TTL)
-            .await?;
+        let delivery = self.send_sign_up_code(pool, &user, client_id).await?;
         Ok((user, delivery))
     }
 
@@ -156,6 +188,7 @@ impl App {
     pub async fn resend_sign_up_code(
         &self,
         pool: &UserPool,
+        client_id: &str,
         username: &str,
     ) -> Result<Option<Delivery>, AccountError> {
         let user = self
@@ -165,7 +198,7 @@ impl App {
         if user.status != UserStatus::Unconfirmed {
             return Err(AccountError::WrongState(user.status));
         }
-        self.send_code(pool, &user, SIGN_UP, SIGN_UP_CODE_TTL).await
+        self.send_sign_up_code(pool, &user, client_id).await
     }
 
     /// ForgotPassword: a 1-hour code to the user's email. `Ok(None)` for a user who does not

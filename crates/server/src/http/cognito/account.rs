@@ -61,7 +61,7 @@ pub(crate) async fn sign_up(c: &Call<'_>) -> Result<Value, CognitoError> {
     let attrs = c.attributes("UserAttributes")?;
     let (user, delivery) =
         c.s.app
-            .sign_up(&pool, username, password, attrs)
+            .sign_up(&pool, &client.client_id, username, password, attrs)
             .await
             .map_err(account_err(c))?;
     let mut out = json!({"UserConfirmed": false, "UserSub": user.sub.to_string()});
@@ -89,7 +89,7 @@ pub(crate) async fn resend(c: &Call<'_>) -> Result<Value, CognitoError> {
     check_hash(c, &client, username)?;
     let d =
         c.s.app
-            .resend_sign_up_code(&pool, username)
+            .resend_sign_up_code(&pool, &client.client_id, username)
             .await
             .map_err(account_err(c))?;
     Ok(json!({"CodeDeliveryDetails": delivery_json(&d)}))

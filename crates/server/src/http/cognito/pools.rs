@@ -29,7 +29,9 @@ fn pool_type(p: &UserPool) -> Value {
         "VerificationMessageTemplate": {
             "EmailMessage": p.settings.messages.verification_message,
             "EmailSubject": p.settings.messages.verification_subject,
-            "DefaultEmailOption": "CONFIRM_WITH_CODE",
+            "EmailMessageByLink": p.settings.messages.link_message,
+            "EmailSubjectByLink": p.settings.messages.link_subject,
+            "DefaultEmailOption": if p.settings.messages.confirm_with_link { "CONFIRM_WITH_LINK" } else { "CONFIRM_WITH_CODE" },
         },
         "AdminCreateUserConfig": {"InviteMessageTemplate": {
             "EmailMessage": p.settings.messages.invitation_message,
@@ -84,6 +86,23 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
         .or_else(|| text("/EmailVerificationSubject"))
     {
         s.messages.verification_subject = m;
+    }
+    if let Some(m) = text("/VerificationMessageTemplate/EmailMessageByLink") {
+        s.messages.link_message = m;
+    }
+    if let Some(m) = text("/VerificationMessageTemplate/EmailSubjectByLink") {
+        s.messages.link_subject = m;
+    }
+    if let Some(o) = text("/VerificationMessageTemplate/DefaultEmailOption") {
+        s.messages.confirm_with_link = match o.as_str() {
+            "CONFIRM_WITH_LINK" => true,
+            "CONFIRM_WITH_CODE" => false,
+            _ => {
+                return Err(CognitoError::invalid_parameter(
+                    "DefaultEmailOption must be CONFIRM_WITH_CODE or CONFIRM_WITH_LINK",
+                ));
+            }
+        };
     }
     if let Some(m) = text("/AdminCreateUserConfig/InviteMessageTemplate/EmailMessage") {
         s.messages.invitation_message = m;

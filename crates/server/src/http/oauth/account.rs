@@ -191,6 +191,7 @@ pub(crate) async fn signup_submit(
         Ok(v) => v,
         Err(r) => return r,
     };
+    let client_id = query.get("client_id").unwrap_or("").to_owned();
     let username = form.get("username").unwrap_or("").trim().to_owned();
     let email = form.get("email").unwrap_or("").trim();
     let mut attrs = BTreeMap::new();
@@ -199,6 +200,7 @@ pub(crate) async fn signup_submit(
         .app
         .sign_up(
             &ctx.pool,
+            &client_id,
             &username,
             form.get("password").unwrap_or(""),
             attrs,
@@ -460,5 +462,43 @@ pub(crate) async fn reset_submit(
             Some(&message(&e)),
             StatusCode::BAD_REQUEST,
         ),
+    }
+}
+
+/// The link from a "confirm with link" message: confirms the account, then a page that says
+/// so. The code in the link is the proof (single use, 24 hours).
+pub(crate) async fn confirm_user(State(s): State<Shared>, ctx: PoolCtx, uri: Uri) -> Response {
+    let Ok(p) = params::from_query(uri.query()) else {
+        return pages::error(
+            StatusCode::BAD_REQUEST,
+            "A parameter appears more than once.",
+        );
+    };
+    let (Some(client_id), Some(user), Some(code)) = (
+        p.get("client_id"),
+        p.get("user_name"),
+        p.get("confirmation_code"),
+    ) else {
+        return pages::error(
+            StatusCode::BAD_REQUEST,
+            "This confirmation link is incomplete.",
+        );
+    };
+    match s.app.store.get_client(&ctx.pool.id, client_id).await {
+        Ok(Some(_)) => {}
+        _ => {
+            return pages::error(
+                StatusCode::BAD_REQUEST,
+                "This confirmation link is not valid.",
+            );
+        }
+    }
+    match s.app.confirm_sign_up(&ctx.pool, user, code).await {
+        Ok(_) => pages::page(
+            StatusCode::OK,
+            "Account confirmed",
+            "<h1>Your account is confirmed</h1><p id=\"notice\" role=\"status\">You can now sign in.</p>",
+        ),
+        Err(e) => pages::error(StatusCode::BAD_REQUEST, &message(&e)),
     }
 }

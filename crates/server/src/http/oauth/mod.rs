@@ -55,6 +55,7 @@ pub(crate) fn routes() -> Router<Shared> {
             get(account::signup_show).post(account::signup_submit),
         )
         .route("/{pool}/confirm", post(account::confirm_submit))
+        .route("/{pool}/confirmUser", get(account::confirm_user))
         .route(
             "/{pool}/forgotPassword",
             get(account::forgot_show).post(account::forgot_submit),
