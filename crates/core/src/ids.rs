@@ -54,6 +54,12 @@ impl PoolId {
     pub fn region(&self) -> &str {
         self.0.split('_').next().unwrap_or_default()
     }
+
+    /// The part after the region (`AbC123xyz` of `local_AbC123xyz`): what Cognito's SRP
+    /// clients mix into the password hash.
+    pub fn suffix(&self) -> &str {
+        self.0.split_once('_').map_or("", |(_, s)| s)
+    }
 }
 
 impl TryFrom<String> for PoolId {
@@ -105,6 +111,7 @@ mod tests {
         assert_eq!(rest.len(), 9);
         assert!(rest.chars().all(|c| c.is_ascii_alphanumeric()));
         assert_eq!(id.region(), "local");
+        assert_eq!(id.suffix(), rest);
     }
 
     #[test]

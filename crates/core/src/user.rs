@@ -157,6 +157,16 @@ impl User {
         }
     }
 
+    /// The name that finds this user again in its pool: the sub where email is the username,
+    /// else the username.
+    pub fn lookup_name(&self, pool: &UserPool) -> String {
+        if pool.email_is_username() {
+            self.sub.to_string()
+        } else {
+            self.username.clone()
+        }
+    }
+
     pub fn email(&self) -> Option<&str> {
         self.attributes.get("email").map(String::as_str)
     }

@@ -273,11 +273,7 @@ impl App {
                 );
             }
         }
-        let name = if pool.email_is_username() {
-            user.sub.to_string()
-        } else {
-            user.username.clone()
-        };
+        let name = user.lookup_name(pool);
         let user = if attrs.is_empty() {
             user.clone()
         } else {

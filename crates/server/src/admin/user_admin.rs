@@ -98,11 +98,7 @@ impl App {
         user.status = UserStatus::ResetRequired;
         let user = self.save(user).await?;
         self.revoke_everything(&user).await?;
-        let name = if pool.email_is_username() {
-            user.sub.to_string()
-        } else {
-            user.username.clone()
-        };
+        let name = user.lookup_name(&pool);
         match self.forgot_password(&pool, &name).await {
             Ok(_) | Err(crate::account::flows::AccountError::LimitExceeded) => {}
             Err(crate::account::flows::AccountError::Core(e)) => return Err(e),
@@ -126,11 +122,7 @@ impl App {
         if !ok {
             return Err(Error::Unauthorized);
         }
-        let name = if pool.email_is_username() {
-            user.sub.to_string()
-        } else {
-            user.username.clone()
-        };
+        let name = user.lookup_name(&pool);
         self.set_password(pool.id.as_str(), &name, new, true).await
     }
 

@@ -112,12 +112,7 @@ impl App {
         username: &str,
         password: &str,
     ) -> Result<portcullis_core::user::SrpVerifier> {
-        let suffix = pool
-            .id
-            .as_str()
-            .split_once('_')
-            .map(|(_, s)| s.to_owned())
-            .unwrap_or_default();
+        let suffix = pool.id.suffix().to_owned();
         let (username, password) = (username.to_owned(), password.to_owned());
         let (salt, verifier) = tokio::task::spawn_blocking(move || {
             portcullis_crypto::srp::new_verifier(&suffix, &username, &password)

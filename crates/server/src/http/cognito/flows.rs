@@ -286,8 +286,8 @@ pub(crate) fn parse_srp_timestamp(s: &str) -> Option<i64> {
 }
 const SRP_TTL_SECS: i64 = 300;
 
-/// USER_SRP_AUTH, step one: the server's ephemeral value and an opaque SECRET_BLOCK naming the
-/// stored challenge. Unknown users get a challenge too (with a throwaway verifier), so the
+/// USER_SRP_AUTH, step one: the server's ephemeral value, and the challenge state sealed into
+/// SECRET_BLOCK. Unknown users get a challenge too (with a throwaway verifier), so the
 /// answer does not say who exists; their proof can never match.
 async fn srp_start(
     c: &Call<'_>,
@@ -406,12 +406,7 @@ async fn srp_finish(
         .login_attempt(pool, &field("username"), &c.client_ip)
         .await
         .map_err(c.core(None))?;
-    let suffix = pool
-        .id
-        .as_str()
-        .split_once('_')
-        .map(|(_, s)| s.to_owned())
-        .unwrap_or_default();
+    let suffix = pool.id.suffix().to_owned();
     let (a, b, big_b, v, user_id) = (
         field("a"),
         field("b"),

@@ -118,23 +118,10 @@ pub(crate) async fn admin_enable(c: &Call<'_>, enabled: bool) -> Result<Value, C
     let u = user_of(c).await?;
     let pool = c.pool().await?;
     c.s.app
-        .set_user_enabled(
-            pool.id.as_str(),
-            &name_of(&u, pool.email_is_username()),
-            enabled,
-        )
+        .set_user_enabled(pool.id.as_str(), &u.lookup_name(&pool), enabled)
         .await
         .map_err(c.core(None))?;
     Ok(json!({}))
-}
-
-/// The name `App::user` resolves for this user in its pool.
-fn name_of(u: &User, email_pool: bool) -> String {
-    if email_pool {
-        u.sub.to_string()
-    } else {
-        u.username.clone()
-    }
 }
 
 pub(crate) async fn admin_update_attributes(c: &Call<'_>) -> Result<Value, CognitoError> {
@@ -142,11 +129,7 @@ pub(crate) async fn admin_update_attributes(c: &Call<'_>) -> Result<Value, Cogni
     let u = user_of(c).await?;
     let attrs = c.attributes("UserAttributes")?;
     c.s.app
-        .update_attributes(
-            pool.id.as_str(),
-            &name_of(&u, pool.email_is_username()),
-            attrs,
-        )
+        .update_attributes(pool.id.as_str(), &u.lookup_name(&pool), attrs)
         .await
         .map_err(c.core(None))?;
     Ok(json!({}))
@@ -157,11 +140,7 @@ pub(crate) async fn admin_delete_attributes(c: &Call<'_>) -> Result<Value, Cogni
     let u = user_of(c).await?;
     let names = c.strings("UserAttributeNames")?.unwrap_or_default();
     c.s.app
-        .delete_attributes(
-            pool.id.as_str(),
-            &name_of(&u, pool.email_is_username()),
-            &names,
-        )
+        .delete_attributes(pool.id.as_str(), &u.lookup_name(&pool), &names)
         .await
         .map_err(c.core(None))?;
     Ok(json!({}))
@@ -173,7 +152,7 @@ pub(crate) async fn admin_confirm(c: &Call<'_>) -> Result<Value, CognitoError> {
     match c
         .s
         .app
-        .confirm_user(pool.id.as_str(), &name_of(&u, pool.email_is_username()))
+        .confirm_user(pool.id.as_str(), &u.lookup_name(&pool))
         .await
     {
         Ok(_) => Ok(json!({})),
@@ -189,7 +168,7 @@ pub(crate) async fn admin_reset_password(c: &Call<'_>) -> Result<Value, CognitoE
     let pool = c.pool().await?;
     let u = user_of(c).await?;
     c.s.app
-        .reset_user_password(pool.id.as_str(), &name_of(&u, pool.email_is_username()))
+        .reset_user_password(pool.id.as_str(), &u.lookup_name(&pool))
         .await
         .map_err(c.core(None))?;
     Ok(json!({}))
@@ -302,7 +281,7 @@ pub(crate) async fn global_sign_out(c: &Call<'_>) -> Result<Value, CognitoError>
 pub(crate) async fn delete_self(c: &Call<'_>) -> Result<Value, CognitoError> {
     let (pool, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
     c.s.app
-        .delete_user(pool.id.as_str(), &name_of(&user, pool.email_is_username()))
+        .delete_user(pool.id.as_str(), &user.lookup_name(&pool))
         .await
         .map_err(c.core(None))?;
     Ok(json!({}))

@@ -5,7 +5,7 @@
 
 use super::PoolCtx;
 use super::authorize::validated;
-use super::login::{action, csrf_ok, login_page, with_csrf};
+use super::login::{action, login_page, posted_form, with_csrf};
 use super::respond::see_other;
 use crate::account::codes::CodeError;
 use crate::account::flows::AccountError;
@@ -17,9 +17,6 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use portcullis_core::oauth::params::Params;
 use std::collections::BTreeMap;
-
-const CSRF_FAIL: &str =
-    "This form has expired or did not come from this site. Go back and try again.";
 
 fn message(e: &AccountError) -> String {
     match e {
@@ -53,17 +50,9 @@ async fn prepare(
 ) -> Result<(Params, Params), Response> {
     let (query, _, _) = validated(s, ctx, params::from_query(uri.query()), body.is_some()).await?;
     let form = match body {
-        Some(b) => params::from_urlencoded(b).map_err(|_| {
-            pages::error(
-                StatusCode::BAD_REQUEST,
-                "A form field appears more than once.",
-            )
-        })?,
+        Some(b) => posted_form(s, ctx, headers, b)?,
         None => Params::default(),
     };
-    if body.is_some() && !csrf_ok(s, ctx, headers, &form) {
-        return Err(pages::error(StatusCode::FORBIDDEN, CSRF_FAIL));
-    }
     Ok((query, form))
 }
 

@@ -38,6 +38,30 @@ fn set_cookie(res: &mut Response, value: &str) {
 
 /// Same-origin only: the token must match the cookie, and browsers' own origin signals must
 /// not say cross-site.
+/// A form posted to one of the pool's pages: parsed once (no repeated fields) and
+/// CSRF-checked; `Err` is the error page to send (as in the async handlers' helpers).
+#[allow(clippy::result_large_err)]
+pub(crate) fn posted_form(
+    s: &Shared,
+    ctx: &PoolCtx,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Params, Response> {
+    let form = params::from_urlencoded(body).map_err(|_| {
+        pages::error(
+            StatusCode::BAD_REQUEST,
+            "A form field appears more than once.",
+        )
+    })?;
+    if !csrf_ok(s, ctx, headers, &form) {
+        return Err(pages::error(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from this site. Go back and try again.",
+        ));
+    }
+    Ok(form)
+}
+
 pub(crate) fn csrf_ok(s: &Shared, ctx: &PoolCtx, headers: &HeaderMap, form: &Params) -> bool {
     let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
     if let Some(site) = header("sec-fetch-site")
@@ -143,18 +167,10 @@ pub(crate) async fn submit(
             Ok(v) => v,
             Err(r) => return r,
         };
-    let Ok(form) = params::from_urlencoded(&body) else {
-        return pages::error(
-            StatusCode::BAD_REQUEST,
-            "A form field appears more than once.",
-        );
+    let form = match posted_form(&s, &ctx, &headers, &body) {
+        Ok(f) => f,
+        Err(r) => return r,
     };
-    if !csrf_ok(&s, &ctx, &headers, &form) {
-        return pages::error(
-            StatusCode::FORBIDDEN,
-            "This form has expired or did not come from this site. Go back and try again.",
-        );
-    }
     let username = form.get("username").unwrap_or("").trim();
     let password = form.get("password").unwrap_or("");
     if username.is_empty() || password.is_empty() {
@@ -262,18 +278,10 @@ pub(crate) async fn new_password(
             Ok(v) => v,
             Err(r) => return r,
         };
-    let Ok(form) = params::from_urlencoded(&body) else {
-        return pages::error(
-            StatusCode::BAD_REQUEST,
-            "A form field appears more than once.",
-        );
+    let form = match posted_form(&s, &ctx, &headers, &body) {
+        Ok(f) => f,
+        Err(r) => return r,
     };
-    if !csrf_ok(&s, &ctx, &headers, &form) {
-        return pages::error(
-            StatusCode::FORBIDDEN,
-            "This form has expired or did not come from this site. Go back and try again.",
-        );
-    }
     let challenge = form.get("challenge").unwrap_or("");
     let password = form.get("new_password").unwrap_or("");
     if password != form.get("confirm_password").unwrap_or("") {
