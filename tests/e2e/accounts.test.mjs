@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as oidc from 'openid-client';
@@ -34,12 +34,14 @@ async function smtpSink() {
       for (let i = 0; i < 100; i++) {
         let files = [];
         try { files = readdirSync(join(dir, 'new')); } catch { /* nothing yet */ }
+        // Oldest first, so successive calls return a recipient's messages in order.
+        files.sort((a, b) => statSync(join(dir, 'new', a)).mtimeMs - statSync(join(dir, 'new', b)).mtimeMs);
         for (const f of files) {
           if (seen.has(f)) continue;
           const text = readFileSync(join(dir, 'new', f), 'utf8');
           if (text.includes(`To: ${to}`)) {
             seen.add(f);
-            return text.replace(/\r/g, '').split('\n\n').slice(1).join('\n\n').match(/\b(\d{6})\b/)[1];
+            return codeIn(text);
           }
         }
         await new Promise((r) => setTimeout(r, 100));
@@ -50,6 +52,22 @@ async function smtpSink() {
   };
 }
 
+/** The 6-digit code in a message's text/plain part (its only part, or one of an alternative). */
+function codeIn(raw) {
+  const text = raw.replace(/\r/g, '');
+  const [head, ...rest] = text.split('\n\n');
+  let body = rest.join('\n\n');
+  const boundary = head.match(/boundary="?([^";\n]+)"?/);
+  if (boundary) {
+    const parts = body.split(`--${boundary[1]}`);
+    const plain = parts.find((p) => /content-type: text\/plain/i.test(p));
+    assert.ok(plain, 'the message has a text part');
+    assert.ok(parts.some((p) => /content-type: text\/html/i.test(p)), 'and an HTML part');
+    body = plain.split('\n\n').slice(1).join('\n\n');
+  }
+  return body.match(/\b(\d{6})\b/)[1];
+}
+
 test('sign up, confirm, sign in; forgot password, reset, sign in', { timeout: 90000 }, async () => {
   const cb = await callbackServer();
   const mail = await smtpSink();
@@ -57,7 +75,7 @@ test('sign up, confirm, sign in; forgot password, reset, sign in', { timeout: 90
   p.env.PORTCULLIS_SMTP_URL = mail.url;
   const browser = await launch();
   try {
-    const pool = p.cli('pool', 'create', '--name', 'accounts').id;
+    const pool = p.cli('pool', 'create', '--name', 'accounts', '--required-attribute', 'given_name').id;
     const spa = p.cli('client', 'create', '--pool', pool, '--name', 'spa', '--callback-url', `${cb.base}/callback`).client_id;
     await p.start();
     const issuer = `${p.url}/${pool}`;
@@ -73,6 +91,10 @@ test('sign up, confirm, sign in; forgot password, reset, sign in', { timeout: 90
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.getByLabel('Username').fill('kim');
     await page.getByLabel('Email').fill('kim@e2e.test');
+    // The pool requires given_name: the form asks for it, and the browser fills it in.
+    assert.equal(await page.getByLabel('Given name').getAttribute('autocomplete'), 'given-name');
+    assert.equal(await page.getByLabel('Given name').evaluate((e) => e.required), true);
+    await page.getByLabel('Given name').fill('Kim');
     await page.getByLabel('Password').fill('weak');
     await page.getByRole('button', { name: 'Sign up' }).click();
     assert.match(await page.getByRole('alert').innerText(), /Password/);
@@ -81,7 +103,17 @@ test('sign up, confirm, sign in; forgot password, reset, sign in', { timeout: 90
     await page.getByLabel('Verification code').fill('000000');
     await page.getByRole('button', { name: 'Confirm' }).click();
     assert.match(await page.getByRole('alert').innerText(), /not right/);
-    await page.getByLabel('Verification code').fill(await mail.code('kim@e2e.test'));
+    // A new code replaces the first one.
+    const first = await mail.code('kim@e2e.test');
+    await page.getByRole('button', { name: 'Send a new code' }).click();
+    assert.match(await page.getByRole('status').innerText(), /we sent a new code/);
+    const second = await mail.code('kim@e2e.test');
+    if (first !== second) {
+      await page.getByLabel('Verification code').fill(first);
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      assert.match(await page.getByRole('alert').innerText(), /not right/);
+    }
+    await page.getByLabel('Verification code').fill(second);
     await page.getByRole('button', { name: 'Confirm' }).click();
     // Back on the sign-in page, with the username filled in.
     assert.equal(await page.getByLabel('Username or email').inputValue(), 'kim');
@@ -92,6 +124,7 @@ test('sign up, confirm, sign in; forgot password, reset, sign in', { timeout: 90
     let tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'acct' });
     assert.equal(tokens.claims().email, 'kim@e2e.test');
     assert.equal(tokens.claims().email_verified, true);
+    assert.equal(p.cli('user', 'get', '--pool', pool, '--username', 'kim').attributes.given_name, 'Kim');
 
     // Forgotten password, in a fresh browser.
     const page2 = await (await browser.newContext()).newPage();

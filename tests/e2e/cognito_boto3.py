@@ -410,7 +410,7 @@ class CognitoApi(unittest.TestCase):
         code, path = self.wait_for_code("lee@e2e.test", "sign_up")
         text = open(path, newline="").read()
         self.assertIn("Subject: Acme code", text)
-        self.assertIn(f"Hello lee, your Acme code is {code}.", text)
+        self.assertIn(f"Hello lee, your Acme code is {code}.", text_part(text))
         # Confirmation by link.
         lp = c.create_user_pool(PoolName="link", VerificationMessageTemplate={
             "DefaultEmailOption": "CONFIRM_WITH_LINK", "EmailMessageByLink": "Welcome! {##Confirm your account##}",
@@ -425,7 +425,7 @@ class CognitoApi(unittest.TestCase):
                 t = open(path, newline="").read()
                 if "To: max@e2e.test" in t:
                     self.assertIn("Subject: Confirm Acme", t)
-                    link = re.search(r"Confirm your account: (\S+)", t).group(1)
+                    link = re.search(r"Confirm your account: (\S+)", text_part(t)).group(1)
             if link:
                 break
             time.sleep(0.1)
@@ -495,7 +495,7 @@ class CognitoApi(unittest.TestCase):
             for path in sorted(glob.glob(os.path.join(outbox, "*.eml")), reverse=True):
                 text = open(path, newline="").read()
                 if path not in seen and f"To: {to}" in text and f"X-Portcullis-Purpose: {purpose}" in text:
-                    return re.search(r"\b(\d{6})\b", text.split("\r\n\r\n", 1)[1]).group(1), path
+                    return re.search(r"\b(\d{6})\b", text_part(text)).group(1), path
             time.sleep(0.1)
         self.fail(f"no {purpose} message for {to}")
 
@@ -565,6 +565,12 @@ class CognitoApi(unittest.TestCase):
         # Unknown users get the same shape of answer, and nothing is sent.
         ghost = anon.forgot_password(ClientId=app, Username="ghost")
         self.assertEqual(set(ghost["CodeDeliveryDetails"]), {"Destination", "DeliveryMedium", "AttributeName"})
+        self.assertEqual(anon.forgot_password(ClientId=app, Username="ghost")["CodeDeliveryDetails"],
+                         ghost["CodeDeliveryDetails"], "a name always gets the same simulated destination")
+        resent = anon.resend_confirmation_code(ClientId=app, Username="ghost")
+        self.assertEqual(resent["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL")
+        self.assertEqual(self.error_code(anon.resend_confirmation_code, ClientId=app, Username="gina"),
+                         "InvalidParameterException")
         self.assertEqual(self.error_code(anon.confirm_forgot_password, ClientId=app, Username="ghost",
                                          ConfirmationCode="123456", Password="Ghost-Passw0rd!"), "CodeMismatchException")
         # Too many wrong codes.
@@ -603,7 +609,7 @@ def _invitation_test(self):
             break
         time.sleep(0.1)
     self.assertIsNotNone(text, "no invitation delivered")
-    password = re.search(r"temporary password is (\S+)", text).group(1)
+    password = re.search(r"temporary password is (\S+)", text_part(text)).group(1)
     first = anon.initiate_auth(ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
                                AuthParameters={"USERNAME": "jo", "PASSWORD": password})
     self.assertEqual(first["ChallengeName"], "NEW_PASSWORD_REQUIRED")
@@ -615,22 +621,41 @@ def _invitation_test(self):
 CognitoApi.test_admin_create_user_sends_an_invitation = _invitation_test
 
 
+def text_part(raw):
+    """The text/plain part of a MIME message, decoded; the message must also have an HTML part
+    saying the same thing."""
+    import email
+    from email import policy
+    msg = email.message_from_string(raw, policy=policy.default)
+    plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
+    assert plain is not None and html is not None, "a text and an HTML part"
+    text = plain.get_content()
+    assert text.strip().splitlines()[0].split()[0] in html.get_content(), "the HTML says the same"
+    return text
+
+
+def smtp_sink():
+    """A running aiosmtpd server on a free port: (controller, port, [(recipients, content)])."""
+    from aiosmtpd.controller import Controller
+    received = []
+
+    class Sink:
+        async def handle_DATA(self, server, session, envelope):
+            received.append((envelope.rcpt_tos, envelope.content.decode()))
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, port, received
+
+
 class SmtpDelivery(unittest.TestCase):
     """Codes reach a real SMTP server (aiosmtpd) when --smtp-url is set."""
 
     def test_sign_up_code_arrives_by_smtp(self):
         import re
-        from aiosmtpd.controller import Controller
-        received = []
-
-        class Sink:
-            async def handle_DATA(self, server, session, envelope):
-                received.append((envelope.rcpt_tos, envelope.content.decode()))
-                return "250 OK"
-
-        smtp_port = free_port()
-        sink = Controller(Sink(), hostname="127.0.0.1", port=smtp_port)
-        sink.start()
+        sink, smtp_port, received = smtp_sink()
         tmp = tempfile.TemporaryDirectory()
         env = {k: v for k, v in os.environ.items() if not k.startswith("PORTCULLIS_")}
         env.update(PORTCULLIS_DATA_DIR=os.path.join(tmp.name, "data"), PORTCULLIS_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}",
@@ -664,9 +689,40 @@ class SmtpDelivery(unittest.TestCase):
             rcpt, content = received[0]
             self.assertEqual(rcpt, ["ivy@e2e.test"])
             self.assertIn("From: Acme <auth@acme.test>", content)
-            code = re.search(r"\b(\d{6})\b", content.replace("\r", "").split("\n\n", 1)[1]).group(1)
+            code = re.search(r"\b(\d{6})\b", text_part(content)).group(1)
             anon.confirm_sign_up(ClientId=app, Username="ivy", ConfirmationCode=code)
             self.assertEqual(c.admin_get_user(UserPoolId=pool, Username="ivy")["UserStatus"], "CONFIRMED")
+
+            # A pool with its own SMTP server and sender; an invitation from the CLI goes there.
+            own_sink, own_port, own = smtp_sink()
+            try:
+                cli = lambda *a: json.loads(subprocess.run([BIN, *a, "--json"], env=env, check=True,
+                                                           capture_output=True, text=True).stdout)
+                other = c.create_user_pool(PoolName="own-smtp")["UserPool"]["Id"]
+                bad = subprocess.run([BIN, "pool", "set-email", "--pool", other, "--smtp-url", "ftp://x"],
+                                     env=env, capture_output=True, text=True)
+                self.assertNotEqual(bad.returncode, 0)
+                self.assertIn("SMTP URL", bad.stderr)
+                self.assertIsNone(cli("pool", "get", "--pool", other)["smtp"], "a refused URL changes nothing")
+                shown = cli("pool", "set-email", "--pool", other, "--from", "Globex <id@globex.test>",
+                            "--smtp-url", f"smtp://relay:s3cret@127.0.0.1:{own_port}")
+                self.assertEqual(shown["smtp"], f"smtp://relay:***@127.0.0.1:{own_port}")
+                # aiosmtpd offers no AUTH on plain text, so the pool uses the sink without credentials.
+                cli("pool", "set-email", "--pool", other, "--smtp-url", f"smtp://127.0.0.1:{own_port}")
+                made = cli("user", "create", "--pool", other, "--username", "otto", "--email", "otto@e2e.test", "--invite")
+                self.assertEqual(made["status"], "FORCE_CHANGE_PASSWORD")
+                self.assertNotIn("temporary_password", made)
+                for _ in range(100):
+                    if own:
+                        break
+                    time.sleep(0.1)
+                self.assertEqual(len(own), 1, "the pool's own server got the invitation")
+                self.assertEqual(own[0][0], ["otto@e2e.test"])
+                self.assertIn("From: Globex <id@globex.test>", own[0][1])
+                self.assertIn("Your username is otto and your temporary password is", text_part(own[0][1]))
+                self.assertEqual(len(received), 1, "and the deployment's server got nothing more")
+            finally:
+                own_sink.stop()
         finally:
             proc.terminate()
             proc.wait()

@@ -166,6 +166,9 @@ pub enum PoolCmd {
         /// Minimum password length (6-99).
         #[arg(long, default_value_t = 8)]
         password_min_length: u32,
+        /// A standard attribute every user must have (e.g. given_name); repeat for several.
+        #[arg(long = "required-attribute")]
+        required_attributes: Vec<String>,
     },
     List,
     Get(PoolRef),
@@ -179,6 +182,24 @@ pub enum PoolCmd {
         /// Remove the pool's domain.
         #[arg(long)]
         clear: bool,
+    },
+    /// Who the pool's messages come from, and optionally its own SMTP server (the deployment's
+    /// --smtp-url otherwise). Options left out stay as they are.
+    SetEmail {
+        #[arg(long)]
+        pool: String,
+        /// Sender, e.g. "Acme <no-reply@acme.example>"; empty to use the deployment's.
+        #[arg(long)]
+        from: Option<String>,
+        /// Reply-To address; empty to remove it.
+        #[arg(long)]
+        reply_to: Option<String>,
+        /// The pool's SMTP server, same form as --smtp-url; stored encrypted.
+        #[arg(long, conflicts_with = "clear_smtp")]
+        smtp_url: Option<String>,
+        /// Go back to the deployment's SMTP server.
+        #[arg(long)]
+        clear_smtp: bool,
     },
     /// Delete a pool and everything in it.
     Delete(PoolRef),
@@ -269,6 +290,10 @@ pub enum UserCmd {
         /// The password must be changed at first sign-in.
         #[arg(long)]
         temporary: bool,
+        /// Email an invitation with the username and a temporary password (generated unless
+        /// --password is given); needs --email. The running server delivers it.
+        #[arg(long, requires = "email", conflicts_with = "temporary")]
+        invite: bool,
         /// Another attribute as name=value (standard OIDC or custom:*); repeat for several.
         #[arg(long = "attribute")]
         attributes: Vec<String>,

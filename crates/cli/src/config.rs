@@ -86,7 +86,8 @@ pub async fn app(g: &Global) -> Result<App> {
     let store = portcullis_store::open(&database_url(g)).await?;
     let mailer = match &g.smtp_url {
         Some(url) => Mailer::smtp(url, &g.mail_from).map_err(|e| anyhow!("--smtp-url: {e}"))?,
-        None => Mailer::Outbox(g.data_dir.join("outbox")),
+        None => Mailer::outbox(g.data_dir.join("outbox"), &g.mail_from)
+            .map_err(|e| anyhow!("--mail-from: {e}"))?,
     };
     Ok(App::new(store, master, hasher).with_mailer(mailer))
 }

@@ -75,6 +75,44 @@ pub struct VerificationCode {
     pub payload: Option<String>,
 }
 
+/// The HTML part of a message, made from its text: escaped, paragraphs at blank lines,
+/// line breaks kept, and `http(s)://` addresses as links. Templates stay plain text, so the
+/// two parts always say the same thing.
+pub fn html_from_text(text: &str) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#39;")
+    };
+    let line_html = |line: &str| {
+        line.split(' ')
+            .map(|word| {
+                if word.starts_with("https://") || word.starts_with("http://") {
+                    let e = escape(word);
+                    format!("<a href=\"{e}\">{e}</a>")
+                } else {
+                    escape(word)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let paragraphs: String = text
+        .replace("\r\n", "\n")
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            let lines: Vec<String> = p.lines().map(line_html).collect();
+            format!("<p>{}</p>\n", lines.join("<br>\n"))
+        })
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head>\n<body style=\"font-family: sans-serif; font-size: 16px; line-height: 1.5; color: #1a1a1a;\">\n{paragraphs}</body></html>\n"
+    )
+}
+
 /// Destination as Cognito masks it: `a***@e***`.
 pub fn mask_email(email: &str) -> String {
     match email.split_once('@') {
@@ -90,6 +128,22 @@ pub fn mask_email(email: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_parts_escape_and_link() {
+        let html = html_from_text(
+            "Hi <b>ann</b> & co.\nCode: 123456\n\nConfirm: https://x.test/c?a=1&b=2",
+        );
+        assert!(
+            html.contains("<p>Hi &lt;b&gt;ann&lt;/b&gt; &amp; co.<br>\nCode: 123456</p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"https://x.test/c?a=1&amp;b=2\">"),
+            "{html}"
+        );
+        assert!(!html.contains("<b>"));
+    }
 
     #[test]
     fn masking_and_backoff() {

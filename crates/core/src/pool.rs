@@ -142,6 +142,40 @@ impl MessageTemplates {
     }
 }
 
+/// Who a pool's messages come from (Cognito's `EmailConfiguration.From` and
+/// `ReplyToEmailAddress`); unset, the deployment's sender is used.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmailSettings {
+    /// `no-reply@acme.example` or `Acme <no-reply@acme.example>`.
+    pub from: Option<String>,
+    pub reply_to: Option<String>,
+}
+
+impl EmailSettings {
+    pub fn validate(&self) -> Result<()> {
+        for (what, v) in [
+            ("From", &self.from),
+            ("ReplyToEmailAddress", &self.reply_to),
+        ] {
+            if let Some(v) = v {
+                let addr = v
+                    .rsplit_once('<')
+                    .map_or(v.as_str(), |(_, a)| a.trim_end_matches('>'));
+                if v.len() > 320
+                    || v.chars().any(char::is_control)
+                    || !crate::user::looks_like_email(addr)
+                {
+                    return Err(Error::invalid(format!(
+                        "{what} {v:?} is not an email address"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PoolSettings {
@@ -151,6 +185,10 @@ pub struct PoolSettings {
     pub case_sensitive_usernames: bool,
     pub token_validity: TokenValidity,
     pub messages: MessageTemplates,
+    /// Standard attributes every user must have (Cognito's schema attributes with
+    /// `Required: true`), checked at sign-up and when an administrator creates a user.
+    pub required_attributes: Vec<String>,
+    pub email: EmailSettings,
 }
 
 impl PoolSettings {
@@ -165,6 +203,22 @@ impl PoolSettings {
         }
         self.password_policy.validate()?;
         self.messages.validate()?;
+        self.email.validate()?;
+        for a in &self.required_attributes {
+            let derived = [
+                "sub",
+                "email_verified",
+                "phone_number_verified",
+                "updated_at",
+            ];
+            if !crate::user::STANDARD_ATTRIBUTES.contains(&a.as_str())
+                || derived.contains(&a.as_str())
+            {
+                return Err(Error::invalid(format!(
+                    "{a:?} cannot be required: only standard attributes a user provides can"
+                )));
+            }
+        }
         self.token_validity.validate()
     }
 }
@@ -220,6 +274,24 @@ impl UserPool {
             return UserRef::Sub(sub);
         }
         UserRef::Key(self.username_key(input))
+    }
+
+    /// Refuses a new user's attributes when a required one is missing or blank (email too,
+    /// when it is the username), with Cognito's wording.
+    pub fn check_required(
+        &self,
+        attributes: &std::collections::BTreeMap<String, String>,
+    ) -> Result<()> {
+        let email = self.email_is_username().then_some("email");
+        let required = self.settings.required_attributes.iter().map(String::as_str);
+        for name in email.into_iter().chain(required) {
+            if attributes.get(name).is_none_or(|v| v.trim().is_empty()) {
+                return Err(Error::invalid(format!(
+                    "Attributes did not conform to the schema: {name}: The attribute is required"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// The key under which a username is unique in this pool.
@@ -316,6 +388,29 @@ mod tests {
             ..Default::default()
         };
         assert!(m.validate().is_err());
+    }
+
+    #[test]
+    fn required_attributes_are_checked_for_new_users() {
+        let settings = PoolSettings {
+            required_attributes: vec!["name".into()],
+            ..Default::default()
+        };
+        let pool = UserPool::new("local", "acme", settings, 0).unwrap();
+        let mut attrs = std::collections::BTreeMap::new();
+        let err = pool.check_required(&attrs).unwrap_err().to_string();
+        assert!(err.contains("name: The attribute is required"), "{err}");
+        attrs.insert("name".to_string(), "  ".to_string());
+        assert!(pool.check_required(&attrs).is_err());
+        attrs.insert("name".to_string(), "Ann".to_string());
+        assert!(pool.check_required(&attrs).is_ok());
+        for bad in ["sub", "email_verified", "custom:x", "shoe_size"] {
+            let s = PoolSettings {
+                required_attributes: vec![bad.into()],
+                ..Default::default()
+            };
+            assert!(s.validate().is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -218,7 +218,7 @@ pub fn check_attribute(name: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-fn looks_like_email(v: &str) -> bool {
+pub fn looks_like_email(v: &str) -> bool {
     match v.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()

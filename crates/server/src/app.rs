@@ -23,6 +23,8 @@ pub struct App {
     pub(crate) hash_slots: tokio::sync::Semaphore,
     /// Where messages to users go (SMTP, or `.eml` files for development).
     pub mailer: Option<crate::account::mailer::Mailer>,
+    /// Pools' own SMTP mailers, by pool, with the sealed URL they were built from.
+    pub(crate) pool_mailers: crate::account::pool_mail::PoolMailers,
     /// The public URL, for links in messages (confirmation links); set by `serve`.
     pub public_url: Option<String>,
 }
@@ -36,6 +38,7 @@ impl App {
             clock: Arc::new(SystemClock),
             signers: Mutex::new(HashMap::new()),
             mailer: None,
+            pool_mailers: Default::default(),
             public_url: None,
             hash_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

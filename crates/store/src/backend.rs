@@ -85,6 +85,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "code payload",
         include_str!("../migrations/0008_code_payload.sql"),
     ),
+    (
+        9,
+        "pool smtp",
+        include_str!("../migrations/0009_pool_smtp.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -34,6 +34,7 @@ pub async fn run(store: Arc<dyn Store>) {
     families_revoke_as_one(&*store).await;
     login_failures_count_per_window(&*store).await;
     pool_domains_are_unique(&*store).await;
+    pool_smtp_is_per_pool(&*store).await;
     access_keys_round_trip(&*store).await;
     identity_providers_and_identifiers(&*store).await;
     messages_queue_and_codes_count_attempts(&*store).await;
@@ -253,6 +254,35 @@ async fn access_keys_round_trip(store: &dyn Store) {
     assert_eq!(
         store.delete_access_key(&k.key_id).await,
         Err(Error::NotFound(Entity::Key))
+    );
+}
+
+async fn pool_smtp_is_per_pool(store: &dyn Store) {
+    let a = new_pool(store, PoolSettings::default()).await;
+    let b = new_pool(store, PoolSettings::default()).await;
+    assert_eq!(store.pool_smtp(&a.id).await.unwrap(), None);
+    store.set_pool_smtp(&a.id, Some("sealed-a")).await.unwrap();
+    assert_eq!(
+        store.pool_smtp(&a.id).await.unwrap().as_deref(),
+        Some("sealed-a")
+    );
+    assert_eq!(
+        store.pool_smtp(&b.id).await.unwrap(),
+        None,
+        "tenant isolation"
+    );
+    // Settings updates leave it alone.
+    store.update_pool(&a).await.unwrap();
+    assert_eq!(
+        store.pool_smtp(&a.id).await.unwrap().as_deref(),
+        Some("sealed-a")
+    );
+    store.set_pool_smtp(&a.id, None).await.unwrap();
+    assert_eq!(store.pool_smtp(&a.id).await.unwrap(), None);
+    let missing = PoolId::parse("local_zzzzzzzzz").unwrap();
+    assert_eq!(
+        store.set_pool_smtp(&missing, Some("x")).await,
+        Err(Error::NotFound(Entity::Pool))
     );
 }
 

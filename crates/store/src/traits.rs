@@ -31,6 +31,9 @@ pub trait PoolStore {
     /// Sets (or with `None` removes) the pool's domain; `Conflict(Pool)` if another pool has it.
     async fn set_pool_domain(&self, id: &PoolId, domain: Option<&str>) -> Result<()>;
     async fn pool_by_domain(&self, domain: &str) -> Result<Option<UserPool>>;
+    /// Sets (or with `None` removes) the pool's own SMTP URL, sealed by the caller.
+    async fn set_pool_smtp(&self, id: &PoolId, sealed_url: Option<&str>) -> Result<()>;
+    async fn pool_smtp(&self, id: &PoolId) -> Result<Option<String>>;
 }
 
 #[async_trait]

@@ -14,6 +14,7 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             email_as_username,
             case_sensitive_usernames,
             password_min_length,
+            required_attributes,
         } => {
             let settings = PoolSettings {
                 password_policy: PasswordPolicy {
@@ -26,6 +27,7 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
                     vec![]
                 },
                 case_sensitive_usernames,
+                required_attributes,
                 ..Default::default()
             };
             let pool = app.create_pool(&region, &name, settings).await?;
@@ -35,7 +37,11 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             let pools: Vec<_> = app.list_pools().await?.iter().map(views::pool).collect();
             out.list(&pools, &["id", "name"]);
         }
-        PoolCmd::Get(r) => out.object(&views::pool(&app.pool(&r.pool).await?)),
+        PoolCmd::Get(r) => {
+            let mut v = views::pool(&app.pool(&r.pool).await?);
+            v["smtp"] = serde_json::json!(app.pool_smtp_display(&r.pool).await?);
+            out.object(&v);
+        }
         PoolCmd::SetDomain {
             pool,
             domain,
@@ -47,6 +53,36 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             out.object(&views::pool(
                 &app.set_pool_domain(&pool, domain.as_deref()).await?,
             ));
+        }
+        PoolCmd::SetEmail {
+            pool,
+            from,
+            reply_to,
+            smtp_url,
+            clear_smtp,
+        } => {
+            let current = app.pool(&pool).await?;
+            let mut settings = current.settings.clone();
+            let blank_is_none = |v: String| (!v.trim().is_empty()).then_some(v);
+            if let Some(f) = from {
+                settings.email.from = blank_is_none(f);
+            }
+            if let Some(r) = reply_to {
+                settings.email.reply_to = blank_is_none(r);
+            }
+            // Checked before anything is written: a refused address or URL changes nothing.
+            settings.validate()?;
+            if let Some(url) = &smtp_url {
+                portcullis_server::account::mailer::Mailer::smtp(url, "check@portcullis.local")
+                    .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?;
+            }
+            let updated = app.update_pool_settings(&pool, settings).await?;
+            if smtp_url.is_some() || clear_smtp {
+                app.set_pool_smtp(&pool, smtp_url.as_deref()).await?;
+            }
+            let mut v = views::pool(&updated);
+            v["smtp"] = serde_json::json!(app.pool_smtp_display(&pool).await?);
+            out.object(&v);
         }
         PoolCmd::Delete(r) => {
             app.delete_pool(&r.pool).await?;

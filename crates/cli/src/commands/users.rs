@@ -15,6 +15,7 @@ pub async fn run(app: &App, cmd: UserCmd, out: &Out) -> Result<()> {
             email,
             password,
             temporary,
+            invite,
             attributes,
         } => {
             let mut attrs = BTreeMap::new();
@@ -32,11 +33,18 @@ pub async fn run(app: &App, cmd: UserCmd, out: &Out) -> Result<()> {
                 username,
                 attributes: attrs,
                 password,
-                temporary,
+                temporary: temporary || invite,
             };
-            let created = app.create_user(&pool, req).await?;
+            let created = if invite {
+                app.invite_user(&pool, req, false).await?
+            } else {
+                app.create_user(&pool, req).await?
+            };
             let mut v = views::user(&created.user);
-            if let Some(p) = created.generated_password {
+            if invite {
+                // The invitation carries the password; it is not printed as well.
+                v["invitation"] = json!("queued");
+            } else if let Some(p) = created.generated_password {
                 v["temporary_password"] = json!(p);
             }
             out.object(&v);

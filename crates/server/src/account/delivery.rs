@@ -1,6 +1,7 @@
 //! Delivering queued messages through the configured [`Mailer`](super::mailer::Mailer):
 //! failures are retried with doubling waits and marked failed after the last try.
 
+use super::mailer::Envelope;
 use crate::App;
 use portcullis_core::Result;
 use portcullis_core::message::{
@@ -36,16 +37,39 @@ impl App {
             .await
     }
 
+    /// One attempt: through the pool's own SMTP server if it has one, else the deployment's
+    /// mailer; from the pool's sender if it names one.
+    async fn deliver_one(&self, m: &OutboundMessage) -> std::result::Result<String, String> {
+        let pool = self
+            .store
+            .get_pool(&m.pool_id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let email = pool.map(|p| p.settings.email).unwrap_or_default();
+        let env = Envelope {
+            from: email.from.as_deref(),
+            reply_to: email.reply_to.as_deref(),
+        };
+        match self
+            .pool_mailer(&m.pool_id)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            Some(mailer) => mailer.deliver(m, env).await,
+            None => match &self.mailer {
+                Some(mailer) => mailer.deliver(m, env).await,
+                None => Err("no mailer configured".to_owned()),
+            },
+        }
+    }
+
     /// Delivers what is due; returns how many were sent.
     pub async fn deliver_due(&self) -> Result<usize> {
         let now = self.now();
         let mut sent = 0;
         for mut m in self.store.due_messages(now, 50).await? {
             m.attempts += 1;
-            let outcome = match &self.mailer {
-                Some(mailer) => mailer.deliver(&m).await,
-                None => Err("no mailer configured".to_owned()),
-            };
+            let outcome = self.deliver_one(&m).await;
             match outcome {
                 Ok(path) => {
                     m.status = MessageStatus::Sent;

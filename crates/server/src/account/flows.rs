@@ -114,7 +114,7 @@ impl App {
 
     /// AdminCreateUser's invitation: the username and the temporary password, which expires
     /// after the pool's `temporary_password_validity_days` and leads to the new-password step.
-    pub async fn send_invitation(
+    async fn send_invitation(
         &self,
         pool: &UserPool,
         user: &User,
@@ -131,6 +131,29 @@ impl App {
             .await
     }
 
+    /// AdminCreateUser: the user, and unless `suppress`, the invitation to their email
+    /// address. A user whose invitation cannot be queued is removed again.
+    pub async fn invite_user(
+        &self,
+        pool_id: &str,
+        req: crate::admin::NewUser,
+        suppress: bool,
+    ) -> Result<crate::admin::CreatedUser> {
+        let pool = self.pool(pool_id).await?;
+        let given = req.password.clone();
+        let created = self.create_user(pool_id, req).await?;
+        let password = given.or(created.generated_password.clone());
+        if let (false, Some(email), Some(password)) = (suppress, created.user.email(), password)
+            && let Err(e) = self
+                .send_invitation(&pool, &created.user, email, &password)
+                .await
+        {
+            let _ = self.delete_user(pool_id, &created.user.username).await;
+            return Err(e);
+        }
+        Ok(created)
+    }
+
     /// SignUp: an UNCONFIRMED user with a hashed password, and a code to the email address.
     pub async fn sign_up(
         &self,
@@ -143,6 +166,7 @@ impl App {
         pool.settings.password_policy.check(password)?;
         let mut attributes = attributes;
         attributes.remove("email_verified");
+        pool.check_required(&attributes)?;
         let mut user = User::new(
             pool,
             username,
@@ -159,7 +183,7 @@ impl App {
         Ok((user, delivery))
     }
 
-    pub async fn confirm_sign_up(
+    pub(super) async fn confirm_sign_up_at_once(
         &self,
         pool: &UserPool,
         username: &str,
@@ -185,7 +209,7 @@ impl App {
         Ok(user)
     }
 
-    pub async fn resend_sign_up_code(
+    pub(super) async fn resend_sign_up_code_at_once(
         &self,
         pool: &UserPool,
         client_id: &str,
@@ -201,9 +225,7 @@ impl App {
         self.send_sign_up_code(pool, &user, client_id).await
     }
 
-    /// ForgotPassword: a 1-hour code to the user's email. `Ok(None)` for a user who does not
-    /// exist or has no email (the caller decides whether to say so).
-    pub async fn forgot_password(
+    pub(super) async fn forgot_password_at_once(
         &self,
         pool: &UserPool,
         username: &str,
@@ -218,9 +240,7 @@ impl App {
             .await
     }
 
-    /// ConfirmForgotPassword: the new password, CONFIRMED, and every session and token of the
-    /// user revoked.
-    pub async fn confirm_forgot_password(
+    pub(super) async fn confirm_forgot_password_at_once(
         &self,
         pool: &UserPool,
         username: &str,

@@ -4,5 +4,7 @@
 
 pub mod codes;
 pub mod delivery;
+pub mod even;
 pub mod flows;
 pub mod mailer;
+pub mod pool_mail;

@@ -36,6 +36,7 @@ impl App {
             }
         };
         pool.settings.password_policy.check(&password)?;
+        pool.check_required(&req.attributes)?;
         let status = if temporary {
             UserStatus::ForceChangePassword
         } else {

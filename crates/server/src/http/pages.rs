@@ -25,6 +25,7 @@ main{max-width:22rem;margin:4rem auto;background:#fff;padding:2rem;border-radius
 h1{font-size:1.4rem;margin-top:0}label{display:block;margin:1rem 0 .3rem;font-weight:600}\
 input{width:100%;box-sizing:border-box;padding:.6rem;font-size:1rem;border:1px solid #888;border-radius:4px}\
 button{margin-top:1.5rem;width:100%;padding:.7rem;font-size:1rem;background:#1d4ed8;color:#fff;border:0;border-radius:4px}\
+button.secondary{margin-top:.75rem;background:#fff;color:#1d4ed8;border:1px solid #1d4ed8}\
 .error{color:#b91c1c;background:#fee2e2;padding:.6rem;border-radius:4px}.hint{color:#555;font-size:.9rem}";
 
 pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
@@ -164,7 +165,8 @@ pub(crate) struct Field<'a> {
     pub value: &'a str,
 }
 
-/// A generic form page: fields with labels, hidden inputs, one button, optional links.
+/// A generic form page: fields with labels, hidden inputs, a button (and maybe a second),
+/// optional links.
 pub(crate) struct FormPage<'a> {
     pub title: &'a str,
     pub intro: &'a str,
@@ -175,6 +177,8 @@ pub(crate) struct FormPage<'a> {
     pub button: &'a str,
     pub error: Option<&'a str>,
     pub notice: Option<&'a str>,
+    /// A second button, `(value, label)`, posted as `action=value` without field checks.
+    pub secondary: Option<(&'a str, &'a str)>,
     pub links: &'a [(&'a str, &'a str)],
 }
 
@@ -220,9 +224,17 @@ pub(crate) fn form(status: StatusCode, f: &FormPage<'_>) -> Response {
         ));
     }
     body.push_str(&format!(
-        "<button type=\"submit\" id=\"submit\">{}</button></form>",
+        "<button type=\"submit\" id=\"submit\">{}</button>",
         escape(f.button)
     ));
+    if let Some((value, label)) = f.secondary {
+        body.push_str(&format!(
+            "<button type=\"submit\" name=\"action\" value=\"{}\" formnovalidate class=\"secondary\">{}</button>",
+            escape(value),
+            escape(label)
+        ));
+    }
+    body.push_str("</form>");
     for (href, text) in f.links {
         body.push_str(&format!(
             "<p><a href=\"{}\">{}</a></p>",

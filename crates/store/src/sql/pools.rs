@@ -84,6 +84,31 @@ impl PoolStore for SqlStore {
         expect_one(Entity::Pool, r.rows_affected())
     }
 
+    async fn set_pool_smtp(&self, id: &PoolId, sealed_url: Option<&str>) -> Result<()> {
+        let done = sqlx::query("UPDATE pools SET smtp_sealed = $2 WHERE id = $1")
+            .bind(id.as_str())
+            .bind(sealed_url)
+            .execute(&self.pool)
+            .await
+            .map_err(internal)?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound(Entity::Pool));
+        }
+        Ok(())
+    }
+
+    async fn pool_smtp(&self, id: &PoolId) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT smtp_sealed FROM pools WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(internal)?;
+        match row {
+            Some(r) => get(&r, "smtp_sealed"),
+            None => Err(Error::NotFound(Entity::Pool)),
+        }
+    }
+
     async fn set_pool_domain(&self, id: &PoolId, domain: Option<&str>) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let exists = sqlx::query("SELECT id FROM pools WHERE id = $1")

@@ -87,12 +87,42 @@ pub(crate) async fn resend(c: &Call<'_>) -> Result<Value, CognitoError> {
     let (pool, client) = client_and_pool(c).await?;
     let username = c.string("Username")?;
     check_hash(c, &client, username)?;
-    let d =
-        c.s.app
-            .resend_sign_up_code(&pool, &client.client_id, username)
-            .await
-            .map_err(account_err(c))?;
-    Ok(json!({"CodeDeliveryDetails": delivery_json(&d)}))
+    match c
+        .s
+        .app
+        .resend_sign_up_code(&pool, &client.client_id, username)
+        .await
+    {
+        Ok(d) => Ok(json!({"CodeDeliveryDetails": delivery_json(&d)})),
+        Err(AccountError::Core(portcullis_core::Error::NotFound(_)))
+            if client.prevent_user_existence_errors =>
+        {
+            Ok(simulated(c, &pool, username))
+        }
+        // Cognito's answer for a confirmed user, whatever the client's setting.
+        Err(AccountError::WrongState(_)) => Err(CognitoError::invalid_parameter(
+            "User is already confirmed.",
+        )),
+        Err(e) => Err(account_err(c)(e)),
+    }
+}
+
+/// The answer for a user who does not exist, when existence errors are prevented: a masked
+/// destination as a real one looks, the same on every call for a name (its domain letter
+/// comes from a keyed hash of the name, so it is neither constant nor random).
+fn simulated(c: &Call<'_>, pool: &UserPool, username: &str) -> Value {
+    let mac = c.s.app.master.mac(
+        "simulated-destination",
+        &format!("{}\0{}", pool.id, pool.username_key(username)),
+    );
+    let letter = mac
+        .bytes()
+        .find(u8::is_ascii_lowercase)
+        .map_or('m', char::from);
+    let fake = Delivery {
+        destination: portcullis_core::message::mask_email(&format!("{username}@{letter}")),
+    };
+    json!({"CodeDeliveryDetails": delivery_json(&Some(fake))})
 }
 
 /// With PreventUserExistenceErrors on, an unknown user gets the same answer (a masked
@@ -109,12 +139,7 @@ pub(crate) async fn forgot_password(c: &Call<'_>) -> Result<Value, CognitoError>
         .map_err(account_err(c))?
     {
         Some(d) => Ok(json!({"CodeDeliveryDetails": delivery_json(&Some(d))})),
-        None if client.prevent_user_existence_errors => {
-            let fake = Delivery {
-                destination: portcullis_core::message::mask_email(&format!("{username}@x")),
-            };
-            Ok(json!({"CodeDeliveryDetails": delivery_json(&Some(fake))}))
-        }
+        None if client.prevent_user_existence_errors => Ok(simulated(c, &pool, username)),
         None => Err(CognitoError::from_core(
             portcullis_core::Error::NotFound(portcullis_core::error::Entity::User),
             None,

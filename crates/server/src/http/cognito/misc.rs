@@ -11,8 +11,10 @@ use serde_json::{Value, json};
 pub(crate) async fn update_pool(c: &Call<'_>) -> Result<Value, CognitoError> {
     let pool = c.pool().await?;
     let mut settings = super::pools::settings_from(&c.input)?;
-    // UsernameAttributes and case sensitivity cannot change after creation (as in Cognito).
+    // UsernameAttributes, case sensitivity and the schema cannot change after creation (as
+    // in Cognito).
     settings.username_attributes = pool.settings.username_attributes.clone();
+    settings.required_attributes = pool.settings.required_attributes.clone();
     settings.case_sensitive_usernames = pool.settings.case_sensitive_usernames;
     c.s.app
         .update_pool_settings(pool.id.as_str(), settings)

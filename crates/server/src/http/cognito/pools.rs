@@ -33,6 +33,14 @@ fn pool_type(p: &UserPool) -> Value {
             "EmailSubjectByLink": p.settings.messages.link_subject,
             "DefaultEmailOption": if p.settings.messages.confirm_with_link { "CONFIRM_WITH_LINK" } else { "CONFIRM_WITH_CODE" },
         },
+        "EmailConfiguration": {
+            "EmailSendingAccount": "DEVELOPER",
+            "From": p.settings.email.from,
+            "ReplyToEmailAddress": p.settings.email.reply_to,
+        },
+        "SchemaAttributes": p.settings.required_attributes.iter()
+            .map(|n| json!({"Name": n, "AttributeDataType": "String", "Required": true, "Mutable": true}))
+            .collect::<Vec<_>>(),
         "AdminCreateUserConfig": {"InviteMessageTemplate": {
             "EmailMessage": p.settings.messages.invitation_message,
             "EmailSubject": p.settings.messages.invitation_subject,
@@ -104,11 +112,30 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
             }
         };
     }
+    s.email.from = text("/EmailConfiguration/From");
+    s.email.reply_to = text("/EmailConfiguration/ReplyToEmailAddress");
     if let Some(m) = text("/AdminCreateUserConfig/InviteMessageTemplate/EmailMessage") {
         s.messages.invitation_message = m;
     }
     if let Some(m) = text("/AdminCreateUserConfig/InviteMessageTemplate/EmailSubject") {
         s.messages.invitation_subject = m;
+    }
+    for a in input
+        .get("Schema")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let name = a.get("Name").and_then(Value::as_str).unwrap_or("");
+        if a.get("Required").and_then(Value::as_bool) == Some(true) {
+            // Custom attributes are named without their `custom:` prefix here.
+            if !portcullis_core::user::STANDARD_ATTRIBUTES.contains(&name) {
+                return Err(CognitoError::invalid_parameter(
+                    "Required custom attributes are not supported currently.",
+                ));
+            }
+            s.required_attributes.push(name.to_owned());
+        }
     }
     if let Some(cs) = input
         .pointer("/UsernameConfiguration/CaseSensitive")

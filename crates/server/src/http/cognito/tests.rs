@@ -79,16 +79,22 @@ impl Api {
     }
 }
 
-#[tokio::test]
-async fn signatures_and_scopes_guard_admin_actions() {
+/// The app at a fixed time, its Cognito router, and a global access key (id, secret).
+async fn setup() -> (crate::testing::TestApp, Api, String, String) {
     let t = test_app_with_clock(Some(Arc::new(FixedClock::at(NOW)))).await;
     let api = Api {
         router: crate::http::router(t.app.clone(), t.config.clone()),
     };
-    let (global, global_secret) = t.app.create_access_key(&[]).await.unwrap();
+    let (key, secret) = t.app.create_access_key(&[]).await.unwrap();
+    (t, api, key.key_id, secret)
+}
+
+#[tokio::test]
+async fn signatures_and_scopes_guard_admin_actions() {
+    let (t, api, key_id, secret) = setup().await;
     let g = Key {
-        id: &global.key_id,
-        secret: &global_secret,
+        id: &key_id,
+        secret: &secret,
         date: AMZ_DATE,
     };
 
@@ -253,13 +259,9 @@ async fn signatures_and_scopes_guard_admin_actions() {
 
 #[tokio::test]
 async fn malformed_calls_get_cognito_errors_and_change_nothing() {
-    let t = test_app_with_clock(Some(Arc::new(FixedClock::at(NOW)))).await;
-    let api = Api {
-        router: crate::http::router(t.app.clone(), t.config.clone()),
-    };
-    let (key, secret) = t.app.create_access_key(&[]).await.unwrap();
+    let (t, api, key_id, secret) = setup().await;
     let g = Key {
-        id: &key.key_id,
+        id: &key_id,
         secret: &secret,
         date: AMZ_DATE,
     };
@@ -305,13 +307,9 @@ async fn malformed_calls_get_cognito_errors_and_change_nothing() {
 
 #[tokio::test]
 async fn unconfirmed_users_are_told_so_after_the_right_password_and_can_be_confirmed() {
-    let t = test_app_with_clock(Some(Arc::new(FixedClock::at(NOW)))).await;
-    let api = Api {
-        router: crate::http::router(t.app.clone(), t.config.clone()),
-    };
-    let (key, secret) = t.app.create_access_key(&[]).await.unwrap();
+    let (t, api, key_id, secret) = setup().await;
     let g = Key {
-        id: &key.key_id,
+        id: &key_id,
         secret: &secret,
         date: AMZ_DATE,
     };
@@ -373,4 +371,80 @@ async fn unconfirmed_users_are_told_so_after_the_right_password_and_can_be_confi
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert!(v["AuthenticationResult"]["IdToken"].is_string());
+}
+
+#[tokio::test]
+async fn required_schema_attributes_are_enforced_and_a_refusal_creates_nothing() {
+    let (_t, api, key_id, secret) = setup().await;
+    let g = Key {
+        id: &key_id,
+        secret: &secret,
+        date: AMZ_DATE,
+    };
+    let body = json!({"PoolName": "schema", "Schema": [
+        {"Name": "email", "AttributeDataType": "String", "Required": true},
+        {"Name": "given_name", "AttributeDataType": "String", "Required": true},
+        {"Name": "tenant", "AttributeDataType": "String", "Required": false},
+    ]})
+    .to_string();
+    let (s, v) = api.call("CreateUserPool", &body, Some(&g)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let pool_id = v["UserPool"]["Id"].as_str().unwrap().to_owned();
+    let required: Vec<&str> = v["UserPool"]["SchemaAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["Name"].as_str().unwrap())
+        .collect();
+    assert_eq!(required, ["email", "given_name"]);
+    let bad = json!({"PoolName": "x", "Schema": [{"Name": "tenant", "Required": true}]});
+    let (_, v) = api.call("CreateUserPool", &bad.to_string(), Some(&g)).await;
+    assert_eq!(v["__type"], "InvalidParameterException");
+
+    let body = json!({"UserPoolId": pool_id, "ClientName": "app"}).to_string();
+    let (_, v) = api.call("CreateUserPoolClient", &body, Some(&g)).await;
+    let client_id = v["UserPoolClient"]["ClientId"].as_str().unwrap().to_owned();
+    let sign_up = |attrs: Value| {
+        json!({"ClientId": client_id, "Username": "gina", "Password": "Gina-Passw0rd!",
+               "UserAttributes": attrs})
+        .to_string()
+    };
+    let (s, v) = api
+        .call(
+            "SignUp",
+            &sign_up(json!([{"Name": "email", "Value": "gina@example.com"}])),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["__type"], "InvalidParameterException");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("given_name: The attribute is required"),
+        "{v}"
+    );
+    let body = json!({"UserPoolId": pool_id, "Username": "gina",
+                      "UserAttributes": [{"Name": "email", "Value": "gina@example.com"}]});
+    let (_, v) = api
+        .call("AdminCreateUser", &body.to_string(), Some(&g))
+        .await;
+    assert_eq!(v["__type"], "InvalidParameterException");
+    let get = json!({"UserPoolId": pool_id, "Username": "gina"}).to_string();
+    let (_, v) = api.call("AdminGetUser", &get, Some(&g)).await;
+    assert_eq!(
+        v["__type"], "UserNotFoundException",
+        "refusals created nothing"
+    );
+    let (s, v) = api
+        .call(
+            "SignUp",
+            &sign_up(json!([{"Name": "email", "Value": "gina@example.com"},
+                            {"Name": "given_name", "Value": "Gina"}])),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["UserConfirmed"], false);
 }

@@ -39,7 +39,6 @@ pub(crate) async fn admin_create(c: &Call<'_>) -> Result<Value, CognitoError> {
             "MessageAction must be SUPPRESS or RESEND",
         ));
     }
-    let given_password = c.opt_string("TemporaryPassword")?.map(str::to_owned);
     let req = NewUser {
         username: c.string("Username")?.to_owned(),
         attributes: c.attributes("UserAttributes")?,
@@ -48,21 +47,9 @@ pub(crate) async fn admin_create(c: &Call<'_>) -> Result<Value, CognitoError> {
     };
     let created =
         c.s.app
-            .create_user(pool.id.as_str(), req)
+            .invite_user(pool.id.as_str(), req, action == Some("SUPPRESS"))
             .await
             .map_err(c.core(Some(pool.id.as_str())))?;
-    // The invitation: username and temporary password by email, unless suppressed.
-    if action != Some("SUPPRESS")
-        && let (Some(email), Some(password)) = (
-            created.user.email(),
-            given_password.or(created.generated_password.clone()),
-        )
-    {
-        c.s.app
-            .send_invitation(&pool, &created.user, email, &password)
-            .await
-            .map_err(c.core(None))?;
-    }
     Ok(json!({"User": user_type(&created.user)}))
 }
 

@@ -56,6 +56,44 @@ async fn prepare(
     Ok((query, form))
 }
 
+/// The pool's required attributes the sign-up form asks for besides the email address.
+fn extra_attributes(ctx: &PoolCtx) -> impl Iterator<Item = &str> {
+    ctx.pool
+        .settings
+        .required_attributes
+        .iter()
+        .map(String::as_str)
+        .filter(|n| *n != "email")
+}
+
+/// `family_name` → `Family name`.
+fn attribute_label(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The HTML `autocomplete` token for a standard attribute, so browsers can fill it in.
+fn attribute_autocomplete(name: &str) -> &'static str {
+    match name {
+        "name" => "name",
+        "given_name" => "given-name",
+        "family_name" => "family-name",
+        "middle_name" => "additional-name",
+        "nickname" => "nickname",
+        "phone_number" => "tel",
+        "birthdate" => "bday",
+        "address" => "street-address",
+        "gender" => "sex",
+        "website" | "profile" | "picture" => "url",
+        "locale" => "language",
+        _ => "on",
+    }
+}
+
 fn signup_page(
     s: &Shared,
     ctx: &PoolCtx,
@@ -71,8 +109,11 @@ fn signup_page(
         f.get("username").unwrap_or(""),
         f.get("email").unwrap_or(""),
     );
+    let extra: Vec<(&str, String)> = extra_attributes(ctx)
+        .map(|n| (n, attribute_label(n)))
+        .collect();
     with_csrf(s, ctx, headers, |csrf| {
-        let fields = [
+        let mut fields = vec![
             Field {
                 name: "username",
                 label: "Username",
@@ -87,14 +128,21 @@ fn signup_page(
                 autocomplete: "email",
                 value: email,
             },
-            Field {
-                name: "password",
-                label: "Password",
-                kind: "password",
-                autocomplete: "new-password",
-                value: "",
-            },
         ];
+        fields.extend(extra.iter().map(|(name, label)| Field {
+            name,
+            label,
+            kind: "text",
+            autocomplete: attribute_autocomplete(name),
+            value: f.get(name).unwrap_or(""),
+        }));
+        fields.push(Field {
+            name: "password",
+            label: "Password",
+            kind: "password",
+            autocomplete: "new-password",
+            value: "",
+        });
         pages::form(
             status,
             &FormPage {
@@ -107,6 +155,7 @@ fn signup_page(
                 button: "Sign up",
                 error,
                 notice: None,
+                secondary: None,
                 links: &[(login.as_str(), "Already have an account? Sign in")],
             },
         )
@@ -119,10 +168,14 @@ fn confirm_page(
     headers: &HeaderMap,
     query: &Params,
     username: &str,
-    error: Option<&str>,
+    outcome: Result<Option<&str>, &str>,
     status: StatusCode,
 ) -> Response {
     let act = action(ctx, "/confirm", query);
+    let (notice, error) = match outcome {
+        Ok(n) => (n, None),
+        Err(e) => (None, Some(e)),
+    };
     with_csrf(s, ctx, headers, |csrf| {
         let fields = [Field {
             name: "code",
@@ -142,7 +195,8 @@ fn confirm_page(
                 fields: &fields,
                 button: "Confirm",
                 error,
-                notice: None,
+                notice,
+                secondary: Some(("resend", "Send a new code")),
                 links: &[],
             },
         )
@@ -185,6 +239,12 @@ pub(crate) async fn signup_submit(
     let email = form.get("email").unwrap_or("").trim();
     let mut attrs = BTreeMap::new();
     attrs.insert("email".to_string(), email.to_string());
+    for name in extra_attributes(&ctx) {
+        let value = form.get(name).unwrap_or("").trim();
+        if !value.is_empty() {
+            attrs.insert(name.to_owned(), value.to_owned());
+        }
+    }
     match s
         .app
         .sign_up(
@@ -202,7 +262,7 @@ pub(crate) async fn signup_submit(
             &headers,
             &query,
             &user.username,
-            None,
+            Ok(None),
             StatusCode::OK,
         ),
         Err(e) => signup_page(
@@ -229,6 +289,34 @@ pub(crate) async fn confirm_submit(
         Err(r) => return r,
     };
     let username = form.get("username").unwrap_or("");
+    if form.get("action") == Some("resend") {
+        let client_id = query.get("client_id").unwrap_or("");
+        let outcome = s
+            .app
+            .resend_sign_up_code(&ctx.pool, client_id, username)
+            .await;
+        // An unknown or already confirmed user hears the same as everyone else: nothing here
+        // tells which usernames exist.
+        let (text, status) = match outcome {
+            Err(AccountError::LimitExceeded) => (
+                Err(message(&AccountError::LimitExceeded)),
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
+            Err(AccountError::Core(e)) if !matches!(e, portcullis_core::Error::NotFound(_)) => {
+                tracing::error!(error = %e, "resending a sign-up code failed");
+                (
+                    Err(message(&AccountError::Core(e))),
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                )
+            }
+            _ => (
+                Ok("If the account is waiting for confirmation, we sent a new code."),
+                StatusCode::OK,
+            ),
+        };
+        let text = text.as_ref().map(|n| Some(*n)).map_err(String::as_str);
+        return confirm_page(&s, &ctx, &headers, &query, username, text, status);
+    }
     match s
         .app
         .confirm_sign_up(&ctx.pool, username, form.get("code").unwrap_or(""))
@@ -253,7 +341,7 @@ pub(crate) async fn confirm_submit(
             &headers,
             &query,
             username,
-            Some(&message(&e)),
+            Err(&message(&e)),
             StatusCode::BAD_REQUEST,
         ),
     }
@@ -288,6 +376,7 @@ fn forgot_page(
                 button: "Send code",
                 error,
                 notice: None,
+                secondary: None,
                 links: &[],
             },
         )
@@ -367,6 +456,7 @@ fn reset_page_with(
                 button: "Reset password",
                 error,
                 notice,
+                secondary: None,
                 links: &[],
             },
         )
