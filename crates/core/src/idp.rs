@@ -118,6 +118,21 @@ impl IdentityProvider {
                         "attributes_request_method must be GET or POST",
                     ));
                 }
+                if d.get("token_endpoint_auth_method").is_some_and(|m| {
+                    !matches!(
+                        m.as_str(),
+                        "client_secret_basic" | "client_secret_post" | "none"
+                    )
+                }) {
+                    return Err(Error::invalid(
+                        "token_endpoint_auth_method must be client_secret_basic, client_secret_post or none",
+                    ));
+                }
+                if d.get("link_verified_email")
+                    .is_some_and(|v| v != "true" && v != "false")
+                {
+                    return Err(Error::invalid("link_verified_email must be true or false"));
+                }
                 let endpoints = ["authorize_url", "token_url", "attributes_url", "jwks_uri"];
                 let given = endpoints.iter().filter(|k| d.contains_key(**k)).count();
                 if given != 0 && given != endpoints.len() {

@@ -7,6 +7,7 @@ pub mod client;
 pub mod clock;
 pub mod code;
 pub mod error;
+pub mod federation;
 pub mod group;
 pub mod idp;
 pub mod ids;

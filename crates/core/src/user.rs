@@ -152,7 +152,12 @@ impl User {
     /// pools where email is the username.
     pub fn sign_in_key(&self, pool: &UserPool) -> String {
         match self.email() {
-            Some(email) if pool.email_is_username() => pool.username_key(email),
+            // Federated users are found by `Provider_subject`, whatever their email says.
+            Some(email)
+                if pool.email_is_username() && self.status != UserStatus::ExternalProvider =>
+            {
+                pool.username_key(email)
+            }
             _ => pool.username_key(&self.username),
         }
     }

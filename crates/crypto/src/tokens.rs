@@ -36,12 +36,17 @@ pub fn is_valid_s256_challenge(c: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// RFC 7636 §4.2: the S256 challenge for a verifier (what a client sends upstream).
+pub fn pkce_s256_challenge(verifier: &str) -> String {
+    b64::url_encode(digest(&SHA256, verifier.as_bytes()))
+}
+
 /// RFC 7636 §4.6, compared in constant time.
 pub fn pkce_s256_matches(verifier: &str, challenge: &str) -> bool {
     if !is_valid_code_verifier(verifier) {
         return false;
     }
-    let computed = b64::url_encode(digest(&SHA256, verifier.as_bytes()));
+    let computed = pkce_s256_challenge(verifier);
     computed.as_bytes().ct_eq(challenge.as_bytes()).into()
 }
 

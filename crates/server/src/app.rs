@@ -25,6 +25,10 @@ pub struct App {
     pub mailer: Option<crate::account::mailer::Mailer>,
     /// Pools' own SMTP mailers, by pool, with the sealed URL they were built from.
     pub(crate) pool_mailers: crate::account::pool_mail::PoolMailers,
+    /// Outbound HTTP to upstream identity providers.
+    pub fetcher: crate::federation::fetch::Fetcher,
+    /// Upstream providers' metadata and keys.
+    pub(crate) upstream: crate::federation::upstream::UpstreamCache,
     /// The public URL, for links in messages (confirmation links); set by `serve`.
     pub public_url: Option<String>,
 }
@@ -39,6 +43,8 @@ impl App {
             signers: Mutex::new(HashMap::new()),
             mailer: None,
             pool_mailers: Default::default(),
+            fetcher: crate::federation::fetch::Fetcher::new(std::time::Duration::from_secs(10)),
+            upstream: Default::default(),
             public_url: None,
             hash_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -53,6 +59,12 @@ impl App {
 
     pub fn with_mailer(mut self, mailer: crate::account::mailer::Mailer) -> Self {
         self.mailer = Some(mailer);
+        self
+    }
+
+    /// How long a call to an upstream identity provider may take (10 s by default).
+    pub fn with_upstream_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.fetcher = crate::federation::fetch::Fetcher::new(timeout);
         self
     }
 

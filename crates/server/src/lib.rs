@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 mod app;
+pub mod federation;
 pub mod http;
 pub mod oauth;
 #[cfg(test)]

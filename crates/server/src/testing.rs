@@ -31,10 +31,14 @@ pub(crate) async fn test_app_with_clock(
     })
     .unwrap();
     TestApp {
-        app: Arc::new(match clock {
-            Some(c) => App::new(store, master, hasher).with_clock(c),
-            None => App::new(store, master, hasher),
-        }),
+        // Upstream calls in tests go to local fakes: a short deadline keeps the slow cases short.
+        app: Arc::new(
+            match clock {
+                Some(c) => App::new(store, master, hasher).with_clock(c),
+                None => App::new(store, master, hasher),
+            }
+            .with_upstream_timeout(std::time::Duration::from_secs(2)),
+        ),
         config: ServeConfig {
             listen: "127.0.0.1:0".parse().unwrap(),
             public_url: "http://127.0.0.1:9400".into(),

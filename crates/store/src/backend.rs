@@ -90,6 +90,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pool smtp",
         include_str!("../migrations/0009_pool_smtp.sql"),
     ),
+    (
+        10,
+        "federated links",
+        include_str!("../migrations/0010_federated_links.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

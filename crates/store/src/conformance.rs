@@ -35,6 +35,7 @@ pub async fn run(store: Arc<dyn Store>) {
     login_failures_count_per_window(&*store).await;
     pool_domains_are_unique(&*store).await;
     pool_smtp_is_per_pool(&*store).await;
+    federated_links_map_identities_to_users(&*store).await;
     access_keys_round_trip(&*store).await;
     identity_providers_and_identifiers(&*store).await;
     messages_queue_and_codes_count_attempts(&*store).await;
@@ -328,6 +329,74 @@ async fn pool_domains_are_unique(store: &dyn Store) {
     // Deleting the pool frees the domain.
     store.delete_pool(&b.id).await.unwrap();
     assert_eq!(store.pool_by_domain(&domain).await.unwrap(), None);
+}
+
+async fn federated_links_map_identities_to_users(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let other = new_pool(store, PoolSettings::default()).await;
+    let ann = add_user(store, &pool, "ann_x").await;
+    let bob = add_user(store, &pool, "bob").await;
+    store
+        .link_identity(&pool.id, "Okta", "00u1", ann.sub, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.linked_user(&pool.id, "Okta", "00u1").await.unwrap(),
+        Some(ann.sub)
+    );
+    assert_eq!(
+        store.linked_user(&other.id, "Okta", "00u1").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.linked_user(&pool.id, "okta", "00u1").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .link_identity(&pool.id, "Okta", "00u1", bob.sub, 2)
+            .await,
+        Err(Error::Conflict(Entity::User)),
+        "one upstream identity, one user"
+    );
+    store
+        .unlink_identity(&pool.id, "Okta", "00u1")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.unlink_identity(&pool.id, "Okta", "00u1").await,
+        Err(Error::NotFound(Entity::User))
+    );
+    // Deleting the user removes its links.
+    store
+        .link_identity(&pool.id, "Okta", "00u2", bob.sub, 3)
+        .await
+        .unwrap();
+    store.delete_user(&pool.id, bob.sub).await.unwrap();
+    assert_eq!(
+        store.linked_user(&pool.id, "Okta", "00u2").await.unwrap(),
+        None
+    );
+    // Email lookup: case-insensitive, exact (LIKE wildcards in the address match themselves).
+    let found = store
+        .users_with_email(&pool.id, "ANN_X@example.com")
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|u| u.sub).collect::<Vec<_>>(), [ann.sub]);
+    assert!(
+        store
+            .users_with_email(&pool.id, "annxx@example.com")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .users_with_email(&other.id, "ann_x@example.com")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn new_pool(store: &dyn Store, settings: PoolSettings) -> UserPool {

@@ -249,6 +249,30 @@ pub trait AccessKeyStore {
     async fn delete_access_key(&self, key_id: &str) -> Result<()>;
 }
 
+/// Upstream identities linked to users of the pool.
+#[async_trait]
+pub trait LinkStore {
+    /// Links (provider, subject) to the user; `Conflict(User)` if it is linked already.
+    async fn link_identity(
+        &self,
+        pool: &PoolId,
+        provider: &str,
+        subject: &str,
+        user_sub: Uuid,
+        now: UnixTime,
+    ) -> Result<()>;
+    async fn linked_user(
+        &self,
+        pool: &PoolId,
+        provider: &str,
+        subject: &str,
+    ) -> Result<Option<Uuid>>;
+    /// Removes the link; `NotFound(User)` if there was none.
+    async fn unlink_identity(&self, pool: &PoolId, provider: &str, subject: &str) -> Result<()>;
+    /// The users whose `email` attribute is `email`, compared case-insensitively (at most 10).
+    async fn users_with_email(&self, pool: &PoolId, email: &str) -> Result<Vec<User>>;
+}
+
 /// The facade the rest of Portcullis holds (`Arc<dyn Store>`).
 #[async_trait]
 pub trait Store:
@@ -266,6 +290,7 @@ pub trait Store:
     + IdpStore
     + MessageStore
     + VerificationCodeStore
+    + LinkStore
     + Send
     + Sync
 {

@@ -36,6 +36,12 @@ pub struct AuthorizeRequest {
     pub prompt: Prompt,
     pub max_age: Option<i64>,
     pub login_hint: Option<String>,
+    /// `identity_provider`: a provider the client supports (the server checks it exists).
+    #[serde(default)]
+    pub identity_provider: Option<String>,
+    /// `idp_identifier`: the server finds the provider that owns it.
+    #[serde(default)]
+    pub idp_identifier: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +108,8 @@ pub fn validate(
             "the implicit flow requires a nonce",
         )));
     }
-    check_identity_provider(params, client).map_err(&fail)?;
+    let (identity_provider, idp_identifier) =
+        check_identity_provider(params, client).map_err(&fail)?;
     let login_hint = params
         .get("login_hint")
         .filter(|h| h.len() <= MAX_HINT)
@@ -118,6 +125,8 @@ pub fn validate(
         prompt,
         max_age,
         login_hint,
+        identity_provider,
+        idp_identifier,
     })
 }
 
@@ -266,19 +275,26 @@ fn check_max_age(params: &Params) -> Result<Option<i64>, OAuthError> {
     }
 }
 
-/// Federation comes with its own connectors; until then only the local user directory.
-fn check_identity_provider(params: &Params, client: &AppClient) -> Result<(), OAuthError> {
-    if let Some(idp) = params.get("identity_provider")
-        && (idp != "COGNITO" || !client.supported_identity_providers.iter().any(|p| p == idp))
+/// `identity_provider` must be one the client supports (`COGNITO` is the pool's own
+/// directory); `idp_identifier` only needs to look like one.
+#[allow(clippy::type_complexity)]
+fn check_identity_provider(
+    params: &Params,
+    client: &AppClient,
+) -> Result<(Option<String>, Option<String>), OAuthError> {
+    let provider = params.get("identity_provider");
+    if let Some(p) = provider
+        && !client.supported_identity_providers.iter().any(|s| s == p)
     {
         return Err(OAuthError::invalid_request("unknown identity provider"));
     }
-    if params.contains("idp_identifier") {
+    let identifier = params.get("idp_identifier");
+    if identifier.is_some_and(|i| i.is_empty() || i.len() > 40) {
         return Err(OAuthError::invalid_request(
             "no identity provider has that identifier",
         ));
     }
-    Ok(())
+    Ok((provider.map(str::to_owned), identifier.map(str::to_owned)))
 }
 
 /// What an existing sign-in session says about this request.

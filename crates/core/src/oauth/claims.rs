@@ -1,7 +1,7 @@
 //! Token claims shaped like Cognito's (ID token, access token) and the userinfo document.
 //! Standard attributes are released by scope (OIDC Core §5.4): `email` gives `email` and
 //! `email_verified`, `phone` the phone claims, `profile` the profile claims; `custom:*`
-//! attributes come with `openid`.
+//! attributes and federated users' `identities` come with `openid`.
 
 use crate::clock::UnixTime;
 use crate::oauth::scope;
@@ -47,7 +47,7 @@ pub fn attribute_claims(user: &User, scopes: &[String]) -> Map<String, Value> {
         match name {
             "email" | "email_verified" => scope::has(scopes, "email"),
             "phone_number" | "phone_number_verified" => scope::has(scopes, "phone"),
-            n if n.starts_with("custom:") => scope::has(scopes, "openid"),
+            n if n.starts_with("custom:") || n == "identities" => scope::has(scopes, "openid"),
             n => PROFILE.contains(&n) && scope::has(scopes, "profile"),
         }
     };
@@ -57,6 +57,8 @@ pub fn attribute_claims(user: &User, scopes: &[String]) -> Map<String, Value> {
         }
         let v = match name.as_str() {
             "email_verified" | "phone_number_verified" => Value::Bool(value == "true"),
+            // Federated users: the array Cognito puts in ID tokens.
+            "identities" => crate::federation::provision::identities_claim(value),
             "updated_at" => value
                 .parse::<i64>()
                 .map(Value::from)

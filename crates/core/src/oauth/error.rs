@@ -18,6 +18,8 @@ pub enum ErrorCode {
     UnsupportedTokenType,
     RequestNotSupported,
     RequestUriNotSupported,
+    /// RFC 6749 §4.1.2.1: the server (here: an upstream provider) cannot serve the request now.
+    TemporarilyUnavailable,
 }
 
 impl ErrorCode {
@@ -36,6 +38,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedTokenType => "unsupported_token_type",
             ErrorCode::RequestNotSupported => "request_not_supported",
             ErrorCode::RequestUriNotSupported => "request_uri_not_supported",
+            ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
         }
     }
 }

@@ -104,7 +104,7 @@ pub(crate) fn login(status: StatusCode, f: &LoginForm<'_>) -> Response {
          <label for=\"username\">Username or email</label>\
          <input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" autocapitalize=\"none\" required value=\"{username}\"{af_user}>\
          <label for=\"password\">Password</label>\
-         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required{af_pass}>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\"{af_pass}>\
          <button type=\"submit\" id=\"submit\">Sign in</button></form>{links}",
         pool = escape(f.pool_name),
         action = escape(f.action),

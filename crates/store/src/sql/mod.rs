@@ -6,6 +6,7 @@ mod clients;
 mod groups;
 mod idps;
 mod keys;
+mod links;
 mod messages;
 mod one_time;
 mod pools;

@@ -4,6 +4,7 @@
 
 use super::respond::{error_redirect, see_other, success};
 use super::{PoolCtx, page_error};
+use crate::federation::route::RouteError;
 use crate::http::{Shared, cookies, pages, params};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -97,6 +98,20 @@ async fn handle(
         Ok(v) => v,
         Err(r) => return r,
     };
+    // A provider the request names must exist and suit the client, session or not.
+    let route = match s.app.route_request(&ctx.pool, &client, &req).await {
+        Ok(r) => r,
+        Err(RouteError::OAuth(error)) => {
+            let r = authorize::Redirect {
+                redirect_uri: req.redirect_uri.clone(),
+                state: req.state.clone(),
+                fragment: req.response_type == authorize::ResponseType::Token,
+                error,
+            };
+            return error_redirect(&ctx, &r, false);
+        }
+        Err(RouteError::Store(e)) => return page_error(e),
+    };
     let session = match current_session(s, &ctx, headers).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -120,10 +135,13 @@ async fn handle(
             };
             error_redirect(&ctx, &r, false)
         }
-        Next::Login => see_other(
-            &format!("{}/login?{}", ctx.base, params::to_query(&params)),
-            false,
-        ),
+        Next::Login => match route {
+            Some(idp) => super::federation::to_upstream(s, &ctx, &idp, &req, false).await,
+            None => see_other(
+                &format!("{}/login?{}", ctx.base, params::to_query(&params)),
+                false,
+            ),
+        },
     }
 }
 

@@ -120,13 +120,46 @@ pub(crate) fn login_page(
     error: Option<&str>,
     status: StatusCode,
 ) -> Response {
+    login_page_with(s, ctx, headers, query, username, error, status, &[])
+}
+
+/// The sign-in page with a button for each upstream provider in `providers`.
+#[allow(clippy::too_many_arguments)]
+fn login_page_with(
+    s: &Shared,
+    ctx: &PoolCtx,
+    headers: &HeaderMap,
+    query: &Params,
+    username: &str,
+    error: Option<&str>,
+    status: StatusCode,
+    providers: &[String],
+) -> Response {
     let action = action(ctx, "/login", query);
     let signup = self::action(ctx, "/signup", query);
     let forgot = self::action(ctx, "/forgotPassword", query);
-    let links = [
-        (signup.as_str(), "Create an account"),
-        (forgot.as_str(), "Forgot your password?"),
-    ];
+    let buttons: Vec<(String, String)> = providers
+        .iter()
+        .map(|p| {
+            let mut q: Vec<(String, String)> = query
+                .iter()
+                .filter(|(k, _)| *k != "identity_provider")
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            q.push(("identity_provider".into(), p.clone()));
+            let q = Params::from_pairs(q).unwrap_or_default();
+            (
+                format!("{}/oauth2/authorize?{}", ctx.path, params::to_query(&q)),
+                format!("Sign in with {p}"),
+            )
+        })
+        .collect();
+    let mut links: Vec<(&str, &str)> = buttons
+        .iter()
+        .map(|(h, t)| (h.as_str(), t.as_str()))
+        .collect();
+    links.push((signup.as_str(), "Create an account"));
+    links.push((forgot.as_str(), "Forgot your password?"));
     with_csrf(s, ctx, headers, |csrf| {
         let form = pages::LoginForm {
             links: &links,
@@ -146,12 +179,28 @@ pub(crate) async fn show(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let (query, req, _) = match validated(&s, &ctx, params::from_query(uri.query()), false).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (query, req, client) =
+        match validated(&s, &ctx, params::from_query(uri.query()), false).await {
+            Ok(v) => v,
+            Err(r) => return r,
+        };
     let hint = req.login_hint.clone().unwrap_or_default();
-    login_page(&s, &ctx, &headers, &query, &hint, None, StatusCode::OK)
+    let providers: Vec<String> = client
+        .supported_identity_providers
+        .iter()
+        .filter(|p| *p != "COGNITO")
+        .cloned()
+        .collect();
+    login_page_with(
+        &s,
+        &ctx,
+        &headers,
+        &query,
+        &hint,
+        None,
+        StatusCode::OK,
+        &providers,
+    )
 }
 
 pub(crate) async fn submit(
@@ -173,6 +222,31 @@ pub(crate) async fn submit(
     };
     let username = form.get("username").unwrap_or("").trim();
     let password = form.get("password").unwrap_or("");
+    // Email first: an address whose domain belongs to a provider goes there.
+    match s.app.provider_for_email(&ctx.pool, &client, username).await {
+        Ok(Some(idp)) => {
+            let mut req = req.clone();
+            req.login_hint = Some(username.to_owned());
+            return super::federation::to_upstream(&s, &ctx, &idp, &req, true).await;
+        }
+        Ok(None) => {}
+        Err(e) => return page_error(e),
+    }
+    if !client
+        .supported_identity_providers
+        .iter()
+        .any(|p| p == "COGNITO")
+    {
+        return login_page(
+            &s,
+            &ctx,
+            &headers,
+            &query,
+            username,
+            Some("Sign in with your organization's account."),
+            StatusCode::BAD_REQUEST,
+        );
+    }
     if username.is_empty() || password.is_empty() {
         return login_page(
             &s,
@@ -193,7 +267,7 @@ pub(crate) async fn submit(
         Err(e) => return page_error(e),
     };
     match outcome {
-        LoginOutcome::Success(user) => signed_in(&s, &ctx, &client, &req, &user).await,
+        LoginOutcome::Success(user) => signed_in(&s, &ctx, &client, &req, &user, true).await,
         LoginOutcome::NewPasswordRequired { challenge, .. } => {
             new_password_page(&s, &ctx, &headers, &query, &challenge, None, StatusCode::OK)
         }
@@ -224,18 +298,19 @@ pub(crate) async fn submit(
 
 /// A fresh session (a new id: nothing planted before sign-in survives), then the answer to
 /// the client with 303 so the browser follows with GET.
-async fn signed_in(
+pub(crate) async fn signed_in(
     s: &Shared,
     ctx: &PoolCtx,
     client: &portcullis_core::client::AppClient,
     req: &portcullis_core::oauth::authorize::AuthorizeRequest,
     user: &User,
+    after_post: bool,
 ) -> Response {
     let (cookie, session) = match s.app.create_session(user).await {
         Ok(v) => v,
         Err(e) => return page_error(e),
     };
-    let mut res = respond(s, ctx, client, req, user, session.auth_time, true).await;
+    let mut res = respond(s, ctx, client, req, user, session.auth_time, after_post).await;
     let name = cookies::name(cookies::SESSION, ctx.secure);
     let max_age = session.expires_at - session.created_at;
     set_cookie(
@@ -300,7 +375,7 @@ pub(crate) async fn new_password(
         .complete_new_password(&ctx.pool, challenge, password)
         .await
     {
-        Ok(user) => signed_in(&s, &ctx, &client, &req, &user).await,
+        Ok(user) => signed_in(&s, &ctx, &client, &req, &user, true).await,
         Err(Error::PolicyViolation(m)) => new_password_page(
             &s,
             &ctx,

@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `GET, POST {issuer}/oauth2/authorize` | authorization request → sign-in page, or a code (or implicit tokens) for the client |
 //! | `GET {issuer}/login` | the sign-in form for a pending authorization request |
+//! | `GET {issuer}/oauth2/idpresponse` | an upstream provider's answer (federation) |
 //! | `POST {issuer}/login` | check the password, start the session, answer the client (303) |
 //! | `POST {issuer}/login/new-password` | first sign-in with a temporary password |
 //! | `POST {issuer}/oauth2/token` | authorization_code, refresh_token, client_credentials |
@@ -16,6 +17,7 @@
 mod account;
 mod authorize;
 mod client_auth;
+mod federation;
 mod login;
 mod logout;
 mod respond;
@@ -49,6 +51,7 @@ pub(crate) fn routes() -> Router<Shared> {
             get(authorize::get).post(authorize::post),
         )
         .route("/{pool}/login", get(login::show).post(login::submit))
+        .route("/{pool}/oauth2/idpresponse", get(federation::idp_response))
         .route("/{pool}/login/new-password", post(login::new_password))
         .route(
             "/{pool}/signup",

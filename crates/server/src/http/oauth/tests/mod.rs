@@ -3,6 +3,7 @@
 
 mod client;
 mod domain;
+mod federation;
 mod flow;
 mod pages;
 

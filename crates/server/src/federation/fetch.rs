@@ -1,0 +1,117 @@
+//! Outbound HTTP to upstream providers: one client, no redirects followed, a deadline on
+//! every call, and a cap on what is read, so a slow or hostile upstream costs little.
+
+use serde_json::Value;
+use std::time::Duration;
+
+/// The most we read from an upstream answer (metadata, keys, tokens, userinfo).
+const MAX_BODY: usize = 256 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    timeout: Duration,
+}
+
+/// Why a call to an upstream failed, in words fit for logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchError(pub String);
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Fetcher {
+    pub fn new(timeout: Duration) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeout)
+            .timeout(timeout)
+            .user_agent("portcullis")
+            .build()
+            .unwrap_or_default();
+        Fetcher { client, timeout }
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// GET a JSON document.
+    pub async fn get_json(&self, url: &str, bearer: Option<&str>) -> Result<Value, FetchError> {
+        let mut req = self.client.get(url).header("accept", "application/json");
+        if let Some(t) = bearer {
+            req = req.bearer_auth(t);
+        }
+        self.json(url, req).await
+    }
+
+    /// POST a form, expecting JSON back.
+    pub async fn post_form(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        basic: Option<(&str, &str)>,
+        bearer: Option<&str>,
+    ) -> Result<Value, FetchError> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let mut req = self
+            .client
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(body);
+        if let Some((user, pass)) = basic {
+            // RFC 6749 §2.3.1: both parts form-encoded before Basic.
+            let enc =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            req = req.basic_auth(enc(user), Some(enc(pass)));
+        }
+        if let Some(t) = bearer {
+            req = req.bearer_auth(t);
+        }
+        self.json(url, req).await
+    }
+
+    async fn json(&self, url: &str, req: reqwest::RequestBuilder) -> Result<Value, FetchError> {
+        let host = url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        let fail = |what: &str| FetchError(format!("{host}: {what}"));
+        let mut res = req.send().await.map_err(|e| {
+            if e.is_timeout() {
+                fail("no answer within the timeout")
+            } else {
+                fail("cannot connect")
+            }
+        })?;
+        let status = res.status();
+        let mut body = Vec::new();
+        while let Some(chunk) = res
+            .chunk()
+            .await
+            .map_err(|_| fail("the answer broke off"))?
+        {
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(fail("the answer is too large"));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let json: Option<Value> = serde_json::from_slice(&body).ok();
+        if !status.is_success() {
+            let code = json
+                .as_ref()
+                .and_then(|j| j.get("error"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            return Err(fail(&format!("HTTP {} {code}", status.as_u16())));
+        }
+        json.filter(Value::is_object)
+            .ok_or_else(|| fail("the answer is not a JSON object"))
+    }
+}

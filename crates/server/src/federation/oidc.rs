@@ -1,0 +1,263 @@
+//! The upstream authorization-code flow. `start` remembers what the callback will need
+//! (provider, nonce, PKCE verifier, the app's own authorization request) under a hash of a
+//! random `state`, single use, for 10 minutes, and returns the provider's authorization URL.
+//! `finish` spends the state, checks the response, redeems the code, verifies the ID token,
+//! reads userinfo, and returns the upstream claims.
+
+use super::FedError;
+use super::upstream::Endpoints;
+use crate::App;
+use portcullis_core::code::OneTimeRecord;
+use portcullis_core::federation::id_token::{self, Expected};
+use portcullis_core::idp::IdentityProvider;
+use portcullis_core::oauth::authorize::AuthorizeRequest;
+use portcullis_core::pool::UserPool;
+use portcullis_crypto::signing::{peek_header, verify_rs256};
+use portcullis_crypto::tokens::{random_token, token_hash};
+use portcullis_store::Consumed;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub const STATE_KIND: &str = "federation_state";
+const STATE_TTL_SECS: i64 = 600;
+
+/// What waits for the provider's answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pending {
+    pub provider: String,
+    nonce: String,
+    verifier: String,
+    /// The app's authorization request, answered once the upstream sign-in succeeds.
+    pub request: AuthorizeRequest,
+}
+
+/// The provider's answer on our callback.
+#[derive(Debug, Default)]
+pub struct Callback<'a> {
+    pub code: Option<&'a str>,
+    pub iss: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
+/// An upstream identity, verified.
+#[derive(Debug, Clone)]
+pub struct Upstream {
+    pub subject: String,
+    /// ID token claims, overlaid with userinfo's.
+    pub claims: Value,
+}
+
+fn internal(e: impl std::fmt::Display) -> FedError {
+    FedError::Internal(e.to_string())
+}
+
+impl App {
+    /// Starts a sign-in at `idp` for the app request `req`; returns (provider URL, state).
+    pub async fn federation_start(
+        &self,
+        pool: &UserPool,
+        idp: &IdentityProvider,
+        req: &AuthorizeRequest,
+        callback: &str,
+    ) -> Result<(String, String), FedError> {
+        let ep = self.upstream_endpoints(idp).await?;
+        let client_id = idp
+            .details
+            .get("client_id")
+            .ok_or_else(|| internal("provider has no client_id"))?;
+        let (state, nonce, verifier) = (
+            random_token().map_err(internal)?,
+            random_token().map_err(internal)?,
+            format!(
+                "{}{}",
+                random_token().map_err(internal)?,
+                random_token().map_err(internal)?
+            ),
+        );
+        let pending = Pending {
+            provider: idp.name.clone(),
+            nonce: nonce.clone(),
+            verifier: verifier.clone(),
+            request: req.clone(),
+        };
+        self.store
+            .put_one_time(&OneTimeRecord {
+                pool_id: pool.id.clone(),
+                kind: STATE_KIND.into(),
+                key_hash: token_hash(&state),
+                payload: serde_json::to_value(&pending).map_err(internal)?,
+                expires_at: self.now() + STATE_TTL_SECS,
+            })
+            .await?;
+        let scopes = idp
+            .details
+            .get("authorize_scopes")
+            .map_or("openid", String::as_str);
+        let challenge = portcullis_crypto::tokens::pkce_s256_challenge(&verifier);
+        let mut url = url::Url::parse(&ep.authorize).map_err(internal)?;
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("response_type", "code")
+                .append_pair("client_id", client_id)
+                .append_pair("redirect_uri", callback)
+                .append_pair("scope", scopes)
+                .append_pair("state", &state)
+                .append_pair("nonce", &nonce)
+                .append_pair("code_challenge", &challenge)
+                .append_pair("code_challenge_method", "S256");
+            if let Some(hint) = &req.login_hint {
+                q.append_pair("login_hint", hint);
+            }
+        }
+        Ok((url.into(), state))
+    }
+
+    /// Spends `state`; `Ok(None)` when it is unknown, expired or spent.
+    pub async fn federation_pending(
+        &self,
+        pool: &UserPool,
+        state: &str,
+    ) -> Result<Option<Pending>, FedError> {
+        match self
+            .store
+            .consume_one_time(&pool.id, &token_hash(state), self.now())
+            .await?
+        {
+            Consumed::First(r) if r.kind == STATE_KIND => {
+                Ok(Some(serde_json::from_value(r.payload).map_err(internal)?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Checks the provider's answer and turns its code into a verified identity.
+    pub async fn federation_finish(
+        &self,
+        idp: &IdentityProvider,
+        pending: &Pending,
+        answer: &Callback<'_>,
+        callback: &str,
+    ) -> Result<Upstream, FedError> {
+        let ep = self.upstream_endpoints(idp).await?;
+        // RFC 9207: a provider that names itself must name the right issuer (mix-up defence).
+        match answer.iss {
+            Some(iss) if iss != ep.issuer => {
+                return Err(FedError::Invalid(
+                    "the response's iss is another issuer".into(),
+                ));
+            }
+            None if ep.iss_parameter => {
+                return Err(FedError::Invalid("the response has no iss".into()));
+            }
+            _ => {}
+        }
+        if let Some(e) = answer.error {
+            return Err(FedError::Denied(format!("error={e}")));
+        }
+        let code = answer
+            .code
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| FedError::Invalid("the response has no code".into()))?;
+        let details = self.idp_details(idp)?;
+        let client_id = details
+            .get("client_id")
+            .ok_or_else(|| internal("provider has no client_id"))?;
+        let secret = details.get("client_secret").filter(|s| !s.is_empty());
+        let method = details
+            .get("token_endpoint_auth_method")
+            .map(String::as_str)
+            .unwrap_or(if secret.is_some() {
+                "client_secret_basic"
+            } else {
+                "none"
+            });
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", callback),
+            ("code_verifier", pending.verifier.as_str()),
+        ];
+        let mut basic = None;
+        match (method, secret) {
+            ("client_secret_basic", Some(s)) => basic = Some((client_id.as_str(), s.as_str())),
+            ("client_secret_post", Some(s)) => {
+                form.push(("client_id", client_id));
+                form.push(("client_secret", s));
+            }
+            _ => form.push(("client_id", client_id)),
+        }
+        let tokens = self
+            .fetcher
+            .post_form(&ep.token, &form, basic, None)
+            .await
+            .map_err(|e| {
+                if e.0.contains("HTTP 4") {
+                    FedError::Denied(format!("token endpoint: {e}"))
+                } else {
+                    FedError::Unavailable(e.0)
+                }
+            })?;
+        let id_token = tokens
+            .get("id_token")
+            .and_then(Value::as_str)
+            .ok_or_else(|| FedError::Invalid("the token response has no id_token".into()))?;
+        let mut claims = self.verified_claims(idp, &ep, id_token).await?;
+        let subject = id_token::check(
+            &claims,
+            &Expected {
+                issuer: &ep.issuer,
+                client_id,
+                nonce: &pending.nonce,
+                now: self.now(),
+            },
+        )
+        .map_err(|e| FedError::Invalid(e.to_string()))?;
+        if let (Some(url), Some(access)) = (
+            &ep.userinfo,
+            tokens.get("access_token").and_then(Value::as_str),
+        ) {
+            let info =
+                if details.get("attributes_request_method").map(String::as_str) == Some("POST") {
+                    self.fetcher.post_form(url, &[], None, Some(access)).await?
+                } else {
+                    self.fetcher.get_json(url, Some(access)).await?
+                };
+            if info.get("sub").and_then(Value::as_str) != Some(subject.as_str()) {
+                return Err(FedError::Invalid(
+                    "userinfo's sub is not the ID token's".into(),
+                ));
+            }
+            if let (Some(c), Some(i)) = (claims.as_object_mut(), info.as_object()) {
+                for (k, v) in i {
+                    c.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        Ok(Upstream { subject, claims })
+    }
+
+    /// The ID token's claims once its RS256 signature checks out with the provider's key.
+    async fn verified_claims(
+        &self,
+        idp: &IdentityProvider,
+        ep: &Endpoints,
+        token: &str,
+    ) -> Result<Value, FedError> {
+        let header = peek_header(token)
+            .map_err(|_| FedError::Invalid("the ID token is not a JWS".into()))?;
+        if header.get("alg").and_then(Value::as_str) != Some("RS256") {
+            return Err(FedError::Invalid(
+                "the ID token is not signed with RS256".into(),
+            ));
+        }
+        let kid = header.get("kid").and_then(Value::as_str);
+        let mut jwk = self.upstream_key(idp, ep, kid).await?;
+        if kid.is_none()
+            && let Some(o) = jwk.as_object_mut()
+        {
+            o.remove("kid");
+        }
+        verify_rs256(token, &jwk)
+            .map_err(|_| FedError::Invalid("the ID token's signature does not verify".into()))
+    }
+}

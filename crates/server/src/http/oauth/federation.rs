@@ -1,0 +1,173 @@
+//! Sign-in through an upstream provider, on the browser's side: the 303 to the provider (its
+//! `state` also set in a cookie, so the answer is only accepted in the browser that started
+//! the sign-in), and `{issuer}/oauth2/idpresponse`, which spends the state and then either
+//! answers the app as a password sign-in would or sends it `error=`. Before the state is
+//! known good there is no app to redirect to, so those failures are pages.
+
+use super::PoolCtx;
+use super::login::signed_in;
+use super::respond::{error_redirect, see_other};
+use crate::federation::FedError;
+use crate::http::{Shared, cookies, pages, params};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::Response;
+use portcullis_core::idp::IdentityProvider;
+use portcullis_core::oauth::authorize::{AuthorizeRequest, Redirect, ResponseType};
+use portcullis_core::oauth::{ErrorCode, OAuthError};
+use subtle::ConstantTimeEq;
+
+const FED_COOKIE: &str = "portcullis_fed";
+const FED_COOKIE_SECS: i64 = 600;
+
+fn callback(ctx: &PoolCtx) -> String {
+    format!("{}/oauth2/idpresponse", ctx.base)
+}
+
+fn app_error(
+    ctx: &PoolCtx,
+    req: &AuthorizeRequest,
+    error: OAuthError,
+    after_post: bool,
+) -> Response {
+    let r = Redirect {
+        redirect_uri: req.redirect_uri.clone(),
+        state: req.state.clone(),
+        fragment: req.response_type == ResponseType::Token,
+        error,
+    };
+    error_redirect(ctx, &r, after_post)
+}
+
+/// What the app hears when an upstream sign-in fails; the details are logged.
+fn oauth_error(e: &FedError) -> OAuthError {
+    match e {
+        FedError::Unavailable(_) => OAuthError::new(
+            ErrorCode::TemporarilyUnavailable,
+            "the identity provider is not available",
+        ),
+        FedError::Invalid(_) => {
+            OAuthError::invalid_request("the identity provider's answer could not be accepted")
+        }
+        FedError::Denied(_) => OAuthError::new(
+            ErrorCode::AccessDenied,
+            "the identity provider did not sign the user in",
+        ),
+        FedError::Internal(_) => OAuthError::new(ErrorCode::ServerError, "sign-in failed"),
+    }
+}
+
+fn set_cookie(res: &mut Response, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+/// Sends the browser to `idp` to sign in for the app request `req`.
+pub(crate) async fn to_upstream(
+    s: &Shared,
+    ctx: &PoolCtx,
+    idp: &IdentityProvider,
+    req: &AuthorizeRequest,
+    after_post: bool,
+) -> Response {
+    match s
+        .app
+        .federation_start(&ctx.pool, idp, req, &callback(ctx))
+        .await
+    {
+        Ok((url, state)) => {
+            let mut res = see_other(&url, after_post);
+            let name = cookies::name(FED_COOKIE, ctx.secure);
+            set_cookie(
+                &mut res,
+                &cookies::set(
+                    &name,
+                    &state,
+                    ctx.cookie_path(),
+                    FED_COOKIE_SECS,
+                    ctx.secure,
+                ),
+            );
+            res
+        }
+        Err(e) => {
+            tracing::warn!(pool = %ctx.pool.id, provider = %idp.name, error = %e, "cannot start an upstream sign-in");
+            app_error(ctx, req, oauth_error(&e), after_post)
+        }
+    }
+}
+
+pub(crate) async fn idp_response(
+    State(s): State<Shared>,
+    ctx: PoolCtx,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let mut res = answer(&s, &ctx, &uri, &headers).await;
+    let name = cookies::name(FED_COOKIE, ctx.secure);
+    set_cookie(
+        &mut res,
+        &cookies::clear(&name, ctx.cookie_path(), ctx.secure),
+    );
+    res
+}
+
+async fn answer(s: &Shared, ctx: &PoolCtx, uri: &Uri, headers: &HeaderMap) -> Response {
+    let bad = |m: &str| pages::error(StatusCode::BAD_REQUEST, m);
+    let Ok(p) = params::from_query(uri.query()) else {
+        return bad("This sign-in response repeats a parameter. Start again from the app.");
+    };
+    let Some(state) = p.get("state").filter(|s| !s.is_empty()) else {
+        return bad("This sign-in response is incomplete. Start again from the app.");
+    };
+    let cookie = cookies::get(headers, &cookies::name(FED_COOKIE, ctx.secure)).unwrap_or_default();
+    if !bool::from(cookie.as_bytes().ct_eq(state.as_bytes())) {
+        tracing::warn!(pool = %ctx.pool.id, "upstream answer for a sign-in this browser did not start");
+        return bad("This sign-in did not start in this browser. Start again from the app.");
+    }
+    let pending = match s.app.federation_pending(&ctx.pool, state).await {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            return bad("This sign-in has expired or was already used. Start again from the app.");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reading a federation state failed");
+            return pages::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sign-in failed. Please try again.",
+            );
+        }
+    };
+    let req = &pending.request;
+    let client = match s.app.store.get_client(&ctx.pool.id, &req.client_id).await {
+        Ok(Some(c)) if c.has_callback(&req.redirect_uri) => c,
+        _ => return bad("The app client no longer exists. Start again from the app."),
+    };
+    let fail = |e: FedError| {
+        tracing::warn!(pool = %ctx.pool.id, provider = %pending.provider, error = %e, "upstream sign-in failed");
+        app_error(ctx, req, oauth_error(&e), false)
+    };
+    let idp = match s.app.store.get_idp(&ctx.pool.id, &pending.provider).await {
+        Ok(Some(idp)) => idp,
+        Ok(None) => return fail(FedError::Internal("the provider was deleted".into())),
+        Err(e) => return fail(e.into()),
+    };
+    let cb = crate::federation::oidc::Callback {
+        code: p.get("code"),
+        iss: p.get("iss"),
+        error: p.get("error"),
+    };
+    let upstream = match s
+        .app
+        .federation_finish(&idp, &pending, &cb, &callback(ctx))
+        .await
+    {
+        Ok(u) => u,
+        Err(e) => return fail(e),
+    };
+    match s.app.federated_user(&ctx.pool, &idp, &upstream).await {
+        Ok(user) => signed_in(s, ctx, &client, req, &user, false).await,
+        Err(e) => fail(e),
+    }
+}

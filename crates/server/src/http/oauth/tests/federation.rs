@@ -1,0 +1,570 @@
+//! Federation against a fake upstream OIDC provider served on a real local port: a provider
+//! whose answers each test bends (nonce, audience, issuer, signing key, lifetime, userinfo,
+//! delay), to check that every bent answer is refused, creates no user and yields no code,
+//! and that the straight one signs the person in with Cognito's federated user shape.
+
+use super::*;
+use axum::extract::{Form, State as AxState};
+use axum::routing::{get, post};
+use portcullis_core::idp::ProviderType;
+use portcullis_crypto::signing::{Signer, generate_rs256};
+use serde_json::json;
+use std::sync::Mutex;
+use std::time::Duration;
+
+const NOW: i64 = 1_800_000_000;
+
+#[derive(Default, Clone)]
+struct Bend {
+    /// Merged over the ID token's claims.
+    claims: serde_json::Map<String, Value>,
+    foreign_key: bool,
+    userinfo_sub: Option<String>,
+    token_delay: Option<Duration>,
+    given_name: Option<String>,
+    email: Option<String>,
+    email_verified: Option<bool>,
+}
+
+struct Upstream {
+    base: String,
+    signer: Signer,
+    foreign: Signer,
+    bend: Mutex<Bend>,
+    /// nonce and PKCE challenge of the last authorization request, as a provider remembers.
+    last: Mutex<(String, String)>,
+}
+
+async fn discovery(AxState(u): AxState<Arc<Upstream>>) -> axum::Json<Value> {
+    let b = &u.base;
+    axum::Json(json!({
+        "issuer": b, "authorization_endpoint": format!("{b}/authorize"),
+        "token_endpoint": format!("{b}/token"), "userinfo_endpoint": format!("{b}/me"),
+        "jwks_uri": format!("{b}/jwks"),
+    }))
+}
+
+async fn jwks(AxState(u): AxState<Arc<Upstream>>) -> axum::Json<Value> {
+    axum::Json(json!({"keys": [u.signer.public_jwk()]}))
+}
+
+async fn token(
+    AxState(u): AxState<Arc<Upstream>>,
+    headers: HeaderMap,
+    Form(f): Form<BTreeMap<String, String>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let bend = u.bend.lock().unwrap().clone();
+    if let Some(d) = bend.token_delay {
+        tokio::time::sleep(d).await;
+    }
+    let (nonce, challenge) = u.last.lock().unwrap().clone();
+    let basic = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("us:up-secret")
+    );
+    let verifier_ok = f
+        .get("code_verifier")
+        .is_some_and(|v| portcullis_crypto::tokens::pkce_s256_matches(v, &challenge));
+    if basic != expected || f.get("code").map(String::as_str) != Some("up-code") || !verifier_ok {
+        return (
+            StatusCode::BAD_REQUEST,
+            axum::Json(json!({"error": "invalid_grant"})),
+        )
+            .into_response();
+    }
+    let mut claims = json!({"iss": u.base, "aud": "us", "sub": "ann-1", "nonce": nonce,
+                            "iat": NOW - 1, "exp": NOW + 300});
+    for (k, v) in bend.claims {
+        claims[k] = v;
+    }
+    let signer = if bend.foreign_key {
+        &u.foreign
+    } else {
+        &u.signer
+    };
+    let id_token = signer.sign_jwt(&claims).unwrap();
+    axum::Json(json!({"access_token": "up-at", "token_type": "Bearer", "id_token": id_token}))
+        .into_response()
+}
+
+async fn me(AxState(u): AxState<Arc<Upstream>>) -> axum::Json<Value> {
+    let b = u.bend.lock().unwrap().clone();
+    axum::Json(json!({
+        "sub": b.userinfo_sub.unwrap_or_else(|| "ann-1".into()),
+        "email": b.email.unwrap_or_else(|| "ann@up.example".into()),
+        "email_verified": b.email_verified.unwrap_or(true),
+        "given_name": b.given_name.unwrap_or_else(|| "Ann".into()),
+    }))
+}
+
+async fn upstream() -> Arc<Upstream> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let key = |_| Signer::from_pkcs8(&generate_rs256().unwrap().pkcs8).unwrap();
+    let u = Arc::new(Upstream {
+        base,
+        signer: key(0),
+        foreign: key(1),
+        bend: Mutex::default(),
+        last: Mutex::default(),
+    });
+    let app = axum::Router::new()
+        .route("/.well-known/openid-configuration", get(discovery))
+        .route("/jwks", get(jwks))
+        .route("/token", post(token))
+        .route("/me", get(me))
+        .with_state(u.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    u
+}
+
+struct Fed {
+    w: World,
+    up: Arc<Upstream>,
+}
+
+async fn fed_world(link_by_email: bool) -> Fed {
+    let w = world().await;
+    let up = upstream().await;
+    let id = w.pool.id.to_string();
+    let details = BTreeMap::from([
+        ("client_id".to_string(), "us".to_string()),
+        ("client_secret".to_string(), "up-secret".to_string()),
+        (
+            "authorize_scopes".to_string(),
+            "openid email profile".to_string(),
+        ),
+        ("oidc_issuer".to_string(), up.base.clone()),
+        ("attributes_request_method".to_string(), "GET".to_string()),
+        ("link_verified_email".to_string(), link_by_email.to_string()),
+    ]);
+    let mapping = BTreeMap::from([
+        ("email".to_string(), "email".to_string()),
+        ("email_verified".to_string(), "email_verified".to_string()),
+        ("given_name".to_string(), "given_name".to_string()),
+    ]);
+    w.t.app
+        .create_idp(
+            &id,
+            "Up",
+            ProviderType::Oidc,
+            crate::admin::IdpInput {
+                details: details.clone(),
+                attribute_mapping: mapping.clone(),
+                identifiers: vec!["up.example".into()],
+            },
+        )
+        .await
+        .unwrap();
+    // A provider nobody answers for.
+    let mut down = details;
+    down.insert("oidc_issuer".into(), "http://127.0.0.1:9".into());
+    w.t.app
+        .create_idp(
+            &id,
+            "Down",
+            ProviderType::Oidc,
+            crate::admin::IdpInput {
+                details: down,
+                attribute_mapping: mapping,
+                identifiers: vec!["down.example".into()],
+            },
+        )
+        .await
+        .unwrap();
+    let mut spa = w.t.app.client(&id, &w.spa).await.unwrap();
+    spa.supported_identity_providers = vec!["COGNITO".into(), "Up".into(), "Down".into()];
+    w.t.app.update_client(spa).await.unwrap();
+    Fed { w, up }
+}
+
+fn query_of(url: &str) -> BTreeMap<String, String> {
+    url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect()
+}
+
+impl Fed {
+    /// The provider's side of an authorization request we sent it: remember nonce and
+    /// challenge, and "sign the user in" by answering our callback with a code.
+    fn upstream_signs_in(&self, upstream_url: &str) -> String {
+        assert!(
+            upstream_url.starts_with(&format!("{}/authorize?", self.up.base)),
+            "{upstream_url}"
+        );
+        let q = query_of(upstream_url);
+        assert_eq!(q["client_id"], "us");
+        assert_eq!(q["code_challenge_method"], "S256");
+        assert_eq!(
+            q["redirect_uri"],
+            format!("{}/oauth2/idpresponse", self.w.issuer)
+        );
+        *self.up.last.lock().unwrap() = (q["nonce"].clone(), q["code_challenge"].clone());
+        format!(
+            "{}/oauth2/idpresponse?code=up-code&state={}",
+            self.w.issuer, q["state"]
+        )
+    }
+
+    /// Authorize with `extra`, follow to the provider and back; the final response.
+    async fn round_trip(&self, b: &mut Browser<'_>, extra: &[(&str, &str)], tweak: &str) -> Res {
+        let r = b.get(&self.w.authorize_url(&self.w.spa, extra)).await;
+        assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
+        let back = self.upstream_signs_in(&r.location().unwrap());
+        b.get(&format!("{back}{tweak}")).await
+    }
+
+    fn bend(&self, f: impl FnOnce(&mut Bend)) {
+        let mut b = Bend::default();
+        f(&mut b);
+        *self.up.bend.lock().unwrap() = b;
+    }
+
+    async fn federated_user(&self) -> Option<portcullis_core::user::User> {
+        self.w
+            .t
+            .app
+            .store
+            .get_user_by_key(&self.w.pool.id, &self.w.pool.username_key("Up_ann-1"))
+            .await
+            .unwrap()
+    }
+}
+
+async fn redeem(w: &World, code: &str) -> Value {
+    let mut b = Browser::new(&w.router);
+    let r = b
+        .post(
+            &format!("{}/oauth2/token", w.issuer),
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", &w.spa),
+                ("code", code),
+                ("redirect_uri", CB),
+                ("code_verifier", VERIFIER),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+}
+
+fn claims_of(jwt: &str) -> Value {
+    let part = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn identity_provider_routing_creates_a_cognito_shaped_federated_user() {
+    let f = fed_world(false).await;
+    let mut b = Browser::new(&f.w.router);
+    let r = f
+        .round_trip(&mut b, &[("identity_provider", "Up")], "")
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
+    let p = r.redirect_params();
+    assert_eq!(p["state"], "s1");
+    let tokens = redeem(&f.w, &p["code"]).await;
+    let id = claims_of(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["cognito:username"], "Up_ann-1");
+    assert_eq!(id["email"], "ann@up.example");
+    assert_eq!(id["email_verified"], true);
+    assert_eq!(id["given_name"], "Ann");
+    assert_eq!(id["identities"][0]["providerName"], "Up");
+    assert_eq!(id["identities"][0]["providerType"], "OIDC");
+    assert_eq!(id["identities"][0]["userId"], "ann-1");
+    assert_eq!(id["identities"][0]["primary"], "true");
+    let user = f.federated_user().await.unwrap();
+    assert_eq!(user.status.as_str(), "EXTERNAL_PROVIDER");
+    assert_eq!(user.sub.to_string(), id["sub"]);
+    assert!(user.password_hash.is_none());
+
+    // The next sign-in refreshes the mapped attributes (a fresh browser: no session).
+    f.bend(|b| b.given_name = Some("Annie".into()));
+    let mut b2 = Browser::new(&f.w.router);
+    let r = f
+        .round_trip(&mut b2, &[("identity_provider", "Up")], "")
+        .await;
+    assert!(r.redirect_params().contains_key("code"));
+    let user2 = f.federated_user().await.unwrap();
+    assert_eq!(user2.sub, user.sub, "the same user");
+    assert_eq!(user2.attributes["given_name"], "Annie");
+}
+
+#[tokio::test]
+async fn identifiers_login_hints_and_typed_emails_route_to_the_provider() {
+    let f = fed_world(false).await;
+    for extra in [
+        &[("idp_identifier", "up.example")][..],
+        &[("login_hint", "ann@UP.example")],
+    ] {
+        let mut b = Browser::new(&f.w.router);
+        let r = b.get(&f.w.authorize_url(&f.w.spa, extra)).await;
+        let to = r.location().unwrap();
+        assert!(
+            to.starts_with(&format!("{}/authorize?", f.up.base)),
+            "{extra:?}: {to}"
+        );
+        if extra[0].0 == "login_hint" {
+            assert_eq!(query_of(&to)["login_hint"], "ann@UP.example");
+        }
+    }
+    // Email first: the sign-in form posted with an address alone.
+    let mut b = Browser::new(&f.w.router);
+    let r = b.get(&f.w.authorize_url(&f.w.spa, &[])).await;
+    let login = b.get(&r.location().unwrap()).await;
+    assert!(
+        login.body.contains("Sign in with Up"),
+        "buttons for the providers"
+    );
+    let csrf = login.input("_csrf").unwrap();
+    let r = b
+        .post(
+            &login.form_action(),
+            &[("_csrf", &csrf), ("username", "ann@up.example")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let back = f.upstream_signs_in(&r.location().unwrap());
+    let r = b.get(&back).await;
+    assert!(
+        r.redirect_params().contains_key("code"),
+        "{:?}",
+        r.location()
+    );
+    // Other domains get the password step; unknown identifiers and providers are errors.
+    let r = b
+        .get(&f.w.authorize_url(&f.w.spa, &[("prompt", "login")]))
+        .await;
+    let login = b.get(&r.location().unwrap()).await;
+    let csrf = login.input("_csrf").unwrap();
+    let r = b
+        .post(
+            &login.form_action(),
+            &[("_csrf", &csrf), ("username", "ann@elsewhere.example")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    for extra in [
+        &[("idp_identifier", "nobody.example")][..],
+        &[("identity_provider", "Nope")],
+    ] {
+        let r = b.get(&f.w.authorize_url(&f.w.spa, extra)).await;
+        assert_eq!(r.redirect_params()["error"], "invalid_request", "{extra:?}");
+    }
+    // A client that does not list the provider cannot use it.
+    let r = b
+        .get(&f.w.authorize_url(&f.w.web, &[("identity_provider", "Up")]))
+        .await;
+    assert_eq!(r.redirect_params()["error"], "invalid_request");
+}
+
+#[tokio::test]
+async fn every_bent_answer_is_refused_and_creates_nothing() {
+    let f = fed_world(false).await;
+    type Case = (
+        &'static str,
+        Box<dyn Fn(&mut Bend)>,
+        &'static str,
+        &'static str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "wrong nonce",
+            Box::new(|b| {
+                b.claims.insert("nonce".into(), json!("other"));
+            }),
+            "",
+            "invalid_request",
+        ),
+        (
+            "wrong audience",
+            Box::new(|b| {
+                b.claims.insert("aud".into(), json!("them"));
+            }),
+            "",
+            "invalid_request",
+        ),
+        (
+            "extra audience",
+            Box::new(|b| {
+                b.claims.insert("aud".into(), json!(["us", "them"]));
+            }),
+            "",
+            "invalid_request",
+        ),
+        (
+            "wrong issuer claim",
+            Box::new(|b| {
+                b.claims.insert("iss".into(), json!("https://evil.example"));
+            }),
+            "",
+            "invalid_request",
+        ),
+        (
+            "expired",
+            Box::new(|b| {
+                b.claims.insert("exp".into(), json!(NOW - 3600));
+            }),
+            "",
+            "invalid_request",
+        ),
+        (
+            "foreign signing key",
+            Box::new(|b| b.foreign_key = true),
+            "",
+            "invalid_request",
+        ),
+        (
+            "userinfo for someone else",
+            Box::new(|b| b.userinfo_sub = Some("mallory".into())),
+            "",
+            "invalid_request",
+        ),
+        (
+            "RFC 9207 iss of another issuer",
+            Box::new(|_| {}),
+            "&iss=https%3A%2F%2Fevil.example",
+            "invalid_request",
+        ),
+        (
+            "upstream error",
+            Box::new(|_| {}),
+            "&error=access_denied",
+            "access_denied",
+        ),
+        (
+            "slow token endpoint",
+            Box::new(|b| b.token_delay = Some(Duration::from_secs(4))),
+            "",
+            "temporarily_unavailable",
+        ),
+    ];
+    for (what, bend, tweak, code) in cases {
+        f.bend(bend);
+        let mut b = Browser::new(&f.w.router);
+        let r = f
+            .round_trip(&mut b, &[("identity_provider", "Up")], tweak)
+            .await;
+        assert_eq!(r.status, StatusCode::FOUND, "{what}: {}", r.body);
+        let p = r.redirect_params();
+        assert!(
+            r.location().unwrap().starts_with(CB),
+            "{what}: back to the app"
+        );
+        assert_eq!(p.get("error").map(String::as_str), Some(code), "{what}");
+        assert_eq!(p["state"], "s1", "{what}");
+        assert!(!p.contains_key("code"), "{what}: no code");
+        assert!(f.federated_user().await.is_none(), "{what}: no user");
+        assert!(
+            !b.cookies.keys().any(|k| k.contains("session")),
+            "{what}: no session"
+        );
+    }
+    // A provider that is down: the app hears so at once.
+    let mut b = Browser::new(&f.w.router);
+    let r = b
+        .get(&f.w.authorize_url(&f.w.spa, &[("identity_provider", "Down")]))
+        .await;
+    assert_eq!(r.redirect_params()["error"], "temporarily_unavailable");
+}
+
+#[tokio::test]
+async fn the_state_is_single_use_and_bound_to_the_browser() {
+    let f = fed_world(false).await;
+    f.bend(|_| {});
+    let mut b = Browser::new(&f.w.router);
+    let r = b
+        .get(&f.w.authorize_url(&f.w.spa, &[("identity_provider", "Up")]))
+        .await;
+    let back = f.upstream_signs_in(&r.location().unwrap());
+    // Another browser (no state cookie) cannot use the answer.
+    let mut other = Browser::new(&f.w.router);
+    let r2 = other.get(&back).await;
+    assert_eq!(r2.status, StatusCode::BAD_REQUEST);
+    assert!(r2.body.contains("did not start in this browser"));
+    // Unknown state, missing state.
+    let mut c = b.cookies.clone();
+    let r3 = b
+        .get(&format!(
+            "{}/oauth2/idpresponse?code=x&state=forged",
+            f.w.issuer
+        ))
+        .await;
+    assert_eq!(r3.status, StatusCode::BAD_REQUEST);
+    let r4 = b
+        .get(&format!("{}/oauth2/idpresponse?code=x", f.w.issuer))
+        .await;
+    assert_eq!(r4.status, StatusCode::BAD_REQUEST);
+    // The right browser succeeds once; a replay is refused.
+    b.cookies = std::mem::take(&mut c);
+    let ok = b.get(&back).await;
+    assert!(ok.redirect_params().contains_key("code"), "{}", ok.body);
+    b.cookies.extend(c);
+    let mut replay = Browser::new(&f.w.router);
+    replay.cookies = b.cookies.clone();
+    let state = query_of(&back)["state"].clone();
+    replay.cookies.insert("portcullis_fed".into(), state);
+    let r5 = replay.get(&back).await;
+    assert_eq!(r5.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r5.body.contains("expired or was already used"),
+        "{}",
+        r5.body
+    );
+}
+
+#[tokio::test]
+async fn linking_by_email_needs_the_policy_and_a_verified_address() {
+    // alice@t1.example is a local user of the pool.
+    for (policy, verified, linked) in [
+        (false, true, false),
+        (true, false, false),
+        (true, true, true),
+    ] {
+        let f = fed_world(policy).await;
+        f.bend(|b| {
+            b.email = Some("alice@t1.example".into());
+            b.email_verified = Some(verified);
+        });
+        let mut b = Browser::new(&f.w.router);
+        let r = f
+            .round_trip(&mut b, &[("identity_provider", "Up")], "")
+            .await;
+        let tokens = redeem(&f.w, &r.redirect_params()["code"]).await;
+        let id = claims_of(tokens["id_token"].as_str().unwrap());
+        let case = format!("policy {policy}, verified {verified}");
+        if linked {
+            assert_eq!(
+                id["sub"], f.w.alice_sub,
+                "{case}: signed in as the local user"
+            );
+            assert_eq!(id["cognito:username"], "alice");
+            assert_eq!(
+                id["cognito:groups"],
+                json!(["admins"]),
+                "{case}: with her groups"
+            );
+            assert_eq!(id["identities"][0]["providerName"], "Up");
+            assert!(f.federated_user().await.is_none());
+        } else {
+            assert_ne!(
+                id["sub"], f.w.alice_sub,
+                "{case}: a separate federated user"
+            );
+            assert_eq!(id["cognito:username"], "Up_ann-1");
+        }
+    }
+}
