@@ -485,6 +485,25 @@ class CognitoApi(unittest.TestCase):
                          "ResourceNotFoundException")
         self.assertEqual(self.error_code(c.get_identity_provider_by_identifier, UserPoolId=pool, IdpIdentifier="example.net"),
                          "ResourceNotFoundException")
+        # Linking an Okta identity to a local user, and undoing it.
+        c.admin_create_user(UserPoolId=pool, Username="lin", MessageAction="SUPPRESS")
+        c.admin_link_provider_for_user(
+            UserPoolId=pool, DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "lin"},
+            SourceUser={"ProviderName": "Okta", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": "00u9"})
+        attrs = {a["Name"]: a["Value"] for a in c.admin_get_user(UserPoolId=pool, Username="lin")["UserAttributes"]}
+        identities = json.loads(attrs["identities"])
+        self.assertEqual((identities[0]["providerName"], identities[0]["userId"]), ("Okta", "00u9"))
+        self.assertEqual(self.error_code(c.admin_link_provider_for_user, UserPoolId=pool,
+                                         DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "lin"},
+                                         SourceUser={"ProviderName": "Okta", "ProviderAttributeName": "Cognito_Subject",
+                                                     "ProviderAttributeValue": "00u9"}), "InvalidParameterException")
+        c.admin_disable_provider_for_user(UserPoolId=pool, User={
+            "ProviderName": "Okta", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": "00u9"})
+        attrs = {a["Name"]: a["Value"] for a in c.admin_get_user(UserPoolId=pool, Username="lin")["UserAttributes"]}
+        self.assertNotIn("identities", attrs)
+        self.assertEqual(self.error_code(c.admin_disable_provider_for_user, UserPoolId=pool, User={
+            "ProviderName": "Okta", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": "00u9"}),
+            "UserNotFoundException")
 
 
     def wait_for_code(self, to, purpose, seen=()):

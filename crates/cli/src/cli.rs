@@ -99,6 +99,47 @@ pub enum Command {
     /// Access keys for the Cognito-compatible API (AWS Signature V4).
     #[command(subcommand, name = "access-key")]
     AccessKey(AccessKeyCmd),
+    /// Upstream identity providers of a pool (federation).
+    #[command(subcommand)]
+    Idp(IdpCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IdpCmd {
+    /// Add an OIDC provider (Cognito's ProviderDetails as --detail key=value).
+    Create {
+        #[arg(long)]
+        pool: String,
+        /// The provider's name in this pool (also the prefix of its users' usernames).
+        #[arg(long)]
+        name: String,
+        /// OIDC (SAML and the social types are stored but do not sign anyone in yet).
+        #[arg(long = "type", default_value = "OIDC")]
+        provider_type: String,
+        /// client_id, client_secret, authorize_scopes, oidc_issuer, attributes_request_method,
+        /// link_verified_email, token_endpoint_auth_method, ...; repeat for several.
+        #[arg(long = "detail")]
+        details: Vec<String>,
+        /// pool_attribute=upstream_claim, e.g. email=email; repeat for several.
+        #[arg(long = "map")]
+        mapping: Vec<String>,
+        /// An identifier (usually an email domain) that routes users here; repeat for several.
+        #[arg(long = "identifier")]
+        identifiers: Vec<String>,
+    },
+    List(PoolRef),
+    Get {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        name: String,
+    },
+    Delete {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -238,6 +279,10 @@ pub enum ClientCmd {
         /// Seconds the previous refresh token stays valid after rotation (0-60).
         #[arg(long, default_value_t = 0)]
         refresh_grace_secs: u32,
+        /// Where users of this client may sign in: COGNITO (the pool's own directory) and/or
+        /// identity providers of the pool; repeat for several. Default: COGNITO.
+        #[arg(long = "identity-provider")]
+        identity_providers: Vec<String>,
     },
     List(PoolRef),
     Get {

@@ -110,6 +110,11 @@ impl Env {
         err
     }
 
+    /// How many items a listing command prints.
+    fn count(&self, args: &[&str]) -> usize {
+        self.json(args).as_array().map_or(0, Vec::len)
+    }
+
     fn new_pool(&self) -> String {
         let v = self.json(&["pool", "create", "--name", "acme"]);
         v["id"].as_str().unwrap().to_owned()
@@ -208,13 +213,7 @@ fn every_command_works(env: &Env) {
         "write",
     ]);
     assert_eq!(rs["scope_names"][0], "https://api.example.com/read");
-    assert_eq!(
-        env.json(&["resource-server", "list", "--pool", &pool])
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(env.count(&["resource-server", "list", "--pool", &pool]), 1);
     let m2m = env.json(&[
         "client",
         "create",
@@ -232,13 +231,7 @@ fn every_command_works(env: &Env) {
         m2m["allowed_oauth_flows"],
         serde_json::json!(["client_credentials"])
     );
-    assert_eq!(
-        env.json(&["client", "list", "--pool", &pool])
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(env.count(&["client", "list", "--pool", &pool]), 2);
 
     // Users, groups, passwords.
     let alice = env.json(&[
@@ -293,13 +286,7 @@ fn every_command_works(env: &Env) {
         "--description",
         "Staff",
     ]);
-    assert_eq!(
-        env.json(&["group", "list", "--pool", &pool])
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(env.count(&["group", "list", "--pool", &pool]), 2);
     env.json(&[
         "user",
         "add-to-group",
@@ -384,6 +371,87 @@ fn every_command_works(env: &Env) {
     );
     env.json(&["access-key", "delete", "--access-key-id", &key_id]);
     env.fails(&["access-key", "create", "--pool", "local_nosuchpoo"]);
+
+    // Identity providers: the secret is stored sealed and never printed.
+    let idp = env.json(&[
+        "idp",
+        "create",
+        "--pool",
+        &pool,
+        "--name",
+        "Okta",
+        "--detail",
+        "client_id=portcullis",
+        "--detail",
+        "client_secret=okta-s3cret",
+        "--detail",
+        "authorize_scopes=openid email",
+        "--detail",
+        "oidc_issuer=https://acme.okta.example",
+        "--detail",
+        "attributes_request_method=GET",
+        "--map",
+        "email=email",
+        "--identifier",
+        "acme.example",
+    ]);
+    assert_eq!(idp["type"], "OIDC");
+    assert_eq!(idp["has_secret"], true);
+    assert!(!idp.to_string().contains("okta-s3cret"));
+    assert_eq!(
+        env.json(&["idp", "get", "--pool", &pool, "--name", "Okta"])["identifiers"][0],
+        "acme.example"
+    );
+    assert_eq!(env.count(&["idp", "list", "--pool", &pool]), 1);
+    let err = env.fails(&[
+        "idp",
+        "create",
+        "--pool",
+        &pool,
+        "--name",
+        "Bad",
+        "--detail",
+        "client_id=x",
+    ]);
+    assert!(err.contains("required"), "{err}");
+    let err = env.fails(&["idp", "get", "--pool", &pool, "--name", "Nope"]);
+    assert!(err.contains("identity provider"), "{err}");
+    let fed = env.json(&[
+        "client",
+        "create",
+        "--pool",
+        &pool,
+        "--name",
+        "fed",
+        "--callback-url",
+        "https://app.example/cb",
+        "--identity-provider",
+        "COGNITO",
+        "--identity-provider",
+        "Okta",
+    ]);
+    assert_eq!(
+        fed["supported_identity_providers"],
+        serde_json::json!(["COGNITO", "Okta"])
+    );
+    let clients_before = env.count(&["client", "list", "--pool", &pool]);
+    env.fails(&[
+        "client",
+        "create",
+        "--pool",
+        &pool,
+        "--name",
+        "x",
+        "--identity-provider",
+        "Nope",
+    ]);
+    assert_eq!(
+        env.count(&["client", "list", "--pool", &pool]),
+        clients_before,
+        "a refused client is not created"
+    );
+    env.json(&["idp", "delete", "--pool", &pool, "--name", "Okta"]);
+    env.fails(&["idp", "delete", "--pool", &pool, "--name", "Okta"]);
 
     // Deleting the pool removes it and everything in it.
     env.json(&[

@@ -13,6 +13,7 @@ pub enum Entity {
     Group,
     Key,
     Code,
+    IdentityProvider,
 }
 
 impl fmt::Display for Entity {
@@ -25,6 +26,7 @@ impl fmt::Display for Entity {
             Entity::Group => "group",
             Entity::Key => "signing key",
             Entity::Code => "code",
+            Entity::IdentityProvider => "identity provider",
         })
     }
 }

@@ -183,7 +183,7 @@ async fn identity_providers_and_identifiers(store: &dyn Store) {
     store.create_idp(&okta).await.unwrap();
     assert_eq!(
         store.create_idp(&okta).await,
-        Err(Error::Conflict(Entity::Pool))
+        Err(Error::Conflict(Entity::IdentityProvider))
     );
     // An identifier another provider holds: nothing of the second provider is created.
     assert_eq!(
@@ -228,7 +228,7 @@ async fn identity_providers_and_identifiers(store: &dyn Store) {
     );
     assert_eq!(
         store.delete_idp(&pool.id, "Okta").await,
-        Err(Error::NotFound(Entity::Pool))
+        Err(Error::NotFound(Entity::IdentityProvider))
     );
 }
 

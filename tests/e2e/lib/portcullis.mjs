@@ -31,6 +31,13 @@ export class Portcullis {
     delete this.env.PORTCULLIS_MASTER_KEY;
   }
 
+  /** Picks the port `start` will use, so URLs can be known before the server runs. */
+  async reserve() {
+    this.port = await freePort();
+    this.url = `http://127.0.0.1:${this.port}`;
+    return this.url;
+  }
+
   cli(...args) {
     const out = execFileSync(BIN, [...args, '--json'], { env: this.env, encoding: 'utf8' });
     return JSON.parse(out);
@@ -38,7 +45,7 @@ export class Portcullis {
 
   /** Starts `serve`; resolves with the first JSON lines it prints (demo, listening). */
   async start(...extra) {
-    this.port = await freePort();
+    this.port ??= await freePort();
     this.url = `http://127.0.0.1:${this.port}`;
     this.proc = spawn(BIN, ['serve', '--listen', `127.0.0.1:${this.port}`, '--json', ...extra], { env: this.env });
     this.lines = [];

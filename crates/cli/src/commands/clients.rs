@@ -18,7 +18,14 @@ pub async fn run(app: &App, cmd: ClientCmd, out: &Out) -> Result<()> {
             auth_flows,
             refresh_rotation,
             refresh_grace_secs,
+            identity_providers,
         } => {
+            // Checked before anything is written.
+            for p in identity_providers.iter().filter(|p| *p != "COGNITO") {
+                app.idp(&pool, p).await.map_err(|_| {
+                    anyhow::anyhow!("--identity-provider {p}: no such provider in the pool")
+                })?;
+            }
             let flows = match flows {
                 Some(f) => f
                     .iter()
@@ -47,7 +54,12 @@ pub async fn run(app: &App, cmd: ClientCmd, out: &Out) -> Result<()> {
                     grace_secs: refresh_grace_secs,
                 },
             };
-            let created = app.create_client(&pool, req, secret).await?;
+            let mut created = app.create_client(&pool, req, secret).await?;
+            if !identity_providers.is_empty() {
+                let mut c = created.client.clone();
+                c.supported_identity_providers = identity_providers;
+                created.client = app.update_client(c).await?;
+            }
             out.object(&views::client(&created.client, created.secret.as_deref()));
         }
         ClientCmd::List(r) => {

@@ -3,6 +3,7 @@
 mod access_keys;
 mod clients;
 mod groups;
+mod idps;
 mod keys;
 mod outbox;
 mod pools;
@@ -34,5 +35,6 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Keys(c) => keys::run(&app, c, &out).await,
         Command::AccessKey(c) => access_keys::run(&app, c, &out).await,
         Command::Outbox(c) => outbox::run(&app, c, &out).await,
+        Command::Idp(c) => idps::run(&app, c, &out).await,
     }
 }

@@ -70,7 +70,7 @@ impl App {
         self.store
             .get_idp(&pool.id, name)
             .await?
-            .ok_or(Error::NotFound(Entity::Pool))
+            .ok_or(Error::NotFound(Entity::IdentityProvider))
     }
 
     /// The provider details with the secret detail in clear (for admins, as Cognito shows it).

@@ -18,6 +18,9 @@ use portcullis_core::{Error, Result};
 /// The provider detail that opts in to linking by verified email (not a Cognito detail).
 pub const LINK_BY_EMAIL: &str = "link_verified_email";
 
+/// Cognito's limit of linked identities per user.
+const MAX_LINKS: usize = 5;
+
 impl App {
     pub async fn federated_user(
         &self,
@@ -114,6 +117,16 @@ impl App {
         user: &User,
     ) -> Result<User> {
         let now = self.now();
+        let linked = user
+            .attributes
+            .get("identities")
+            .map(|a| provision::parse_identities(a).len())
+            .unwrap_or(0);
+        if linked >= MAX_LINKS {
+            return Err(Error::invalid(format!(
+                "a user can have at most {MAX_LINKS} linked identities"
+            )));
+        }
         self.store
             .link_identity(&pool.id, &idp.name, subject, user.sub, now)
             .await?;

@@ -40,7 +40,7 @@ impl IdpStore for SqlStore {
             .bind(idp.created_at)
             .execute(&mut *tx)
             .await
-            .map_err(db_err(Entity::Pool, Entity::Pool))?;
+            .map_err(db_err(Entity::IdentityProvider, Entity::Pool))?;
         claim_identifiers(&mut tx, idp).await?;
         tx.commit().await.map_err(internal)
     }
@@ -77,7 +77,7 @@ impl IdpStore for SqlStore {
                 .await
                 .map_err(internal)?;
         if r.rows_affected() == 0 {
-            return Err(Error::NotFound(Entity::Pool));
+            return Err(Error::NotFound(Entity::IdentityProvider));
         }
         claim_identifiers(&mut tx, idp).await?;
         tx.commit().await.map_err(internal)
@@ -90,7 +90,7 @@ impl IdpStore for SqlStore {
             .execute(&self.pool)
             .await
             .map_err(internal)?;
-        expect_one(Entity::Pool, r.rows_affected())
+        expect_one(Entity::IdentityProvider, r.rows_affected())
     }
 
     async fn idp_by_identifier(

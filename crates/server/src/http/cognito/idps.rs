@@ -1,7 +1,8 @@
 //! Identity provider actions: CreateIdentityProvider, DescribeIdentityProvider,
 //! UpdateIdentityProvider, DeleteIdentityProvider, ListIdentityProviders,
-//! GetIdentityProviderByIdentifier. Providers are stored and validated; signing in through
-//! them comes with the federation connectors.
+//! GetIdentityProviderByIdentifier, and linking upstream identities to users
+//! (AdminLinkProviderForUser, AdminDisableProviderForUser). Signing in through OIDC providers
+//! is `crate::federation`.
 
 use super::Call;
 use super::error::CognitoError;
@@ -12,7 +13,7 @@ use portcullis_core::idp::{IdentityProvider, ProviderType};
 use serde_json::{Value, json};
 
 fn not_found(name: &str) -> CognitoError {
-    CognitoError::from_core(Error::NotFound(Entity::Pool), None)
+    CognitoError::from_core(Error::NotFound(Entity::IdentityProvider), None)
         .with_message(format!("Identity provider {name} does not exist."))
 }
 
@@ -20,8 +21,8 @@ fn map_err(c: &Call<'_>, name: &str) -> impl Fn(Error) -> CognitoError {
     let name = name.to_owned();
     let core = c.core(None);
     move |e| match e {
-        Error::NotFound(Entity::Pool) => not_found(&name),
-        Error::Conflict(Entity::Pool) => CognitoError::duplicate_provider(&name),
+        Error::NotFound(Entity::IdentityProvider) => not_found(&name),
+        Error::Conflict(Entity::IdentityProvider) => CognitoError::duplicate_provider(&name),
         Error::Conflict(Entity::Code) => CognitoError::invalid_parameter(
             "An IdpIdentifier is already used by another provider in this user pool.",
         ),
@@ -131,4 +132,61 @@ pub(crate) async fn by_identifier(c: &Call<'_>) -> Result<Value, CognitoError> {
             .map_err(c.core(None))?
             .ok_or_else(|| not_found(id))?;
     Ok(json!({"IdentityProvider": idp_type(c, &idp)?}))
+}
+
+/// `{ProviderName, ProviderAttributeName, ProviderAttributeValue}` from `field`.
+fn provider_user<'a>(c: &'a Call<'_>, field: &str) -> Result<(&'a str, &'a str), CognitoError> {
+    let v = c
+        .input
+        .get(field)
+        .ok_or_else(|| CognitoError::invalid_parameter(&format!("{field} is required")))?;
+    let text = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| CognitoError::invalid_parameter(&format!("{field}.{k} is required")))
+    };
+    if let Some(attr) = v.get("ProviderAttributeName").and_then(Value::as_str)
+        && field != "DestinationUser"
+        && attr != "Cognito_Subject"
+    {
+        return Err(CognitoError::invalid_parameter(
+            "only ProviderAttributeName Cognito_Subject is supported: the provider's subject",
+        ));
+    }
+    Ok((text("ProviderName")?, text("ProviderAttributeValue")?))
+}
+
+/// AdminLinkProviderForUser: sign-ins at SourceUser's provider as its subject become
+/// sign-ins as DestinationUser (a local user).
+pub(crate) async fn link_user(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let (dest_provider, username) = provider_user(c, "DestinationUser")?;
+    if !dest_provider.eq_ignore_ascii_case("Cognito") {
+        return Err(CognitoError::invalid_parameter(
+            "DestinationUser.ProviderName must be Cognito",
+        ));
+    }
+    let (provider, subject) = provider_user(c, "SourceUser")?;
+    c.s.app
+        .link_provider(pool.id.as_str(), username, provider, subject)
+        .await
+        .map_err(|e| match e {
+            Error::Conflict(Entity::User) => CognitoError::invalid_parameter(
+                "Merging is not currently supported, provide a SourceUser that has not been linked",
+            ),
+            other => c.core(None)(other),
+        })?;
+    Ok(json!({}))
+}
+
+/// AdminDisableProviderForUser: undoes a link, or disables a federated user.
+pub(crate) async fn unlink_user(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let (provider, subject) = provider_user(c, "User")?;
+    c.s.app
+        .unlink_provider(pool.id.as_str(), provider, subject)
+        .await
+        .map_err(c.core(None))?;
+    Ok(json!({}))
 }

@@ -65,6 +65,8 @@ const IMPLEMENTED: &[&str] = &[
     "RevokeToken",
     "AdminEnableUser",
     "AdminDisableUser",
+    "AdminLinkProviderForUser",
+    "AdminDisableProviderForUser",
     "AdminUpdateUserAttributes",
     "AdminDeleteUserAttributes",
     "AdminConfirmSignUp",
@@ -261,6 +263,8 @@ async fn dispatch(
         "DeleteIdentityProvider" => idps::delete(&call).await,
         "ListIdentityProviders" => idps::list(&call).await,
         "GetIdentityProviderByIdentifier" => idps::by_identifier(&call).await,
+        "AdminLinkProviderForUser" => idps::link_user(&call).await,
+        "AdminDisableProviderForUser" => idps::unlink_user(&call).await,
         other => Err(CognitoError::unknown_operation(&format!(
             "{other} is not supported"
         ))),

@@ -568,3 +568,51 @@ async fn linking_by_email_needs_the_policy_and_a_verified_address() {
         }
     }
 }
+
+#[tokio::test]
+async fn administrators_link_and_unlink_upstream_identities() {
+    let f = fed_world(false).await;
+    f.bend(|_| {});
+    let id = f.w.pool.id.to_string();
+    let app = &f.w.t.app;
+    let linked = app
+        .link_provider(&id, "alice", "Up", "ann-1")
+        .await
+        .unwrap();
+    assert!(linked.attributes["identities"].contains("\"providerName\":\"Up\""));
+    assert!(
+        app.link_provider(&id, "alice", "Up", "ann-1")
+            .await
+            .is_err(),
+        "linked already"
+    );
+    let sign_in = || async {
+        let mut b = Browser::new(&f.w.router);
+        f.round_trip(&mut b, &[("identity_provider", "Up")], "")
+            .await
+    };
+    let r = sign_in().await;
+    let id_token = redeem(&f.w, &r.redirect_params()["code"]).await;
+    assert_eq!(
+        claims_of(id_token["id_token"].as_str().unwrap())["sub"],
+        f.w.alice_sub
+    );
+    // Unlinked: the next sign-in is a federated user of its own.
+    app.unlink_provider(&id, "Up", "ann-1").await.unwrap();
+    let alice = app.user(&id, "alice").await.unwrap();
+    assert!(!alice.attributes.contains_key("identities"));
+    let r = sign_in().await;
+    assert!(r.redirect_params().contains_key("code"));
+    assert!(f.federated_user().await.is_some());
+    // Disabling the federated user's provider sign-in: refused from then on.
+    app.unlink_provider(&id, "Up", "ann-1").await.unwrap();
+    let r = sign_in().await;
+    assert_eq!(r.redirect_params()["error"], "access_denied");
+    // A federated user cannot be a link's destination; an existing federated user blocks a link.
+    assert!(app.link_provider(&id, "Up_ann-1", "Up", "x").await.is_err());
+    assert!(
+        app.link_provider(&id, "alice", "Up", "ann-1")
+            .await
+            .is_err()
+    );
+}
