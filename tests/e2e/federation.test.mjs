@@ -34,13 +34,16 @@ test('a work email routes to the company provider and the app gets our tokens wi
   const p = new Portcullis();
   const base = await p.reserve();
   const pool = p.cli('pool', 'create', '--name', 'federated').id;
-  const up = await startUpstream({ redirectUris: [`${base}/${pool}/oauth2/idpresponse`] });
+  const up = await startUpstream({
+    redirectUris: [`${base}/${pool}/oauth2/idpresponse`, `${base}/${pool}/oauth2/idplogout`],
+  });
   const browser = await launch();
   try {
     p.cli(...providerArgs(pool, 'Corp', up.issuer, 'portcullis', 'corp-secret', 'example.test'));
     // A provider that never answers.
     p.cli(...providerArgs(pool, 'Gone', 'http://127.0.0.1:9', 'portcullis', 'x', 'gone.test'));
     const spa = p.cli('client', 'create', '--pool', pool, '--name', 'spa', '--callback-url', `${cb.base}/callback`,
+      '--logout-url', `${cb.base}/bye`,
       '--identity-provider', 'COGNITO', '--identity-provider', 'Corp', '--identity-provider', 'Gone').client_id;
     await p.start();
     const issuer = `${base}/${pool}`;
@@ -84,6 +87,19 @@ test('a work email routes to the company provider and the app gets our tokens wi
     const tokens2 = await oidc.authorizationCodeGrant(again.config, await cb.next(since2),
       { pkceCodeVerifier: again.verifier, expectedState: 'fed-1' });
     assert.equal(tokens2.claims().sub, claims.sub);
+
+    // Signing out of the app and of the company's provider: the provider asks to confirm,
+    // then the browser comes back through us to the app's logout URL.
+    const since4 = cb.count();
+    await page2.goto(`${issuer}/logout?client_id=${spa}&logout_uri=${encodeURIComponent(`${cb.base}/bye`)}&upstream_logout=true`);
+    assert.ok(page2.url().startsWith(up.issuer), page2.url());
+    await page2.getByRole('button', { name: /sign me out/i }).click();
+    const bye = await cb.next(since4);
+    assert.equal(bye.pathname, '/bye');
+    // Signed out there too: the provider asks for the password again.
+    const after = await rp(issuer, spa, `${cb.base}/callback`, { identity_provider: 'Corp' });
+    await page2.goto(after.url);
+    assert.ok(await page2.getByLabel('Corp password').isVisible());
 
     // A provider that is down: the app is told, nobody is created.
     const gone = await rp(issuer, spa, `${cb.base}/callback`, { identity_provider: 'Gone' });

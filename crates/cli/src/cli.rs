@@ -45,6 +45,15 @@ pub struct Global {
         default_value = "Portcullis <no-reply@portcullis.local>"
     )]
     pub mail_from: String,
+    /// How long a call to an upstream identity provider may take, in seconds (1-60).
+    #[arg(
+        long,
+        global = true,
+        env = "PORTCULLIS_UPSTREAM_TIMEOUT_SECS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=60)
+    )]
+    pub upstream_timeout_secs: u64,
     /// argon2id memory cost for new password hashes, in KiB (OWASP: 19456).
     #[arg(
         long,

@@ -89,5 +89,7 @@ pub async fn app(g: &Global) -> Result<App> {
         None => Mailer::outbox(g.data_dir.join("outbox"), &g.mail_from)
             .map_err(|e| anyhow!("--mail-from: {e}"))?,
     };
-    Ok(App::new(store, master, hasher).with_mailer(mailer))
+    Ok(App::new(store, master, hasher)
+        .with_mailer(mailer)
+        .with_upstream_timeout(std::time::Duration::from_secs(g.upstream_timeout_secs)))
 }

@@ -18,6 +18,16 @@ pub struct Session {
     pub auth_time: UnixTime,
     pub created_at: UnixTime,
     pub expires_at: UnixTime,
+    /// Set when the session signed in through an upstream provider.
+    pub upstream: Option<UpstreamSignIn>,
+}
+
+/// The upstream side of a federated session, for signing out there too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpstreamSignIn {
+    pub provider: String,
+    /// The provider's ID token (its `id_token_hint` at sign-out), sealed by the master key.
+    pub id_token_sealed: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -95,6 +95,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "federated links",
         include_str!("../migrations/0010_federated_links.sql"),
     ),
+    (
+        11,
+        "session upstream",
+        include_str!("../migrations/0011_session_upstream.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -1012,6 +1012,10 @@ async fn sessions_expire_and_revoke(store: &dyn Store) {
         auth_time: 100,
         created_at: 100,
         expires_at: 200,
+        upstream: Some(portcullis_core::session::UpstreamSignIn {
+            provider: "Okta".into(),
+            id_token_sealed: Some("sealed".into()),
+        }),
     };
     store.create_session(&s).await.unwrap();
     assert_eq!(
@@ -1190,6 +1194,7 @@ async fn families_revoke_as_one(store: &dyn Store) {
         auth_time: 1,
         created_at: 1,
         expires_at: 1000,
+        upstream: None,
     };
     store.create_session(&s).await.unwrap();
     store

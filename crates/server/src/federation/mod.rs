@@ -5,6 +5,7 @@
 //! `core::federation`.
 
 pub mod fetch;
+pub mod logout;
 pub mod oidc;
 pub mod route;
 pub mod upstream;

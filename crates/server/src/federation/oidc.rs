@@ -43,8 +43,14 @@ pub struct Callback<'a> {
 #[derive(Debug, Clone)]
 pub struct Upstream {
     pub subject: String,
+    /// The provider's ID token as received (kept, sealed, for signing out there).
+    pub id_token: String,
     /// ID token claims, overlaid with userinfo's.
     pub claims: Value,
+}
+
+fn id_token_context(pool: &UserPool) -> String {
+    format!("upstream-id-token:{}", pool.id)
 }
 
 fn internal(e: impl std::fmt::Display) -> FedError {
@@ -110,6 +116,33 @@ impl App {
             }
         }
         Ok((url.into(), state))
+    }
+
+    /// What a federated session remembers of its provider.
+    pub fn upstream_sign_in(
+        &self,
+        pool: &UserPool,
+        idp: &IdentityProvider,
+        up: &Upstream,
+    ) -> portcullis_core::session::UpstreamSignIn {
+        portcullis_core::session::UpstreamSignIn {
+            provider: idp.name.clone(),
+            id_token_sealed: self
+                .master
+                .seal(&id_token_context(pool), up.id_token.as_bytes())
+                .ok(),
+        }
+    }
+
+    /// The provider's ID token a session keeps, opened.
+    pub fn upstream_id_token(
+        &self,
+        pool: &UserPool,
+        s: &portcullis_core::session::UpstreamSignIn,
+    ) -> Option<String> {
+        let sealed = s.id_token_sealed.as_ref()?;
+        let clear = self.master.open(&id_token_context(pool), sealed).ok()?;
+        String::from_utf8(clear.to_vec()).ok()
     }
 
     /// Spends `state`; `Ok(None)` when it is unknown, expired or spent.
@@ -233,7 +266,11 @@ impl App {
                 }
             }
         }
-        Ok(Upstream { subject, claims })
+        Ok(Upstream {
+            subject,
+            id_token: id_token.to_owned(),
+            claims,
+        })
     }
 
     /// The ID token's claims once its RS256 signature checks out with the provider's key.

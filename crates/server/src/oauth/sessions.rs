@@ -3,14 +3,18 @@
 use crate::App;
 use portcullis_core::Result;
 use portcullis_core::ids::PoolId;
-use portcullis_core::session::{SESSION_TTL_SECS, Session};
+use portcullis_core::session::{SESSION_TTL_SECS, Session, UpstreamSignIn};
 use portcullis_core::user::User;
 use portcullis_crypto::tokens::{random_token, token_hash};
 
 impl App {
     /// A new session (a new id at every sign-in, so a planted id is never promoted).
     /// Returns the cookie value.
-    pub async fn create_session(&self, user: &User) -> Result<(String, Session)> {
+    pub async fn create_session(
+        &self,
+        user: &User,
+        upstream: Option<UpstreamSignIn>,
+    ) -> Result<(String, Session)> {
         let id = random_token().map_err(crate::admin::crypto_err)?;
         let now = self.now();
         let session = Session {
@@ -20,6 +24,7 @@ impl App {
             auth_time: now,
             created_at: now,
             expires_at: now + SESSION_TTL_SECS,
+            upstream,
         };
         self.store.create_session(&session).await?;
         Ok((id, session))

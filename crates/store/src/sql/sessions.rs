@@ -1,5 +1,5 @@
 use super::SqlStore;
-use crate::codec::{db_err, get, get_pool_id, get_uuid, internal};
+use crate::codec::{db_err, get, get_opt_json, get_pool_id, get_uuid, internal, to_json};
 use crate::traits::SessionStore;
 use async_trait::async_trait;
 use portcullis_core::Result;
@@ -12,8 +12,8 @@ use portcullis_core::session::Session;
 impl SessionStore for SqlStore {
     async fn create_session(&self, s: &Session) -> Result<()> {
         sqlx::query(
-            "INSERT INTO sessions (pool_id, id_hash, sub, auth_time, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO sessions (pool_id, id_hash, sub, auth_time, created_at, expires_at, upstream) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(s.pool_id.as_str())
         .bind(&s.id_hash)
@@ -21,6 +21,7 @@ impl SessionStore for SqlStore {
         .bind(s.auth_time)
         .bind(s.created_at)
         .bind(s.expires_at)
+        .bind(s.upstream.as_ref().map(to_json).transpose()?)
         .execute(&self.pool)
         .await
         .map_err(db_err(Entity::Code, Entity::User))?;
@@ -34,7 +35,7 @@ impl SessionStore for SqlStore {
         now: UnixTime,
     ) -> Result<Option<Session>> {
         let row = sqlx::query(
-            "SELECT pool_id, id_hash, sub, auth_time, created_at, expires_at FROM sessions \
+            "SELECT pool_id, id_hash, sub, auth_time, created_at, expires_at, upstream FROM sessions \
              WHERE pool_id = $1 AND id_hash = $2 AND revoked_at IS NULL AND expires_at > $3",
         )
         .bind(pool.as_str())
@@ -51,6 +52,7 @@ impl SessionStore for SqlStore {
                 auth_time: get(&r, "auth_time")?,
                 created_at: get(&r, "created_at")?,
                 expires_at: get(&r, "expires_at")?,
+                upstream: get_opt_json(&r, "upstream")?,
             })
         })
         .transpose()

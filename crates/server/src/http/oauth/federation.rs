@@ -167,7 +167,10 @@ async fn answer(s: &Shared, ctx: &PoolCtx, uri: &Uri, headers: &HeaderMap) -> Re
         Err(e) => return fail(e),
     };
     match s.app.federated_user(&ctx.pool, &idp, &upstream).await {
-        Ok(user) => signed_in(s, ctx, &client, req, &user, false).await,
+        Ok(user) => {
+            let kept = s.app.upstream_sign_in(&ctx.pool, &idp, &upstream);
+            signed_in(s, ctx, &client, req, &user, false, Some(kept)).await
+        }
         Err(e) => fail(e),
     }
 }

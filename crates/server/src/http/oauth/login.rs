@@ -267,7 +267,7 @@ pub(crate) async fn submit(
         Err(e) => return page_error(e),
     };
     match outcome {
-        LoginOutcome::Success(user) => signed_in(&s, &ctx, &client, &req, &user, true).await,
+        LoginOutcome::Success(user) => signed_in(&s, &ctx, &client, &req, &user, true, None).await,
         LoginOutcome::NewPasswordRequired { challenge, .. } => {
             new_password_page(&s, &ctx, &headers, &query, &challenge, None, StatusCode::OK)
         }
@@ -305,8 +305,9 @@ pub(crate) async fn signed_in(
     req: &portcullis_core::oauth::authorize::AuthorizeRequest,
     user: &User,
     after_post: bool,
+    upstream: Option<portcullis_core::session::UpstreamSignIn>,
 ) -> Response {
-    let (cookie, session) = match s.app.create_session(user).await {
+    let (cookie, session) = match s.app.create_session(user, upstream).await {
         Ok(v) => v,
         Err(e) => return page_error(e),
     };
@@ -375,7 +376,7 @@ pub(crate) async fn new_password(
         .complete_new_password(&ctx.pool, challenge, password)
         .await
     {
-        Ok(user) => signed_in(&s, &ctx, &client, &req, &user, true).await,
+        Ok(user) => signed_in(&s, &ctx, &client, &req, &user, true, None).await,
         Err(Error::PolicyViolation(m)) => new_password_page(
             &s,
             &ctx,

@@ -1,7 +1,9 @@
 //! `GET /logout`: ends the hosted-UI session server-side and clears its cookie, then
 //! redirects to a registered logout URL (`logout_uri`, Cognito's name, or OIDC's
 //! `post_logout_redirect_uri`), or back to sign-in (`redirect_uri` + `response_type`).
-//! Anything unregistered gets an error page, no redirect, and the session stays.
+//! Anything unregistered gets an error page, no redirect, and the session stays. With
+//! `upstream_logout=true`, a session that signed in through an upstream provider is also
+//! signed out there first (`idp_logout` brings the browser back and on).
 
 use super::respond::{see_other, with_params};
 use super::{PoolCtx, page_error};
@@ -29,13 +31,42 @@ pub(crate) async fn logout(
         Ok(t) => t,
         Err(r) => return r,
     };
+    let upstream_too = match p.get("upstream_logout") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            return pages::error(
+                StatusCode::BAD_REQUEST,
+                "upstream_logout must be true or false.",
+            );
+        }
+    };
     let name = cookies::name(cookies::SESSION, ctx.secure);
-    if let Some(cookie) = cookies::get(&headers, &name)
-        && let Err(e) = s.app.end_session(&ctx.pool.id, &cookie).await
-    {
-        return page_error(e);
+    let mut upstream = None;
+    if let Some(cookie) = cookies::get(&headers, &name) {
+        if upstream_too && let Ok(Some((session, _))) = s.app.session(&ctx.pool.id, &cookie).await {
+            upstream = session.upstream;
+        }
+        if let Err(e) = s.app.end_session(&ctx.pool.id, &cookie).await {
+            return page_error(e);
+        }
     }
-    let mut res = match target {
+    let mut via = None;
+    if let Some(up) = &upstream {
+        let back = format!("{}/oauth2/idplogout", ctx.base);
+        match s
+            .app
+            .upstream_logout_url(&ctx.pool, up, target.as_deref(), &back)
+            .await
+        {
+            Ok(url) => via = url,
+            // Our session is over either way; the provider's stays.
+            Err(e) => {
+                tracing::warn!(pool = %ctx.pool.id, error = %e, "cannot sign out of the upstream provider")
+            }
+        }
+    }
+    let mut res = match via.or(target) {
         Some(url) => see_other(&url, false),
         None => pages::signed_out(),
     };
@@ -123,4 +154,18 @@ async fn client_of_id_token(s: &Shared, ctx: &PoolCtx, token: &str) -> Option<St
         return None;
     }
     claims.get("aud").and_then(Value::as_str).map(str::to_owned)
+}
+
+/// `GET {issuer}/oauth2/idplogout`: the upstream provider is done; on to where the sign-out
+/// was going.
+pub(crate) async fn idp_logout(State(s): State<Shared>, ctx: PoolCtx, uri: Uri) -> Response {
+    let state = params::from_query(uri.query())
+        .ok()
+        .and_then(|p| p.get("state").map(str::to_owned))
+        .unwrap_or_default();
+    match s.app.finish_upstream_logout(&ctx.pool, &state).await {
+        Ok(Some(Some(url))) => see_other(&url, false),
+        Ok(_) => pages::signed_out(),
+        Err(e) => page_error(e),
+    }
 }

@@ -11,6 +11,7 @@
 //! | `GET, POST {issuer}/oauth2/userInfo` | claims for a bearer access token |
 //! | `POST {issuer}/oauth2/revoke` | RFC 7009 revocation |
 //! | `GET {issuer}/logout` | end the session, then to a registered logout URL or sign-in again |
+//! | `GET {issuer}/oauth2/idplogout` | back from signing out at the upstream provider |
 //! | `GET, POST {issuer}/signup`, `POST {issuer}/confirm` | self sign-up and its email code |
 //! | `GET, POST {issuer}/forgotPassword`, `POST {issuer}/confirmForgotPassword` | password reset by email code |
 
@@ -65,6 +66,7 @@ pub(crate) fn routes() -> Router<Shared> {
         )
         .route("/{pool}/confirmForgotPassword", post(account::reset_submit))
         .route("/{pool}/logout", get(logout::logout))
+        .route("/{pool}/oauth2/idplogout", get(logout::idp_logout))
         .merge(machine)
 }
 

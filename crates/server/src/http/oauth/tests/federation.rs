@@ -40,7 +40,7 @@ async fn discovery(AxState(u): AxState<Arc<Upstream>>) -> axum::Json<Value> {
     axum::Json(json!({
         "issuer": b, "authorization_endpoint": format!("{b}/authorize"),
         "token_endpoint": format!("{b}/token"), "userinfo_endpoint": format!("{b}/me"),
-        "jwks_uri": format!("{b}/jwks"),
+        "jwks_uri": format!("{b}/jwks"), "end_session_endpoint": format!("{b}/logout"),
     }))
 }
 
@@ -615,4 +615,59 @@ async fn administrators_link_and_unlink_upstream_identities() {
             .await
             .is_err()
     );
+}
+
+#[tokio::test]
+async fn signing_out_can_sign_out_of_the_provider_too() {
+    let f = fed_world(false).await;
+    f.bend(|_| {});
+    let mut b = Browser::new(&f.w.router);
+    let r = f
+        .round_trip(&mut b, &[("identity_provider", "Up")], "")
+        .await;
+    let tokens = redeem(&f.w, &r.redirect_params()["code"]).await;
+    let r = b
+        .get(&format!(
+            "{}/logout?client_id={}&logout_uri=https%3A%2F%2Fapp.t1%2Fbye&upstream_logout=true",
+            f.w.issuer, f.w.spa
+        ))
+        .await;
+    let to = r.location().unwrap();
+    assert!(to.starts_with(&format!("{}/logout?", f.up.base)), "{to}");
+    let q = query_of(&to);
+    assert_eq!(q["client_id"], "us");
+    assert_eq!(
+        q["post_logout_redirect_uri"],
+        format!("{}/oauth2/idplogout", f.w.issuer)
+    );
+    assert_eq!(
+        claims_of(&q["id_token_hint"])["iss"],
+        f.up.base,
+        "the provider's own ID token"
+    );
+    assert_ne!(q["id_token_hint"], tokens["id_token"].as_str().unwrap());
+    // Our session is over already.
+    let again = b.get(&f.w.authorize_url(&f.w.spa, &[])).await;
+    assert!(again.location().unwrap().contains("/login?"));
+    // The provider sends the browser back; on to the app's logout URL, once.
+    let back = format!("{}/oauth2/idplogout?state={}", f.w.issuer, q["state"]);
+    let r = b.get(&back).await;
+    assert_eq!(r.location().as_deref(), Some("https://app.t1/bye"));
+    let r = b.get(&back).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "a spent state ends at the signed-out page"
+    );
+    // Without the flag, only our session ends.
+    let mut b2 = Browser::new(&f.w.router);
+    f.round_trip(&mut b2, &[("identity_provider", "Up")], "")
+        .await;
+    let r = b2
+        .get(&format!(
+            "{}/logout?client_id={}&logout_uri=https%3A%2F%2Fapp.t1%2Fbye",
+            f.w.issuer, f.w.spa
+        ))
+        .await;
+    assert_eq!(r.location().as_deref(), Some("https://app.t1/bye"));
 }

@@ -1,0 +1,83 @@
+//! Signing out of the upstream provider too (RP-initiated logout, OIDC RP-Initiated Logout
+//! 1.0), when the app asks for it with `upstream_logout=true` on `/logout` and the provider
+//! publishes an `end_session_endpoint`. Our session is already over by then; where the
+//! browser goes afterwards waits in the one-time store under a random `state` until the
+//! provider sends it back to `{issuer}/oauth2/idplogout`.
+
+use super::FedError;
+use crate::App;
+use portcullis_core::code::OneTimeRecord;
+use portcullis_core::pool::UserPool;
+use portcullis_core::session::UpstreamSignIn;
+use portcullis_crypto::tokens::{random_token, token_hash};
+use portcullis_store::Consumed;
+use serde_json::{Value, json};
+
+const KIND: &str = "upstream_logout";
+const TTL_SECS: i64 = 600;
+
+impl App {
+    /// The provider's end-session URL to send the browser to, or `None` when the provider
+    /// has none. `then` is where to go after the provider is done.
+    pub async fn upstream_logout_url(
+        &self,
+        pool: &UserPool,
+        up: &UpstreamSignIn,
+        then: Option<&str>,
+        callback: &str,
+    ) -> Result<Option<String>, FedError> {
+        let Some(idp) = self.store.get_idp(&pool.id, &up.provider).await? else {
+            return Ok(None);
+        };
+        let ep = self.upstream_endpoints(&idp).await?;
+        let Some(end) = ep.end_session else {
+            return Ok(None);
+        };
+        let state = random_token().map_err(|e| FedError::Internal(e.to_string()))?;
+        self.store
+            .put_one_time(&OneTimeRecord {
+                pool_id: pool.id.clone(),
+                kind: KIND.into(),
+                key_hash: token_hash(&state),
+                payload: json!({"then": then}),
+                expires_at: self.now() + TTL_SECS,
+            })
+            .await?;
+        let mut url = url::Url::parse(&end)
+            .map_err(|_| FedError::Unavailable("bad end_session_endpoint".into()))?;
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(c) = idp.details.get("client_id") {
+                q.append_pair("client_id", c);
+            }
+            if let Some(hint) = self.upstream_id_token(pool, up) {
+                q.append_pair("id_token_hint", &hint);
+            }
+            q.append_pair("post_logout_redirect_uri", callback)
+                .append_pair("state", &state);
+        }
+        Ok(Some(url.into()))
+    }
+
+    /// Where to go once the provider has signed the person out: `Some(None)` for our
+    /// signed-out page, `None` for a state we do not know.
+    pub async fn finish_upstream_logout(
+        &self,
+        pool: &UserPool,
+        state: &str,
+    ) -> portcullis_core::Result<Option<Option<String>>> {
+        match self
+            .store
+            .consume_one_time(&pool.id, &token_hash(state), self.now())
+            .await?
+        {
+            Consumed::First(r) if r.kind == KIND => Ok(Some(
+                r.payload
+                    .get("then")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            )),
+            _ => Ok(None),
+        }
+    }
+}
