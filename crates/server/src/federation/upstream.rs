@@ -28,7 +28,9 @@ pub struct Endpoints {
 struct Entry {
     endpoints: Endpoints,
     fetched: Instant,
-    keys: Option<(Vec<Value>, Instant)>,
+    keys: Option<Vec<Value>>,
+    /// When the keys were last fetched again because a token named an unknown `kid`.
+    refetched_for_miss: Option<Instant>,
 }
 
 #[derive(Default)]
@@ -118,6 +120,7 @@ impl App {
                 endpoints: endpoints.clone(),
                 fetched: Instant::now(),
                 keys: None,
+                refetched_for_miss: None,
             },
         );
         Ok(endpoints)
@@ -131,18 +134,21 @@ impl App {
         kid: Option<&str>,
     ) -> Result<Value, FedError> {
         let key = cache_key(idp);
-        let cached = {
+        let (cached, last_miss) = {
             let map = self.upstream.0.lock().map_err(lock_err)?;
-            map.get(&key).and_then(|e| e.keys.clone())
+            map.get(&key)
+                .map(|e| (e.keys.clone(), e.refetched_for_miss))
+                .unwrap_or_default()
         };
-        if let Some((keys, _)) = &cached
+        if let Some(keys) = &cached
             && let Some(k) = pick(keys, kid)
         {
             return Ok(k);
         }
-        if let Some((_, at)) = &cached
-            && at.elapsed() < KEY_REFRESH_GAP
-        {
+        // Keys we have but no match: the provider may have rotated. Ask again, but not more
+        // than once per gap, whatever tokens people bring.
+        let is_miss = cached.is_some();
+        if is_miss && last_miss.is_some_and(|at| at.elapsed() < KEY_REFRESH_GAP) {
             return Err(FedError::Invalid(
                 "the token's signing key is not among the provider's keys".into(),
             ));
@@ -154,7 +160,10 @@ impl App {
             .cloned()
             .ok_or_else(|| FedError::Unavailable("the key set has no keys".into()))?;
         if let Some(e) = self.upstream.0.lock().map_err(lock_err)?.get_mut(&key) {
-            e.keys = Some((keys.clone(), Instant::now()));
+            e.keys = Some(keys.clone());
+            if is_miss {
+                e.refetched_for_miss = Some(Instant::now());
+            }
         }
         pick(&keys, kid).ok_or_else(|| {
             FedError::Invalid("the token's signing key is not among the provider's keys".into())

@@ -19,6 +19,10 @@ struct Bend {
     /// Merged over the ID token's claims.
     claims: serde_json::Map<String, Value>,
     foreign_key: bool,
+    /// The provider rotated to its second key: it signs with it and publishes both.
+    rotated: bool,
+    /// Signed with a key nobody publishes.
+    stranger_key: bool,
     userinfo_sub: Option<String>,
     token_delay: Option<Duration>,
     given_name: Option<String>,
@@ -30,9 +34,11 @@ struct Upstream {
     base: String,
     signer: Signer,
     foreign: Signer,
+    stranger: Signer,
     bend: Mutex<Bend>,
     /// nonce and PKCE challenge of the last authorization request, as a provider remembers.
     last: Mutex<(String, String)>,
+    jwks_fetches: std::sync::atomic::AtomicUsize,
 }
 
 async fn discovery(AxState(u): AxState<Arc<Upstream>>) -> axum::Json<Value> {
@@ -45,7 +51,13 @@ async fn discovery(AxState(u): AxState<Arc<Upstream>>) -> axum::Json<Value> {
 }
 
 async fn jwks(AxState(u): AxState<Arc<Upstream>>) -> axum::Json<Value> {
-    axum::Json(json!({"keys": [u.signer.public_jwk()]}))
+    u.jwks_fetches
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let mut keys = vec![u.signer.public_jwk()];
+    if u.bend.lock().unwrap().rotated {
+        keys.push(u.foreign.public_jwk());
+    }
+    axum::Json(json!({ "keys": keys }))
 }
 
 async fn token(
@@ -82,7 +94,9 @@ async fn token(
     for (k, v) in bend.claims {
         claims[k] = v;
     }
-    let signer = if bend.foreign_key {
+    let signer = if bend.stranger_key {
+        &u.stranger
+    } else if bend.foreign_key || bend.rotated {
         &u.foreign
     } else {
         &u.signer
@@ -110,8 +124,10 @@ async fn upstream() -> Arc<Upstream> {
         base,
         signer: key(0),
         foreign: key(1),
+        stranger: key(2),
         bend: Mutex::default(),
         last: Mutex::default(),
+        jwks_fetches: Default::default(),
     });
     let app = axum::Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
@@ -670,4 +686,34 @@ async fn signing_out_can_sign_out_of_the_provider_too() {
         ))
         .await;
     assert_eq!(r.location().as_deref(), Some("https://app.t1/bye"));
+}
+
+#[tokio::test]
+async fn a_key_rotation_is_followed_and_unknown_keys_are_not_refetched_at_once() {
+    let f = fed_world(false).await;
+    let fetches = || f.up.jwks_fetches.load(std::sync::atomic::Ordering::SeqCst);
+    let sign_in = || async {
+        let mut b = Browser::new(&f.w.router);
+        f.round_trip(&mut b, &[("identity_provider", "Up")], "")
+            .await
+            .redirect_params()
+    };
+    f.bend(|_| {});
+    assert!(sign_in().await.contains_key("code"));
+    assert_eq!(fetches(), 1);
+    assert!(sign_in().await.contains_key("code"));
+    assert_eq!(fetches(), 1, "keys are cached");
+    // The provider rotates: a token with the new kid makes us fetch the keys again.
+    f.bend(|b| b.rotated = true);
+    assert!(sign_in().await.contains_key("code"));
+    assert_eq!(fetches(), 2);
+    // A kid the provider does not publish: refused, without hammering the provider.
+    f.bend(|b| b.stranger_key = true);
+    assert_eq!(sign_in().await["error"], "invalid_request");
+    assert_eq!(sign_in().await["error"], "invalid_request");
+    assert_eq!(
+        fetches(),
+        2,
+        "at most one key fetch per 30 s for unknown kids"
+    );
 }
