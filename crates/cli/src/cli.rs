@@ -54,6 +54,10 @@ pub struct Global {
         value_parser = clap::value_parser!(u64).range(1..=60)
     )]
     pub upstream_timeout_secs: u64,
+    /// Let calls to upstream identity providers reach loopback and private addresses (an
+    /// internal IdP, tests). Link-local addresses stay refused.
+    #[arg(long, global = true, env = "PORTCULLIS_UPSTREAM_ALLOW_PRIVATE")]
+    pub upstream_allow_private: bool,
     /// argon2id memory cost for new password hashes, in KiB (OWASP: 19456).
     #[arg(
         long,

@@ -7,6 +7,7 @@ use portcullis_crypto::master_key::MasterKey;
 use portcullis_crypto::password::{Argon2Params, PasswordHasherConfig};
 use portcullis_server::App;
 use portcullis_server::account::mailer::Mailer;
+use portcullis_server::federation::addresses::AddressPolicy;
 use std::fs::OpenOptions;
 use std::io::{ErrorKind, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -91,5 +92,12 @@ pub async fn app(g: &Global) -> Result<App> {
     };
     Ok(App::new(store, master, hasher)
         .with_mailer(mailer)
-        .with_upstream_timeout(std::time::Duration::from_secs(g.upstream_timeout_secs)))
+        .with_upstream(
+            std::time::Duration::from_secs(g.upstream_timeout_secs),
+            if g.upstream_allow_private {
+                AddressPolicy::AllowPrivate
+            } else {
+                AddressPolicy::PublicOnly
+            },
+        ))
 }

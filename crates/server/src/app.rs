@@ -43,7 +43,10 @@ impl App {
             signers: Mutex::new(HashMap::new()),
             mailer: None,
             pool_mailers: Default::default(),
-            fetcher: crate::federation::fetch::Fetcher::new(std::time::Duration::from_secs(10)),
+            fetcher: crate::federation::fetch::Fetcher::new(
+                std::time::Duration::from_secs(10),
+                crate::federation::addresses::AddressPolicy::PublicOnly,
+            ),
             upstream: Default::default(),
             public_url: None,
             hash_slots: tokio::sync::Semaphore::new(
@@ -62,9 +65,14 @@ impl App {
         self
     }
 
-    /// How long a call to an upstream identity provider may take (10 s by default).
-    pub fn with_upstream_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.fetcher = crate::federation::fetch::Fetcher::new(timeout);
+    /// How long a call to an upstream identity provider may take (10 s by default), and
+    /// which addresses it may reach (public ones by default).
+    pub fn with_upstream(
+        mut self,
+        timeout: std::time::Duration,
+        policy: crate::federation::addresses::AddressPolicy,
+    ) -> Self {
+        self.fetcher = crate::federation::fetch::Fetcher::new(timeout, policy);
         self
     }
 

@@ -31,13 +31,17 @@ pub(crate) async fn test_app_with_clock(
     })
     .unwrap();
     TestApp {
-        // Upstream calls in tests go to local fakes: a short deadline keeps the slow cases short.
+        // Upstream calls in tests go to local fakes (so loopback is allowed), and a short
+        // deadline keeps the slow cases short.
         app: Arc::new(
             match clock {
                 Some(c) => App::new(store, master, hasher).with_clock(c),
                 None => App::new(store, master, hasher),
             }
-            .with_upstream_timeout(std::time::Duration::from_secs(2)),
+            .with_upstream(
+                std::time::Duration::from_secs(2),
+                crate::federation::addresses::AddressPolicy::AllowPrivate,
+            ),
         ),
         config: ServeConfig {
             listen: "127.0.0.1:0".parse().unwrap(),

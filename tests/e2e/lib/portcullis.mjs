@@ -26,6 +26,8 @@ export class Portcullis {
       PORTCULLIS_DATABASE_URL: '',
       PORTCULLIS_ARGON2_MEMORY_KIB: '1024',
       PORTCULLIS_ARGON2_ITERATIONS: '1',
+      // The tests' upstream providers listen on loopback.
+      PORTCULLIS_UPSTREAM_ALLOW_PRIVATE: 'true',
     };
     delete this.env.PORTCULLIS_DATABASE_URL;
     delete this.env.PORTCULLIS_MASTER_KEY;

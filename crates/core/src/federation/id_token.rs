@@ -7,6 +7,10 @@ use std::fmt;
 /// Clock difference tolerated between us and the upstream, in seconds.
 pub const SKEW_SECS: i64 = 120;
 
+/// No provider issues ID tokens for longer; a larger `exp` is a unit mistake (milliseconds)
+/// or a forgery, not a token to keep for a year.
+pub const MAX_LIFETIME_SECS: i64 = 366 * 86400;
+
 /// What the token must match.
 #[derive(Debug, Clone)]
 pub struct Expected<'a> {
@@ -39,7 +43,7 @@ impl fmt::Display for IdTokenError {
             IdTokenError::Audience => "the ID token's aud does not contain our client id",
             IdTokenError::UntrustedAudience => "the ID token has an audience we do not trust",
             IdTokenError::AuthorizedParty => "the ID token's azp is not our client id",
-            IdTokenError::Expired => "the ID token has expired (or has no exp)",
+            IdTokenError::Expired => "the ID token has expired, or its exp is missing or absurd",
             IdTokenError::IssuedInFuture => "the ID token's iat is missing or in the future",
             IdTokenError::Nonce => "the ID token's nonce does not match the request",
             IdTokenError::Subject => "the ID token has no usable sub",
@@ -70,7 +74,7 @@ pub fn check(claims: &Value, e: &Expected<'_>) -> Result<String, IdTokenError> {
     {
         return Err(IdTokenError::AuthorizedParty);
     }
-    if int("exp").is_none_or(|exp| exp + SKEW_SECS <= e.now) {
+    if int("exp").is_none_or(|exp| exp + SKEW_SECS <= e.now || exp > e.now + MAX_LIFETIME_SECS) {
         return Err(IdTokenError::Expired);
     }
     if int("iat").is_none_or(|iat| iat > e.now + SKEW_SECS) {
@@ -148,6 +152,7 @@ mod tests {
             (with("exp", json!(NOW - SKEW_SECS)), Expired),
             (without("exp"), Expired),
             (with("exp", json!("soon")), Expired),
+            (with("exp", json!((NOW + 300) * 1000)), Expired),
             (with("iat", json!(NOW + SKEW_SECS + 1)), IssuedInFuture),
             (without("iat"), IssuedInFuture),
             (with("nonce", json!("n-2")), Nonce),

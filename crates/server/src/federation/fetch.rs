@@ -1,6 +1,7 @@
 //! Outbound HTTP to upstream providers: one client, no redirects followed, a deadline on
 //! every call, and a cap on what is read, so a slow or hostile upstream costs little.
 
+use super::addresses::{AddressPolicy, GuardedResolver, allowed};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ const MAX_BODY: usize = 256 * 1024;
 pub struct Fetcher {
     client: reqwest::Client,
     timeout: Duration,
+    policy: AddressPolicy,
 }
 
 /// Why a call to an upstream failed, in words fit for logs.
@@ -23,20 +25,43 @@ impl std::fmt::Display for FetchError {
     }
 }
 
+/// Whether the guarded resolver refused every address (somewhere in the error's causes).
+fn refused_address(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.to_string()
+            .contains("no address upstream calls may reach")
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
 impl Fetcher {
-    pub fn new(timeout: Duration) -> Self {
+    pub fn new(timeout: Duration, policy: AddressPolicy) -> Self {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(GuardedResolver(policy))
             .connect_timeout(timeout)
             .timeout(timeout)
             .user_agent("portcullis")
             .build()
             .unwrap_or_default();
-        Fetcher { client, timeout }
+        Fetcher {
+            client,
+            timeout,
+            policy,
+        }
     }
 
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+
+    pub fn policy(&self) -> AddressPolicy {
+        self.policy
     }
 
     /// GET a JSON document.
@@ -83,9 +108,21 @@ impl Fetcher {
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_default();
         let fail = |what: &str| FetchError(format!("{host}: {what}"));
+        // Addresses written into the URL skip the resolver; check them here.
+        let literal = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>();
+        if let Ok(ip) = literal
+            && !allowed(ip, self.policy)
+        {
+            return Err(fail("this address may not be reached"));
+        }
         let mut res = req.send().await.map_err(|e| {
             if e.is_timeout() {
                 fail("no answer within the timeout")
+            } else if refused_address(&e) {
+                fail("this address may not be reached")
             } else {
                 fail("cannot connect")
             }

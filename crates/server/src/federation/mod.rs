@@ -4,6 +4,7 @@
 //! upstream identity into a pool user (created, updated, or linked). The claim rules are in
 //! `core::federation`.
 
+pub mod addresses;
 pub mod fetch;
 pub mod logout;
 pub mod oidc;

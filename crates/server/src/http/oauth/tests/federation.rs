@@ -23,6 +23,9 @@ struct Bend {
     rotated: bool,
     /// Signed with a key nobody publishes.
     stranger_key: bool,
+    /// `alg: none`, or HS256 keyed with the provider's public key (algorithm confusion).
+    unsigned: bool,
+    hs256_with_public_key: bool,
     userinfo_sub: Option<String>,
     token_delay: Option<Duration>,
     given_name: Option<String>,
@@ -101,7 +104,24 @@ async fn token(
     } else {
         &u.signer
     };
-    let id_token = signer.sign_jwt(&claims).unwrap();
+    let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let id_token = if bend.unsigned {
+        format!("{}.{}.", b64(&json!({"alg": "none"})), b64(&claims))
+    } else if bend.hs256_with_public_key {
+        let header = json!({"alg": "HS256", "kid": u.signer.kid()});
+        let input = format!("{}.{}", b64(&header), b64(&claims));
+        let key = aws_lc_rs::hmac::Key::new(
+            aws_lc_rs::hmac::HMAC_SHA256,
+            u.signer.public_jwk().to_string().as_bytes(),
+        );
+        let tag = aws_lc_rs::hmac::sign(&key, input.as_bytes());
+        format!(
+            "{input}.{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tag.as_ref())
+        )
+    } else {
+        signer.sign_jwt(&claims).unwrap()
+    };
     axum::Json(json!({"access_token": "up-at", "token_type": "Bearer", "id_token": id_token}))
         .into_response()
 }
@@ -444,6 +464,34 @@ async fn every_bent_answer_is_refused_and_creates_nothing() {
             "invalid_request",
         ),
         (
+            "alg none",
+            Box::new(|b| b.unsigned = true),
+            "",
+            "invalid_request",
+        ),
+        (
+            "HS256 keyed with the public key",
+            Box::new(|b| b.hs256_with_public_key = true),
+            "",
+            "invalid_request",
+        ),
+        (
+            "exp in milliseconds",
+            Box::new(|b| {
+                b.claims.insert("exp".into(), json!((NOW + 300) * 1000));
+            }),
+            "",
+            "invalid_request",
+        ),
+        (
+            "no iat",
+            Box::new(|b| {
+                b.claims.insert("iat".into(), Value::Null);
+            }),
+            "",
+            "invalid_request",
+        ),
+        (
             "userinfo for someone else",
             Box::new(|b| b.userinfo_sub = Some("mallory".into())),
             "",
@@ -715,5 +763,39 @@ async fn a_key_rotation_is_followed_and_unknown_keys_are_not_refetched_at_once()
         fetches(),
         2,
         "at most one key fetch per 30 s for unknown kids"
+    );
+}
+
+#[tokio::test]
+async fn by_default_providers_on_private_addresses_are_not_called() {
+    let f = fed_world(false).await;
+    // The same pool data, served by an app with the default address policy.
+    let strict = crate::App::new(
+        f.w.t.app.store.clone(),
+        portcullis_crypto::master_key::MasterKey::generate()
+            .unwrap()
+            .0,
+        f.w.t.app.hasher.clone(),
+    )
+    .with_clock(f.w.clock.clone());
+    let idp = f.w.t.app.idp(f.w.pool.id.as_str(), "Up").await.unwrap();
+    let err = strict.upstream_endpoints(&idp).await.unwrap_err();
+    assert!(
+        matches!(&err, crate::federation::FedError::Unavailable(m) if m.contains("may not be reached")),
+        "{err}"
+    );
+    let mut by_name = idp.clone();
+    by_name.details.insert(
+        "oidc_issuer".into(),
+        f.up.base.replace("127.0.0.1", "localhost"),
+    );
+    let err = strict.upstream_endpoints(&by_name).await.unwrap_err();
+    assert!(
+        matches!(&err, crate::federation::FedError::Unavailable(m) if m.contains("may not be reached")),
+        "a name that resolves to loopback: {err}"
+    );
+    assert_eq!(
+        f.up.jwks_fetches.load(std::sync::atomic::Ordering::SeqCst),
+        0
     );
 }
