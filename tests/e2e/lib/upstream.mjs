@@ -47,6 +47,7 @@ export async function startUpstream({ redirectUris }) {
     cookies: { keys: [crypto.randomBytes(16).toString('hex')] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'] },
     features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     async findAccount(ctx, sub) {
       const person = bySub.get(sub);
       if (!person) return undefined;
