@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need, idempotently: each step is skipped when already done.
 #   Debian packages: postgresql (a throwaway server per test run), python3, chromium and
-#   nodejs/npm (the end-to-end tests), wrk (benchmarks).
+#   nodejs/npm (the end-to-end tests), wrk (benchmarks), the SAML build's libxmlsec1 and
+#   libclang, and SimpleSAMLphp with PHP (the SAML end-to-end tests).
 #   npm packages of tests/e2e (openid-client, aws-jwt-verify, playwright-core), from its lock file;
 #   Python packages of tests/e2e (boto3) in tests/e2e/.venv.
 # Needs root or sudo only when a Debian package is missing.
@@ -18,17 +19,29 @@ have runuser || missing+=(util-linux)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
 have wrk || missing+=(wrk)
+# Building the SAML feature: samael binds libxmlsec1 through bindgen (libclang).
+pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+for p in pkg-config libclang-dev libxml2-dev libxmlsec1-dev libssl-dev openssl; do pkg "$p" || missing+=("$p"); done
+# The SAML end-to-end tests' IdP: SimpleSAMLphp under `php -S`, installed apart below.
+ssp_missing=()
+for p in php-cli php-cgi php-xml php-mbstring simplesamlphp; do pkg "$p" || ssp_missing+=("$p"); done
 
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=
+# apt_install OPTION... -- PACKAGE...: installs as root, or through sudo.
+apt_install() {
+  local opts=() SUDO=
+  while [ "$1" != -- ]; do opts+=("$1"); shift; done; shift
   if [ "$(id -u)" -ne 0 ]; then
-    have sudo || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    have sudo || { echo "install-deps: need root or sudo to install: $*" >&2; exit 1; }
     SUDO=sudo
   fi
-  echo "install-deps: installing ${missing[*]}"
+  echo "install-deps: installing $*"
   $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${opts[@]}" "$@" >/dev/null
+}
+[ ${#missing[@]} -eq 0 ] || apt_install -- "${missing[@]}"
+# Without recommends, and with php-cgi satisfying PHP's server dependency, no Apache comes
+# along to listen on port 80.
+[ ${#ssp_missing[@]} -eq 0 ] || apt_install --no-install-recommends -- "${ssp_missing[@]}"
 if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
   echo "install-deps: the postgresql package did not create the postgres user" >&2; exit 1
 fi

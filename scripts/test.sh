@@ -13,9 +13,9 @@ echo "test: PostgreSQL at ${PORTCULLIS_TEST_POSTGRES_URL}"
 
 start=$(date +%s)
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --no-fail-fast
+  cargo nextest run --workspace --all-features --no-fail-fast
 else
-  cargo test --workspace --no-fail-fast
+  cargo test --workspace --all-features --no-fail-fast
 fi
 tests/e2e/run.sh
 echo "test: all tests passed in $(( $(date +%s) - start ))s"

@@ -4,7 +4,7 @@
 # Expects scripts/install-deps.sh to have run (scripts/test.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build -q -p portcullis
+cargo build -q -p portcullis --features saml
 export PORTCULLIS_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/portcullis"
 cd tests/e2e
 node --test --test-concurrency=1 ./*.test.mjs

@@ -29,6 +29,9 @@ pub struct App {
     pub fetcher: crate::federation::fetch::Fetcher,
     /// Upstream providers' metadata and keys.
     pub(crate) upstream: crate::federation::upstream::UpstreamCache,
+    /// SAML providers' parsed metadata.
+    #[cfg(feature = "saml")]
+    pub(crate) saml_metadata_cache: crate::federation::saml::MetadataCache,
     /// The public URL, for links in messages (confirmation links); set by `serve`.
     pub public_url: Option<String>,
 }
@@ -48,6 +51,8 @@ impl App {
                 crate::federation::addresses::AddressPolicy::PublicOnly,
             ),
             upstream: Default::default(),
+            #[cfg(feature = "saml")]
+            saml_metadata_cache: Default::default(),
             public_url: None,
             hash_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -29,6 +29,14 @@ impl App {
             .and_then(|k| details.remove(k));
         idp.details = details;
         idp.validate(secret.as_deref())?;
+        // A SAML IdP must be able to sign: metadata without a signing certificate is refused
+        // here (metadata behind a URL is checked at first use).
+        #[cfg(feature = "saml")]
+        if idp.provider_type == ProviderType::Saml
+            && let Some(file) = idp.details.get("MetadataFile")
+        {
+            portcullis_saml::IdpMetadata::parse(file).map_err(|e| Error::invalid(e.to_string()))?;
+        }
         idp.secret_sealed = match secret {
             Some(s) => Some(
                 self.master

@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 /// The most we read from an upstream answer (metadata, keys, tokens, userinfo).
-const MAX_BODY: usize = 256 * 1024;
+const MAX_BODY: usize = 512 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Fetcher {
@@ -102,11 +102,39 @@ impl Fetcher {
         self.json(url, req).await
     }
 
+    /// GET a text document (SAML metadata).
+    pub async fn get_text(&self, url: &str) -> Result<String, FetchError> {
+        let (status, body) = self.send(url, self.client.get(url)).await?;
+        let host = host_of(url);
+        if !status.is_success() {
+            return Err(FetchError(format!("{host}: HTTP {}", status.as_u16())));
+        }
+        String::from_utf8(body).map_err(|_| FetchError(format!("{host}: the answer is not UTF-8")))
+    }
+
     async fn json(&self, url: &str, req: reqwest::RequestBuilder) -> Result<Value, FetchError> {
-        let host = url::Url::parse(url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_default();
+        let (status, body) = self.send(url, req).await?;
+        let fail = |what: &str| FetchError(format!("{}: {what}", host_of(url)));
+        let json: Option<Value> = serde_json::from_slice(&body).ok();
+        if !status.is_success() {
+            let code = json
+                .as_ref()
+                .and_then(|j| j.get("error"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            return Err(fail(&format!("HTTP {} {code}", status.as_u16())));
+        }
+        json.filter(Value::is_object)
+            .ok_or_else(|| fail("the answer is not a JSON object"))
+    }
+
+    /// Sends the request; its status and body (at most `MAX_BODY`).
+    async fn send(
+        &self,
+        url: &str,
+        req: reqwest::RequestBuilder,
+    ) -> Result<(reqwest::StatusCode, Vec<u8>), FetchError> {
+        let host = host_of(url);
         let fail = |what: &str| FetchError(format!("{host}: {what}"));
         // Addresses written into the URL skip the resolver; check them here.
         let literal = host
@@ -139,16 +167,13 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        let json: Option<Value> = serde_json::from_slice(&body).ok();
-        if !status.is_success() {
-            let code = json
-                .as_ref()
-                .and_then(|j| j.get("error"))
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            return Err(fail(&format!("HTTP {} {code}", status.as_u16())));
-        }
-        json.filter(Value::is_object)
-            .ok_or_else(|| fail("the answer is not a JSON object"))
+        Ok((status, body))
     }
+}
+
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default()
 }

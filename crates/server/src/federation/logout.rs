@@ -26,7 +26,12 @@ impl App {
         then: Option<&str>,
         callback: &str,
     ) -> Result<Option<String>, FedError> {
-        let Some(idp) = self.store.get_idp(&pool.id, &up.provider).await? else {
+        let Some(idp) = self
+            .store
+            .get_idp(&pool.id, &up.provider)
+            .await?
+            .filter(|i| i.provider_type == portcullis_core::idp::ProviderType::Oidc)
+        else {
             return Ok(None);
         };
         let ep = self.upstream_endpoints(&idp).await?;

@@ -9,6 +9,8 @@ pub mod fetch;
 pub mod logout;
 pub mod oidc;
 pub mod route;
+#[cfg(feature = "saml")]
+pub mod saml;
 pub mod upstream;
 pub mod users;
 

@@ -31,6 +31,24 @@ pub struct Pending {
     pub request: AuthorizeRequest,
 }
 
+#[cfg(feature = "saml")]
+impl Pending {
+    /// A pending SAML sign-in: its AuthnRequest ID in place of a nonce, no PKCE.
+    pub(crate) fn new(provider: &str, request_id: &str, request: &AuthorizeRequest) -> Self {
+        Pending {
+            provider: provider.to_owned(),
+            nonce: request_id.to_owned(),
+            verifier: String::new(),
+            request: request.clone(),
+        }
+    }
+
+    /// The AuthnRequest ID a SAML response must answer.
+    pub(crate) fn request_id(&self) -> &str {
+        &self.nonce
+    }
+}
+
 /// The provider's answer on our callback.
 #[derive(Debug, Default)]
 pub struct Callback<'a> {
@@ -59,7 +77,29 @@ fn internal(e: impl std::fmt::Display) -> FedError {
 
 impl App {
     /// Starts a sign-in at `idp` for the app request `req`; returns (provider URL, state).
+    /// `base` is where the browser sees the pool's pages (the issuer, or the pool's domain).
     pub async fn federation_start(
+        &self,
+        pool: &UserPool,
+        idp: &IdentityProvider,
+        req: &AuthorizeRequest,
+        base: &str,
+    ) -> Result<(String, String), FedError> {
+        match idp.provider_type {
+            #[cfg(feature = "saml")]
+            portcullis_core::idp::ProviderType::Saml => self.saml_start(pool, idp, req, base).await,
+            #[cfg(not(feature = "saml"))]
+            portcullis_core::idp::ProviderType::Saml => Err(FedError::Internal(
+                "this build has no SAML support (build with --features saml)".into(),
+            )),
+            _ => {
+                self.oidc_start(pool, idp, req, &format!("{base}/oauth2/idpresponse"))
+                    .await
+            }
+        }
+    }
+
+    async fn oidc_start(
         &self,
         pool: &UserPool,
         idp: &IdentityProvider,
@@ -86,15 +126,7 @@ impl App {
             verifier: verifier.clone(),
             request: req.clone(),
         };
-        self.store
-            .put_one_time(&OneTimeRecord {
-                pool_id: pool.id.clone(),
-                kind: STATE_KIND.into(),
-                key_hash: token_hash(&state),
-                payload: serde_json::to_value(&pending).map_err(internal)?,
-                expires_at: self.now() + STATE_TTL_SECS,
-            })
-            .await?;
+        self.remember_pending(pool, &state, &pending).await?;
         let scopes = idp
             .details
             .get("authorize_scopes")
@@ -127,10 +159,13 @@ impl App {
     ) -> portcullis_core::session::UpstreamSignIn {
         portcullis_core::session::UpstreamSignIn {
             provider: idp.name.clone(),
-            id_token_sealed: self
-                .master
-                .seal(&id_token_context(pool), up.id_token.as_bytes())
-                .ok(),
+            id_token_sealed: (!up.id_token.is_empty())
+                .then(|| {
+                    self.master
+                        .seal(&id_token_context(pool), up.id_token.as_bytes())
+                        .ok()
+                })
+                .flatten(),
         }
     }
 
@@ -143,6 +178,25 @@ impl App {
         let sealed = s.id_token_sealed.as_ref()?;
         let clear = self.master.open(&id_token_context(pool), sealed).ok()?;
         String::from_utf8(clear.to_vec()).ok()
+    }
+
+    /// Keeps `pending` for 10 minutes under a hash of `state`, for one use.
+    pub(crate) async fn remember_pending(
+        &self,
+        pool: &UserPool,
+        state: &str,
+        pending: &Pending,
+    ) -> Result<(), FedError> {
+        self.store
+            .put_one_time(&OneTimeRecord {
+                pool_id: pool.id.clone(),
+                kind: STATE_KIND.into(),
+                key_hash: token_hash(state),
+                payload: serde_json::to_value(pending).map_err(internal)?,
+                expires_at: self.now() + STATE_TTL_SECS,
+            })
+            .await?;
+        Ok(())
     }
 
     /// Spends `state`; `Ok(None)` when it is unknown, expired or spent.

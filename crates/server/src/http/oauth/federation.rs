@@ -8,6 +8,7 @@ use super::PoolCtx;
 use super::login::signed_in;
 use super::respond::{error_redirect, see_other};
 use crate::federation::FedError;
+use crate::federation::oidc::{Pending, Upstream};
 use crate::http::{Shared, cookies, pages, params};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
@@ -71,11 +72,7 @@ pub(crate) async fn to_upstream(
     req: &AuthorizeRequest,
     after_post: bool,
 ) -> Response {
-    match s
-        .app
-        .federation_start(&ctx.pool, idp, req, &callback(ctx))
-        .await
-    {
+    match s.app.federation_start(&ctx.pool, idp, req, &ctx.base).await {
         Ok((url, state)) => {
             let mut res = see_other(&url, after_post);
             let name = cookies::name(FED_COOKIE, ctx.secure);
@@ -126,50 +123,86 @@ async fn answer(s: &Shared, ctx: &PoolCtx, uri: &Uri, headers: &HeaderMap) -> Re
         tracing::warn!(pool = %ctx.pool.id, "upstream answer for a sign-in this browser did not start");
         return bad("This sign-in did not start in this browser. Start again from the app.");
     }
-    let pending = match s.app.federation_pending(&ctx.pool, state).await {
-        Ok(Some(p)) => p,
-        Ok(None) => {
-            return bad("This sign-in has expired or was already used. Start again from the app.");
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "reading a federation state failed");
-            return pages::error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Sign-in failed. Please try again.",
-            );
-        }
-    };
-    let req = &pending.request;
-    let client = match s.app.store.get_client(&ctx.pool.id, &req.client_id).await {
-        Ok(Some(c)) if c.has_callback(&req.redirect_uri) => c,
-        _ => return bad("The app client no longer exists. Start again from the app."),
-    };
-    let fail = |e: FedError| {
-        tracing::warn!(pool = %ctx.pool.id, provider = %pending.provider, error = %e, "upstream sign-in failed");
-        app_error(ctx, req, oauth_error(&e), false)
-    };
-    let idp = match s.app.store.get_idp(&ctx.pool.id, &pending.provider).await {
-        Ok(Some(idp)) => idp,
-        Ok(None) => return fail(FedError::Internal("the provider was deleted".into())),
-        Err(e) => return fail(e.into()),
+    let pending = match pending_for(s, ctx, state).await {
+        Ok(p) => p,
+        Err(r) => return r,
     };
     let cb = crate::federation::oidc::Callback {
         code: p.get("code"),
         iss: p.get("iss"),
         error: p.get("error"),
     };
-    let upstream = match s
-        .app
-        .federation_finish(&idp, &pending, &cb, &callback(ctx))
-        .await
-    {
+    let waiting = &pending;
+    complete(s, ctx, &pending, false, |idp| async move {
+        s.app
+            .federation_finish(&idp, waiting, &cb, &callback(ctx))
+            .await
+    })
+    .await
+}
+
+/// The sign-in waiting under `state`, spent; `Err` is the page to show.
+pub(super) async fn pending_for(
+    s: &Shared,
+    ctx: &PoolCtx,
+    state: &str,
+) -> Result<Pending, Response> {
+    match s.app.federation_pending(&ctx.pool, state).await {
+        Ok(Some(p)) => Ok(p),
+        Ok(None) => Err(pages::error(
+            StatusCode::BAD_REQUEST,
+            "This sign-in has expired or was already used. Start again from the app.",
+        )),
+        Err(e) => {
+            tracing::error!(error = %e, "reading a federation state failed");
+            Err(pages::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sign-in failed. Please try again.",
+            ))
+        }
+    }
+}
+
+/// After the state: the provider's answer verified by `verify`, the user provisioned, the
+/// app answered; any failure goes to the app as `error=`.
+pub(super) async fn complete<F, Fut>(
+    s: &Shared,
+    ctx: &PoolCtx,
+    pending: &Pending,
+    after_post: bool,
+    verify: F,
+) -> Response
+where
+    F: FnOnce(IdentityProvider) -> Fut,
+    Fut: std::future::Future<Output = Result<Upstream, FedError>>,
+{
+    let req = &pending.request;
+    let client = match s.app.store.get_client(&ctx.pool.id, &req.client_id).await {
+        Ok(Some(c)) if c.has_callback(&req.redirect_uri) => c,
+        _ => {
+            return pages::error(
+                StatusCode::BAD_REQUEST,
+                "The app client no longer exists. Start again from the app.",
+            );
+        }
+    };
+    let fail = |e: FedError| {
+        tracing::warn!(pool = %ctx.pool.id, provider = %pending.provider, error = %e, "upstream sign-in failed");
+        app_error(ctx, req, oauth_error(&e), after_post)
+    };
+    let idp = match s.app.store.get_idp(&ctx.pool.id, &pending.provider).await {
+        Ok(Some(idp)) => idp,
+        Ok(None) => return fail(FedError::Internal("the provider was deleted".into())),
+        Err(e) => return fail(e.into()),
+    };
+    let upstream = match verify(idp.clone()).await {
         Ok(u) => u,
         Err(e) => return fail(e),
     };
     match s.app.federated_user(&ctx.pool, &idp, &upstream).await {
         Ok(user) => {
             let kept = s.app.upstream_sign_in(&ctx.pool, &idp, &upstream);
-            signed_in(s, ctx, &client, req, &user, false, Some(kept)).await
+            signed_in(s, ctx, &client, req, &user, after_post, Some(kept)).await
         }
         Err(e) => fail(e),
     }

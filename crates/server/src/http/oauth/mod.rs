@@ -4,7 +4,8 @@
 //! |---|---|
 //! | `GET, POST {issuer}/oauth2/authorize` | authorization request → sign-in page, or a code (or implicit tokens) for the client |
 //! | `GET {issuer}/login` | the sign-in form for a pending authorization request |
-//! | `GET {issuer}/oauth2/idpresponse` | an upstream provider's answer (federation) |
+//! | `GET {issuer}/oauth2/idpresponse` | an upstream OIDC provider's answer (federation) |
+//! | `POST {issuer}/saml2/idpresponse`, `GET {issuer}/saml2/metadata` | SAML IdP responses; our SP metadata |
 //! | `POST {issuer}/login` | check the password, start the session, answer the client (303) |
 //! | `POST {issuer}/login/new-password` | first sign-in with a temporary password |
 //! | `POST {issuer}/oauth2/token` | authorization_code, refresh_token, client_credentials |
@@ -22,6 +23,8 @@ mod federation;
 mod login;
 mod logout;
 mod respond;
+#[cfg(feature = "saml")]
+mod saml;
 mod token;
 mod userinfo;
 
@@ -68,6 +71,19 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/{pool}/logout", get(logout::logout))
         .route("/{pool}/oauth2/idplogout", get(logout::idp_logout))
         .merge(machine)
+        .merge(saml_routes())
+}
+
+#[cfg(feature = "saml")]
+fn saml_routes() -> Router<Shared> {
+    Router::new()
+        .route("/{pool}/saml2/idpresponse", post(saml::saml_response))
+        .route("/{pool}/saml2/metadata", get(saml::saml_metadata))
+}
+
+#[cfg(not(feature = "saml"))]
+fn saml_routes() -> Router<Shared> {
+    Router::new()
 }
 
 /// The pool a request is for, with the URLs that go with it.

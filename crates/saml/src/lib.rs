@@ -1,0 +1,269 @@
+//! The SAML 2.0 service provider side of Portcullis, as a wrapper that makes samael
+//! (libxmlsec1) safe to use (research/crates.md §5):
+//!
+//! - an IdP is usable only with at least one signing certificate in its metadata, so samael
+//!   never takes its "no certificate, no verification" path;
+//! - signatures are checked with the metadata's certificates only, against an algorithm
+//!   allow-list without SHA-1;
+//! - only the assertion samael returns after verification is read, never the raw XML;
+//! - AuthnRequest IDs are 128-bit random values chosen by the caller (samael's own are 32-bit);
+//! - input sizes are capped, DOCTYPEs refused, and parsing runs behind `catch_unwind`;
+//! - an AudienceRestriction naming our entity ID and a NameID are required, which samael
+//!   leaves optional.
+
+use samael::crypto::AllowedSignatureAlgorithm;
+use samael::metadata::{EntityDescriptor, HTTP_REDIRECT_BINDING};
+use samael::service_provider::{ServiceProvider, ServiceProviderBuilder};
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Largest metadata document accepted.
+pub const MAX_METADATA: usize = 512 * 1024;
+/// Largest base64 `SAMLResponse` accepted.
+pub const MAX_RESPONSE: usize = 256 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SamlError {
+    #[error("the IdP metadata is not usable: {0}")]
+    Metadata(String),
+    #[error("the SAML response was refused: {0}")]
+    Response(String),
+    #[error("could not build the SAML request: {0}")]
+    Request(String),
+}
+
+fn no_doctype(xml: &str) -> bool {
+    !xml.contains("<!DOCTYPE") && !xml.contains("<!doctype") && !xml.contains("<!ENTITY")
+}
+
+/// An identity provider, from its metadata.
+#[derive(Clone)]
+pub struct IdpMetadata {
+    pub entity_id: String,
+    /// Where AuthnRequests go (HTTP-Redirect binding).
+    pub sso_redirect_url: String,
+    descriptor: EntityDescriptor,
+}
+
+impl std::fmt::Debug for IdpMetadata {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdpMetadata")
+            .field("entity_id", &self.entity_id)
+            .field("sso_redirect_url", &self.sso_redirect_url)
+            .finish()
+    }
+}
+
+impl IdpMetadata {
+    /// Parses an `EntityDescriptor` with an IDPSSODescriptor that has an HTTP-Redirect
+    /// SingleSignOnService and at least one signing certificate.
+    pub fn parse(xml: &str) -> Result<Self, SamlError> {
+        let bad = |m: &str| SamlError::Metadata(m.to_owned());
+        if xml.len() > MAX_METADATA {
+            return Err(bad("larger than 512 KiB"));
+        }
+        if !no_doctype(xml) {
+            return Err(bad("DOCTYPE and entity declarations are not allowed"));
+        }
+        let descriptor: EntityDescriptor = catch_unwind(|| xml.parse::<EntityDescriptor>())
+            .map_err(|_| bad("the XML could not be read"))?
+            .map_err(|_| bad("not a SAML EntityDescriptor"))?;
+        let entity_id = descriptor
+            .entity_id
+            .clone()
+            .filter(|e| !e.is_empty())
+            .ok_or_else(|| bad("no entityID"))?;
+        let idp = descriptor
+            .idp_sso_descriptors
+            .as_ref()
+            .and_then(|d| d.first())
+            .ok_or_else(|| bad("no IDPSSODescriptor"))?;
+        let sso_redirect_url = idp
+            .single_sign_on_services
+            .iter()
+            .find(|s| s.binding == HTTP_REDIRECT_BINDING)
+            .map(|s| s.location.clone())
+            .ok_or_else(|| bad("no SingleSignOnService with the HTTP-Redirect binding"))?;
+        let sp = ServiceProviderBuilder::default()
+            .idp_metadata(descriptor.clone())
+            .build()
+            .map_err(|_| bad("unusable"))?;
+        match sp.idp_signing_certs() {
+            Ok(Some(certs)) if !certs.is_empty() => {}
+            _ => {
+                return Err(bad(
+                    "no signing certificate (an IdP without one is refused)",
+                ));
+            }
+        }
+        Ok(IdpMetadata {
+            entity_id,
+            sso_redirect_url,
+            descriptor,
+        })
+    }
+}
+
+/// Our side: the entity ID the IdP knows us by and where it posts responses.
+#[derive(Debug, Clone)]
+pub struct SpConfig {
+    pub entity_id: String,
+    pub acs_url: String,
+}
+
+fn provider(idp: &IdpMetadata, sp: &SpConfig) -> Result<ServiceProvider, SamlError> {
+    ServiceProviderBuilder::default()
+        .entity_id(Some(sp.entity_id.clone()))
+        .acs_url(Some(sp.acs_url.clone()))
+        .metadata_url(None::<String>)
+        .slo_url(None::<String>)
+        .idp_metadata(idp.descriptor.clone())
+        .allowed_signature_algorithms(Some(vec![
+            AllowedSignatureAlgorithm::RsaSha256,
+            AllowedSignatureAlgorithm::RsaSha384,
+            AllowedSignatureAlgorithm::RsaSha512,
+            AllowedSignatureAlgorithm::EcdsaSha256,
+            AllowedSignatureAlgorithm::EcdsaSha384,
+        ]))
+        .build()
+        .map_err(|e| SamlError::Request(e.to_string()))
+}
+
+/// The IdP URL that carries an AuthnRequest with `request_id` (HTTP-Redirect binding).
+pub fn authn_request_url(
+    idp: &IdpMetadata,
+    sp: &SpConfig,
+    request_id: &str,
+    relay_state: &str,
+) -> Result<String, SamlError> {
+    let fail = |e: Box<dyn std::error::Error>| SamlError::Request(e.to_string());
+    let mut req = provider(idp, sp)?
+        .make_authentication_request(&idp.sso_redirect_url)
+        .map_err(fail)?;
+    req.id = request_id.to_owned();
+    req.force_authn = None;
+    let url = req
+        .redirect(relay_state)
+        .map_err(fail)?
+        .ok_or_else(|| SamlError::Request("no destination".into()))?;
+    Ok(url.into())
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Our SP metadata: entity ID, signed assertions wanted, and the HTTP-POST
+/// AssertionConsumerService.
+pub fn sp_metadata(sp: &SpConfig) -> String {
+    format!(
+        concat!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+            "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"{entity}\">\n",
+            "  <md:SPSSODescriptor AuthnRequestsSigned=\"false\" WantAssertionsSigned=\"true\" ",
+            "protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\n",
+            "    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>\n",
+            "    <md:AssertionConsumerService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" ",
+            "Location=\"{acs}\" index=\"1\"/>\n",
+            "  </md:SPSSODescriptor>\n",
+            "</md:EntityDescriptor>\n"
+        ),
+        entity = xml_escape(&sp.entity_id),
+        acs = xml_escape(&sp.acs_url)
+    )
+}
+
+/// What a verified response says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedLogin {
+    pub name_id: String,
+    pub name_id_format: Option<String>,
+    /// Attribute name (its `Name`, e.g. a URI) → values.
+    pub attributes: BTreeMap<String, Vec<String>>,
+    pub assertion_id: String,
+    /// Unix seconds after which the assertion is no longer valid (for replay memory).
+    pub expires_at: i64,
+}
+
+/// Verifies a base64 `SAMLResponse` against the IdP's metadata, our SP configuration and
+/// the AuthnRequest IDs we may be answered for.
+pub fn validate_response(
+    encoded: &str,
+    idp: &IdpMetadata,
+    sp: &SpConfig,
+    request_ids: &[&str],
+) -> Result<VerifiedLogin, SamlError> {
+    let refuse = |m: String| SamlError::Response(m);
+    if encoded.len() > MAX_RESPONSE {
+        return Err(refuse("larger than 256 KiB".into()));
+    }
+    let bytes = base64_decode(encoded).ok_or_else(|| refuse("not base64".into()))?;
+    let xml = String::from_utf8(bytes).map_err(|_| refuse("not UTF-8".into()))?;
+    if !no_doctype(&xml) {
+        return Err(refuse(
+            "DOCTYPE and entity declarations are not allowed".into(),
+        ));
+    }
+    let p = provider(idp, sp)?;
+    let assertion = catch_unwind(AssertUnwindSafe(|| {
+        p.parse_xml_response(&xml, Some(request_ids))
+    }))
+    .map_err(|_| refuse("the XML could not be read".into()))?
+    .map_err(|e| refuse(e.to_string()))?;
+    let audience_ok = assertion
+        .conditions
+        .as_ref()
+        .and_then(|c| c.audience_restrictions.as_ref())
+        .is_some_and(|rs| !rs.is_empty() && rs.iter().all(|r| r.audience.contains(&sp.entity_id)));
+    if !audience_ok {
+        return Err(refuse(
+            "the assertion is not restricted to our entity ID".into(),
+        ));
+    }
+    let name_id = assertion
+        .subject
+        .as_ref()
+        .and_then(|s| s.name_id.as_ref())
+        .filter(|n| !n.value.trim().is_empty())
+        .ok_or_else(|| refuse("the assertion has no NameID".into()))?;
+    let mut attributes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for statement in assertion.attribute_statements.iter().flatten() {
+        for a in &statement.attributes {
+            let Some(name) = a.name.clone().or_else(|| a.friendly_name.clone()) else {
+                continue;
+            };
+            let values = attributes.entry(name).or_default();
+            values.extend(a.values.iter().filter_map(|v| v.value.clone()));
+        }
+    }
+    let expires_at = assertion
+        .conditions
+        .as_ref()
+        .and_then(|c| c.not_on_or_after)
+        .map_or_else(
+            || assertion.issue_instant.timestamp() + 300,
+            |t| t.timestamp(),
+        );
+    Ok(VerifiedLogin {
+        name_id: name_id.value.trim().to_owned(),
+        name_id_format: name_id.format.clone(),
+        attributes,
+        assertion_id: assertion.id.clone(),
+        expires_at,
+    })
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    // HTTP-POST carries the response base64, line breaks allowed.
+    let compact: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .ok()
+}
+
+#[cfg(test)]
+mod tests;

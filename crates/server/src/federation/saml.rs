@@ -1,0 +1,147 @@
+//! The SAML connector: the IdP's metadata (from `MetadataFile`, or `MetadataURL` fetched and
+//! cached), the AuthnRequest by HTTP-Redirect with a 128-bit ID remembered for InResponseTo,
+//! and the Response at `{issuer}/saml2/idpresponse`, verified by `portcullis-saml` off the
+//! async runtime, each assertion ID remembered until it expires so a replay fails on any
+//! node. The verified NameID and attributes go on to the same provisioning as OIDC.
+
+use super::FedError;
+use super::oidc::{Pending, Upstream};
+use crate::App;
+use portcullis_core::code::OneTimeRecord;
+use portcullis_core::idp::IdentityProvider;
+use portcullis_core::oauth::authorize::AuthorizeRequest;
+use portcullis_core::pool::UserPool;
+use portcullis_crypto::tokens::{random_token, token_hash};
+use portcullis_saml::{IdpMetadata, SpConfig, VerifiedLogin};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const METADATA_TTL: Duration = Duration::from_secs(3600);
+const ASSERTION_KIND: &str = "saml_assertion";
+
+/// Parsed IdP metadata per provider version.
+#[derive(Default)]
+pub(crate) struct MetadataCache(Mutex<HashMap<String, (Instant, IdpMetadata)>>);
+
+fn internal(e: impl std::fmt::Display) -> FedError {
+    FedError::Internal(e.to_string())
+}
+
+/// Our SP identity in the pool (Cognito's entity ID form) and the ACS seen from `base`.
+pub fn sp_config(pool: &UserPool, base: &str) -> SpConfig {
+    SpConfig {
+        entity_id: format!("urn:amazon:cognito:sp:{}", pool.id),
+        acs_url: format!("{base}/saml2/idpresponse"),
+    }
+}
+
+/// Attributes as claims: one value as a string, several as an array.
+fn claims_of(login: &VerifiedLogin) -> Value {
+    let mut m = Map::new();
+    for (name, values) in &login.attributes {
+        let v = match values.as_slice() {
+            [one] => Value::String(one.clone()),
+            many => Value::Array(many.iter().cloned().map(Value::String).collect()),
+        };
+        m.insert(name.clone(), v);
+    }
+    m.insert("saml_nameid".into(), Value::String(login.name_id.clone()));
+    Value::Object(m)
+}
+
+impl App {
+    /// The provider's metadata, parsed (a provider without a signing certificate fails here).
+    pub async fn saml_metadata(&self, idp: &IdentityProvider) -> Result<IdpMetadata, FedError> {
+        if let Some(file) = idp.details.get("MetadataFile").filter(|f| !f.is_empty()) {
+            return IdpMetadata::parse(file).map_err(|e| FedError::Internal(e.to_string()));
+        }
+        let url = idp
+            .details
+            .get("MetadataURL")
+            .ok_or_else(|| internal("the provider has no metadata"))?;
+        let key = format!("{}/{}/{}", idp.pool_id, idp.name, idp.updated_at);
+        if let Some((at, md)) = self
+            .saml_metadata_cache
+            .0
+            .lock()
+            .map_err(internal)?
+            .get(&key)
+            && at.elapsed() < METADATA_TTL
+        {
+            return Ok(md.clone());
+        }
+        let xml = self.fetcher.get_text(url).await?;
+        let md = IdpMetadata::parse(&xml).map_err(|e| FedError::Unavailable(e.to_string()))?;
+        self.saml_metadata_cache
+            .0
+            .lock()
+            .map_err(internal)?
+            .insert(key, (Instant::now(), md.clone()));
+        Ok(md)
+    }
+
+    /// Starts a SAML sign-in; returns (IdP URL, RelayState).
+    pub(crate) async fn saml_start(
+        &self,
+        pool: &UserPool,
+        idp: &IdentityProvider,
+        req: &AuthorizeRequest,
+        base: &str,
+    ) -> Result<(String, String), FedError> {
+        let md = self.saml_metadata(idp).await?;
+        let state = random_token().map_err(internal)?;
+        // An NCName of 256 random bits.
+        let request_id = format!("_{}", random_token().map_err(internal)?);
+        let pending = Pending::new(&idp.name, &request_id, req);
+        self.remember_pending(pool, &state, &pending).await?;
+        let url =
+            portcullis_saml::authn_request_url(&md, &sp_config(pool, base), &request_id, &state)
+                .map_err(internal)?;
+        Ok((url, state))
+    }
+
+    /// Verifies the IdP's response for `pending`.
+    pub async fn saml_finish(
+        &self,
+        pool: &UserPool,
+        idp: &IdentityProvider,
+        pending: &Pending,
+        response: &str,
+        base: &str,
+    ) -> Result<Upstream, FedError> {
+        let md = self.saml_metadata(idp).await?;
+        let sp = sp_config(pool, base);
+        let request_id = pending.request_id().to_owned();
+        let encoded = response.to_owned();
+        let md2 = md.clone();
+        let login = tokio::task::spawn_blocking(move || {
+            portcullis_saml::validate_response(&encoded, &md2, &sp, &[request_id.as_str()])
+        })
+        .await
+        .map_err(|_| FedError::Invalid("the response could not be processed".into()))?
+        .map_err(|e| FedError::Invalid(e.to_string()))?;
+        // Replays fail on any node: the assertion's ID is remembered until it expires.
+        let seen = OneTimeRecord {
+            pool_id: pool.id.clone(),
+            kind: ASSERTION_KIND.into(),
+            key_hash: token_hash(&format!("{}\u{0}{}", md.entity_id, login.assertion_id)),
+            payload: Value::Null,
+            expires_at: login.expires_at.max(self.now() + 300),
+        };
+        if let Err(e) = self.store.put_one_time(&seen).await {
+            return Err(match e {
+                portcullis_core::Error::Conflict(_) => {
+                    FedError::Invalid("the assertion was used before".into())
+                }
+                other => other.into(),
+            });
+        }
+        Ok(Upstream {
+            subject: login.name_id.clone(),
+            id_token: String::new(),
+            claims: claims_of(&login),
+        })
+    }
+}

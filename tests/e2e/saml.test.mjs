@@ -1,0 +1,70 @@
+// SAML federation in Chromium: a person types their work email, signs in at SimpleSAMLphp,
+// which posts a signed response to our ACS, and the app (openid-client) receives our tokens
+// with `identities` of type SAML. A replayed response is refused.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as oidc from 'openid-client';
+import { Portcullis } from './lib/portcullis.mjs';
+import { launch } from './lib/browser.mjs';
+import { callbackServer } from './lib/callback.mjs';
+import { startSamlIdp, SAML_PERSON } from './lib/saml-idp.mjs';
+
+test('a work email routes to a SAML IdP and the app gets our tokens', { timeout: 90000 }, async () => {
+  const cb = await callbackServer();
+  const p = new Portcullis();
+  const base = await p.reserve();
+  const pool = p.cli('pool', 'create', '--name', 'saml').id;
+  const idp = await startSamlIdp({ entityId: `urn:amazon:cognito:sp:${pool}`, acsUrl: `${base}/${pool}/saml2/idpresponse` });
+  const browser = await launch();
+  try {
+    p.cli('idp', 'create', '--pool', pool, '--name', 'Corp', '--type', 'SAML',
+      '--detail', `MetadataURL=${idp.metadataUrl}`,
+      '--map', 'email=email', '--map', 'given_name=givenName', '--identifier', 'saml.test');
+    const spa = p.cli('client', 'create', '--pool', pool, '--name', 'spa', '--callback-url', `${cb.base}/callback`,
+      '--identity-provider', 'COGNITO', '--identity-provider', 'Corp').client_id;
+    await p.start();
+    const issuer = `${base}/${pool}`;
+    const sp = await (await fetch(`${issuer}/saml2/metadata`)).text();
+    assert.match(sp, new RegExp(`entityID="urn:amazon:cognito:sp:${pool}"`));
+
+    const config = await oidc.discovery(new URL(issuer), spa, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: `${cb.base}/callback`, scope: 'openid email profile', state: 'saml-1',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    }).href;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Keep what the IdP posts to our ACS, to replay it afterwards.
+    let posted = null;
+    page.on('request', (r) => { if (r.url().endsWith('/saml2/idpresponse') && r.method() === 'POST') posted = r.postData(); });
+    await page.goto(url);
+    await page.getByLabel('Username or email').fill(SAML_PERSON.email);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    assert.ok(page.url().startsWith(idp.metadataUrl.replace('/saml2/idp/metadata.php', '')), page.url());
+    await page.locator('#username').fill(SAML_PERSON.username);
+    await page.locator('#password').fill(SAML_PERSON.password);
+    const since = cb.count();
+    await page.locator('#password').press('Enter');
+    const callback = await cb.next(since);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'saml-1' });
+    const claims = tokens.claims();
+    assert.equal(claims['cognito:username'], `Corp_${SAML_PERSON.email}`);
+    assert.equal(claims.email, SAML_PERSON.email);
+    assert.equal(claims.given_name, SAML_PERSON.givenName);
+    assert.equal(claims.identities[0].providerType, 'SAML');
+    assert.equal(claims.identities[0].userId, SAML_PERSON.email);
+    assert.equal(p.cli('user', 'get', '--pool', pool, '--username', `Corp_${SAML_PERSON.email}`).status, 'EXTERNAL_PROVIDER');
+
+    // The same response again (its RelayState spent, its assertion remembered): refused.
+    assert.ok(posted, 'the IdP posted a response');
+    const replay = await fetch(`${issuer}/saml2/idpresponse`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: posted, redirect: 'manual' });
+    assert.equal(replay.status, 400);
+  } finally {
+    await browser.close();
+    await p.stop();
+    await idp.stop();
+    await cb.close();
+  }
+});
