@@ -207,6 +207,7 @@ pub fn validate_response(
             "DOCTYPE and entity declarations are not allowed".into(),
         ));
     }
+    check_envelope(&xml, sp)?;
     let p = provider(idp, sp)?;
     let assertion = catch_unwind(AssertUnwindSafe(|| {
         p.parse_xml_response(&xml, Some(request_ids))
@@ -256,6 +257,52 @@ pub fn validate_response(
     })
 }
 
+/// Checks on the raw document that only ever refuse (nothing read here is trusted): exactly
+/// one assertion, plain or encrypted, in the whole document (wrapping attacks add more), and
+/// a Destination, if any, that is our ACS even where the Response itself is unsigned.
+fn check_envelope(xml: &str, sp: &SpConfig) -> Result<(), SamlError> {
+    use quick_xml::events::Event;
+    let refuse = |m: &str| SamlError::Response(m.to_owned());
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut assertions, mut depth) = (0, 0);
+    loop {
+        let (e, opens) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, true),
+            Ok(Event::Empty(e)) => (e, false),
+            Ok(Event::End(_)) => {
+                depth -= 1;
+                continue;
+            }
+            Ok(Event::Eof) => break,
+            Ok(Event::DocType(_)) => return Err(refuse("DOCTYPE is not allowed")),
+            Ok(_) => continue,
+            Err(_) => return Err(refuse("not well-formed XML")),
+        };
+        if matches!(
+            e.local_name().as_ref(),
+            b"Assertion" | b"EncryptedAssertion"
+        ) {
+            assertions += 1;
+        }
+        if depth == 0 {
+            for a in e.attributes().flatten() {
+                if a.key.local_name().as_ref() == b"Destination"
+                    && a.value.as_ref() != sp.acs_url.as_bytes()
+                {
+                    return Err(refuse("the response is addressed to another service"));
+                }
+            }
+        }
+        if opens {
+            depth += 1;
+        }
+    }
+    if assertions != 1 {
+        return Err(refuse("a response must carry exactly one assertion"));
+    }
+    Ok(())
+}
+
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
     use base64::Engine;
     // HTTP-POST carries the response base64, line breaks allowed.
@@ -265,5 +312,7 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
         .ok()
 }
 
+#[cfg(test)]
+mod attacks;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,275 @@
+//! The attack suite: a test IdP (a fresh RSA key and certificate) signs a valid response,
+//! the baseline must pass, and every variant derived from it (security-tests.md Part 2:
+//! tampering after signing, stripped or foreign signatures, SHA-1, wrapping, comment
+//! injection, wrong audience/recipient/destination/InResponseTo/issuer, expired, DOCTYPE,
+//! several assertions, oversize) must be refused in the same run.
+
+use super::*;
+use base64::Engine;
+use samael::crypto::{Crypto, CryptoProvider};
+use samael::idp::{CertificateParams, IdentityProvider, KeyType, Rsa};
+
+const IDP: &str = "https://idp.attack.test/saml";
+const REQ: &str = "_req-7f3a";
+
+struct TestIdp {
+    key_der: Vec<u8>,
+    cert_b64: String,
+}
+
+fn test_idp(name: &str) -> TestIdp {
+    let idp = IdentityProvider::generate_new(KeyType::Rsa(Rsa::Rsa2048)).unwrap();
+    let cert = idp
+        .create_certificate(&CertificateParams {
+            common_name: name,
+            issuer_name: name,
+            days_until_expiration: 2,
+        })
+        .unwrap();
+    TestIdp {
+        key_der: idp.export_private_key_der().unwrap(),
+        cert_b64: base64::engine::general_purpose::STANDARD.encode(cert.der_data()),
+    }
+}
+
+fn metadata(idp: &TestIdp) -> IdpMetadata {
+    IdpMetadata::parse(&format!(
+        r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{IDP}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.attack.test/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>"#,
+        idp.cert_b64
+    ))
+    .unwrap()
+}
+
+fn sp() -> SpConfig {
+    SpConfig {
+        entity_id: "urn:amazon:cognito:sp:local_attackabc".into(),
+        acs_url: "https://auth.attack.test/local_attackabc/saml2/idpresponse".into(),
+    }
+}
+
+fn signature_template(id: &str, cert: &str, method: &str, digest: &str) -> String {
+    format!(
+        r##"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="{method}"/><ds:Reference URI="#{id}"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="{digest}"/><ds:DigestValue></ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue></ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>"##
+    )
+}
+
+const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+const RSA_SHA1: &str = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
+const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
+const SHA1: &str = "http://www.w3.org/2000/09/xmldsig#sha1";
+
+/// What goes into a response, so each variant can change one thing before signing.
+#[derive(Clone)]
+struct Shape {
+    name_id: String,
+    audience: String,
+    recipient: String,
+    destination: String,
+    in_response_to: String,
+    issuer: String,
+    not_on_or_after_secs: i64,
+    method: &'static str,
+    digest: &'static str,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Shape {
+            name_id: "alice@attack.test".into(),
+            audience: sp().entity_id,
+            recipient: sp().acs_url,
+            destination: sp().acs_url,
+            in_response_to: REQ.into(),
+            issuer: IDP.into(),
+            not_on_or_after_secs: 300,
+            method: RSA_SHA256,
+            digest: SHA256,
+        }
+    }
+}
+
+fn instant(offset_secs: i64) -> String {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + offset_secs;
+    // RFC 3339 in UTC from Unix seconds (civil-from-days).
+    let (days, secs) = (t.div_euclid(86400), t.rem_euclid(86400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+fn assertion_xml(s: &Shape, id: &str, signature: &str) -> String {
+    format!(
+        r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="{id}" IssueInstant="{now}" Version="2.0"><saml:Issuer>{issuer}</saml:Issuer>{signature}<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">{name}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="{irt}" NotOnOrAfter="{until}" Recipient="{recipient}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{before}" NotOnOrAfter="{until}"><saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{now}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:Password</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement><saml:Attribute Name="email"><saml:AttributeValue>{name}</saml:AttributeValue></saml:Attribute><saml:Attribute Name="role"><saml:AttributeValue>user</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion>"#,
+        now = instant(0),
+        before = instant(-60),
+        until = instant(s.not_on_or_after_secs),
+        issuer = s.issuer,
+        name = s.name_id,
+        irt = s.in_response_to,
+        recipient = s.recipient,
+        audience = s.audience,
+    )
+}
+
+fn response_xml(s: &Shape, inner: &str) -> String {
+    format!(
+        r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_resp-1" InResponseTo="{irt}" Version="2.0" IssueInstant="{now}" Destination="{dest}"><saml:Issuer>{issuer}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>{inner}</samlp:Response>"#,
+        irt = s.in_response_to,
+        now = instant(0),
+        dest = s.destination,
+        issuer = s.issuer,
+    )
+}
+
+/// A response whose assertion is signed by `idp`.
+fn signed(idp: &TestIdp, s: &Shape) -> String {
+    let template = signature_template("_assert-1", &idp.cert_b64, s.method, s.digest);
+    let xml = response_xml(s, &assertion_xml(s, "_assert-1", &template));
+    Crypto::sign_xml(xml, &idp.key_der).unwrap()
+}
+
+fn b64(xml: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(xml)
+}
+
+fn check(md: &IdpMetadata, xml: &str) -> Result<VerifiedLogin, SamlError> {
+    validate_response(&b64(xml), md, &sp(), &[REQ])
+}
+
+#[test]
+fn every_attack_variant_is_refused_and_the_baseline_passes() {
+    let idp = test_idp("attack-idp");
+    let other = test_idp("attack-idp"); // same subject name, different key
+    let md = metadata(&idp);
+    let base = signed(&idp, &Shape::default());
+    let ok = check(&md, &base).expect("the baseline is accepted");
+    assert_eq!(ok.name_id, "alice@attack.test");
+    assert_eq!(ok.attributes["role"], ["user"]);
+    assert_eq!(ok.assertion_id, "_assert-1");
+
+    let reshaped = |f: &dyn Fn(&mut Shape)| {
+        let mut s = Shape::default();
+        f(&mut s);
+        signed(&idp, &s)
+    };
+    let evil_assertion = assertion_xml(
+        &Shape {
+            name_id: "admin@attack.test".into(),
+            ..Shape::default()
+        },
+        "_evil-1",
+        "",
+    );
+    let variants: Vec<(&str, String)> = vec![
+        (
+            "NameID changed after signing",
+            base.replace(
+                "alice@attack.test</saml:NameID>",
+                "admin@attack.test</saml:NameID>",
+            ),
+        ),
+        (
+            "attribute changed after signing",
+            base.replace(">user<", ">admin<"),
+        ),
+        ("signature stripped", {
+            let a = base.find("<ds:Signature").unwrap();
+            let b = base.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
+            format!("{}{}", &base[..a], &base[b..])
+        }),
+        (
+            "signed by a key not in the metadata",
+            signed(&other, &Shape::default()),
+        ),
+        (
+            "RSA-SHA1",
+            reshaped(&|s| {
+                s.method = RSA_SHA1;
+                s.digest = SHA1;
+            }),
+        ),
+        (
+            "audience of another SP",
+            reshaped(&|s| s.audience = "urn:amazon:cognito:sp:local_otherpool".into()),
+        ),
+        (
+            "recipient elsewhere",
+            reshaped(&|s| s.recipient = "https://evil.test/acs".into()),
+        ),
+        (
+            "destination elsewhere",
+            reshaped(&|s| s.destination = "https://evil.test/acs".into()),
+        ),
+        (
+            "answers another request",
+            reshaped(&|s| s.in_response_to = "_req-other".into()),
+        ),
+        (
+            "issued by someone else",
+            reshaped(&|s| s.issuer = "https://evil.test/idp".into()),
+        ),
+        ("expired", reshaped(&|s| s.not_on_or_after_secs = -3600)),
+        ("DOCTYPE", format!("<!DOCTYPE r [<!ENTITY e \"x\">]>{base}")),
+        (
+            "XSW: evil assertion before the signed one",
+            base.replacen(
+                "<saml:Assertion",
+                &format!("{evil_assertion}<saml:Assertion"),
+                1,
+            ),
+        ),
+        (
+            "XSW: signed assertion wrapped in an evil one",
+            base.replace(
+                "</samlp:Status>",
+                &format!(
+                    "</samlp:Status>{}",
+                    evil_assertion.replace("</saml:Assertion>", "")
+                ),
+            )
+            .replace("</samlp:Response>", "</saml:Assertion></samlp:Response>"),
+        ),
+        ("the signed assertion twice", {
+            let a = base.find("<saml:Assertion").unwrap();
+            let b = base.find("</saml:Assertion>").unwrap() + "</saml:Assertion>".len();
+            base.replacen(
+                "</samlp:Response>",
+                &format!("{}</samlp:Response>", &base[a..b]),
+                1,
+            )
+        }),
+        ("oversize", format!("{base}{}", " ".repeat(MAX_RESPONSE))),
+    ];
+    for (what, xml) in &variants {
+        match check(&md, xml) {
+            Err(_) => {}
+            // Some wrappings make samael drop the unsigned part and return the signed
+            // assertion; that is safe as long as the evil identity never comes through.
+            Ok(login) if what.starts_with("XSW") => {
+                assert_eq!(login.name_id, "alice@attack.test", "{what}")
+            }
+            Ok(login) => panic!("{what}: accepted as {login:?}"),
+        }
+    }
+    // Comment injection (CVE-2017-11427 class): never the truncated identity.
+    let injected = reshaped(&|s| s.name_id = "alice@attack.test<!---->.evil.test".into());
+    if let Ok(login) = check(&md, &injected) {
+        assert_ne!(login.name_id, "alice@attack.test");
+    }
+}
