@@ -68,3 +68,50 @@ test('a work email routes to a SAML IdP and the app gets our tokens', { timeout:
     await cb.close();
   }
 });
+
+test('encrypted assertions are decrypted with the pool\'s SP key', { timeout: 90000 }, async () => {
+  const cb = await callbackServer();
+  const p = new Portcullis();
+  const base = await p.reserve();
+  const pool = p.cli('pool', 'create', '--name', 'saml-enc').id;
+  await p.start();
+  const issuer = `${base}/${pool}`;
+  // The IdP administrator takes our certificate from our metadata.
+  const sp = await (await fetch(`${issuer}/saml2/metadata`)).text();
+  const cert = sp.match(/<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/)[1];
+  assert.match(sp, /use="encryption"/);
+  const idp = await startSamlIdp({ entityId: `urn:amazon:cognito:sp:${pool}`, acsUrl: `${issuer}/saml2/idpresponse`, encryptTo: cert });
+  const browser = await launch();
+  try {
+    p.cli('idp', 'create', '--pool', pool, '--name', 'Enc', '--type', 'SAML', '--detail', `MetadataURL=${idp.metadataUrl}`,
+      '--detail', 'EncryptedResponses=true', '--map', 'email=email');
+    const spa = p.cli('client', 'create', '--pool', pool, '--name', 'spa', '--callback-url', `${cb.base}/callback`,
+      '--identity-provider', 'Enc').client_id;
+    const config = await oidc.discovery(new URL(issuer), spa, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: `${cb.base}/callback`, scope: 'openid email', state: 'enc-1', identity_provider: 'Enc',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    }).href;
+    const page = await (await browser.newContext()).newPage();
+    let posted = '';
+    page.on('request', (r) => { if (r.url().endsWith('/saml2/idpresponse') && r.method() === 'POST') posted = r.postData(); });
+    const since = cb.count();
+    await page.goto(url);
+    await page.locator('#username').fill(SAML_PERSON.username);
+    await page.locator('#password').fill(SAML_PERSON.password);
+    await page.locator('#password').press('Enter');
+    const callback = await cb.next(since);
+    const response = Buffer.from(decodeURIComponent(new URLSearchParams(posted).get('SAMLResponse')), 'base64').toString();
+    assert.match(response, /EncryptedAssertion/, 'the IdP really encrypted');
+    assert.doesNotMatch(response, new RegExp(SAML_PERSON.email), 'nothing readable on the wire');
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'enc-1' });
+    assert.equal(tokens.claims().email, SAML_PERSON.email);
+    assert.equal(tokens.claims()['cognito:username'], `Enc_${SAML_PERSON.email}`);
+  } finally {
+    await browser.close();
+    await p.stop();
+    await idp.stop();
+    await cb.close();
+  }
+});

@@ -44,6 +44,7 @@ fn sp() -> SpConfig {
     SpConfig {
         entity_id: "urn:amazon:cognito:sp:local_attackabc".into(),
         acs_url: "https://auth.attack.test/local_attackabc/saml2/idpresponse".into(),
+        key: None,
     }
 }
 
@@ -149,7 +150,7 @@ fn b64(xml: &str) -> String {
 }
 
 fn check(md: &IdpMetadata, xml: &str) -> Result<VerifiedLogin, SamlError> {
-    validate_response(&b64(xml), md, &sp(), &[REQ])
+    validate_response(&b64(xml), md, &sp(), &[REQ], false)
 }
 
 #[test]
@@ -267,6 +268,8 @@ fn every_attack_variant_is_refused_and_the_baseline_passes() {
             Ok(login) => panic!("{what}: accepted as {login:?}"),
         }
     }
+    // A provider configured to encrypt must not be answered in clear.
+    assert!(validate_response(&b64(&base), &md, &sp(), &[REQ], true).is_err());
     // Comment injection (CVE-2017-11427 class): never the truncated identity.
     let injected = reshaped(&|s| s.name_id = "alice@attack.test<!---->.evil.test".into());
     if let Ok(login) = check(&md, &injected) {

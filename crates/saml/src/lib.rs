@@ -104,15 +104,61 @@ impl IdpMetadata {
     }
 }
 
-/// Our side: the entity ID the IdP knows us by and where it posts responses.
+/// Our side: the entity ID the IdP knows us by, where it posts responses, and our key (its
+/// certificate goes in our metadata; the key decrypts encrypted assertions).
 #[derive(Debug, Clone)]
 pub struct SpConfig {
     pub entity_id: String,
     pub acs_url: String,
+    pub key: Option<SpKey>,
+}
+
+/// An SP key pair: the RSA private key (PKCS#1 DER) and its self-signed certificate (DER).
+#[derive(Clone)]
+pub struct SpKey {
+    pub key_der: Vec<u8>,
+    pub cert_der: Vec<u8>,
+}
+
+impl std::fmt::Debug for SpKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SpKey(..)")
+    }
+}
+
+/// A new RSA-2048 SP key with a certificate for `common_name`, valid ten years (SAML peers
+/// use certificates as key containers; nobody checks their chain or dates).
+pub fn generate_sp_key(common_name: &str) -> Result<SpKey, SamlError> {
+    use samael::idp::{CertificateParams, IdentityProvider, KeyType, Rsa};
+    let fail = |e: &dyn std::fmt::Display| SamlError::Request(format!("SP key: {e}"));
+    let idp = IdentityProvider::generate_new(KeyType::Rsa(Rsa::Rsa2048)).map_err(|e| fail(&e))?;
+    let cert = idp
+        .create_certificate(&CertificateParams {
+            common_name,
+            issuer_name: common_name,
+            days_until_expiration: 3650,
+        })
+        .map_err(|e| fail(&e))?;
+    Ok(SpKey {
+        key_der: idp.export_private_key_der().map_err(|e| fail(&e))?,
+        cert_der: cert.der_data().to_vec(),
+    })
 }
 
 fn provider(idp: &IdpMetadata, sp: &SpConfig) -> Result<ServiceProvider, SamlError> {
+    let (key, certificate) = match &sp.key {
+        Some(k) => {
+            let rsa = openssl::rsa::Rsa::private_key_from_der(&k.key_der)
+                .map_err(|e| SamlError::Request(e.to_string()))?;
+            let pkey = openssl::pkey::PKey::from_rsa(rsa)
+                .map_err(|e| SamlError::Request(e.to_string()))?;
+            (Some(pkey), Some(k.cert_der.clone().into()))
+        }
+        None => (None, None),
+    };
     ServiceProviderBuilder::default()
+        .key(key)
+        .certificate(certificate)
         .entity_id(Some(sp.entity_id.clone()))
         .acs_url(Some(sp.acs_url.clone()))
         .metadata_url(None::<String>)
@@ -165,6 +211,7 @@ pub fn sp_metadata(sp: &SpConfig) -> String {
             "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"{entity}\">\n",
             "  <md:SPSSODescriptor AuthnRequestsSigned=\"false\" WantAssertionsSigned=\"true\" ",
             "protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\n",
+            "{keys}",
             "    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>\n",
             "    <md:AssertionConsumerService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" ",
             "Location=\"{acs}\" index=\"1\"/>\n",
@@ -172,7 +219,19 @@ pub fn sp_metadata(sp: &SpConfig) -> String {
             "</md:EntityDescriptor>\n"
         ),
         entity = xml_escape(&sp.entity_id),
-        acs = xml_escape(&sp.acs_url)
+        acs = xml_escape(&sp.acs_url),
+        keys = sp.key.as_ref().map_or_else(String::new, |k| {
+            use base64::Engine;
+            let cert = base64::engine::general_purpose::STANDARD.encode(&k.cert_der);
+            ["signing", "encryption"]
+                .iter()
+                .map(|usage| {
+                    format!(
+                        "    <md:KeyDescriptor use=\"{usage}\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\n"
+                    )
+                })
+                .collect()
+        })
     )
 }
 
@@ -195,6 +254,7 @@ pub fn validate_response(
     idp: &IdpMetadata,
     sp: &SpConfig,
     request_ids: &[&str],
+    require_encrypted: bool,
 ) -> Result<VerifiedLogin, SamlError> {
     let refuse = |m: String| SamlError::Response(m);
     if encoded.len() > MAX_RESPONSE {
@@ -207,7 +267,10 @@ pub fn validate_response(
             "DOCTYPE and entity declarations are not allowed".into(),
         ));
     }
-    check_envelope(&xml, sp)?;
+    let encrypted = check_envelope(&xml, sp)?;
+    if require_encrypted && !encrypted {
+        return Err(refuse("the provider must encrypt its assertions".into()));
+    }
     let p = provider(idp, sp)?;
     let assertion = catch_unwind(AssertUnwindSafe(|| {
         p.parse_xml_response(&xml, Some(request_ids))
@@ -260,11 +323,12 @@ pub fn validate_response(
 /// Checks on the raw document that only ever refuse (nothing read here is trusted): exactly
 /// one assertion, plain or encrypted, in the whole document (wrapping attacks add more), and
 /// a Destination, if any, that is our ACS even where the Response itself is unsigned.
-fn check_envelope(xml: &str, sp: &SpConfig) -> Result<(), SamlError> {
+/// Returns whether the assertion is encrypted.
+fn check_envelope(xml: &str, sp: &SpConfig) -> Result<bool, SamlError> {
     use quick_xml::events::Event;
     let refuse = |m: &str| SamlError::Response(m.to_owned());
     let mut reader = quick_xml::Reader::from_str(xml);
-    let (mut assertions, mut depth) = (0, 0);
+    let (mut assertions, mut encrypted, mut depth) = (0, 0, 0);
     loop {
         let (e, opens) = match reader.read_event() {
             Ok(Event::Start(e)) => (e, true),
@@ -278,11 +342,10 @@ fn check_envelope(xml: &str, sp: &SpConfig) -> Result<(), SamlError> {
             Ok(_) => continue,
             Err(_) => return Err(refuse("not well-formed XML")),
         };
-        if matches!(
-            e.local_name().as_ref(),
-            b"Assertion" | b"EncryptedAssertion"
-        ) {
-            assertions += 1;
+        match e.local_name().as_ref() {
+            b"Assertion" => assertions += 1,
+            b"EncryptedAssertion" => encrypted += 1,
+            _ => {}
         }
         if depth == 0 {
             for a in e.attributes().flatten() {
@@ -297,10 +360,10 @@ fn check_envelope(xml: &str, sp: &SpConfig) -> Result<(), SamlError> {
             depth += 1;
         }
     }
-    if assertions != 1 {
+    if assertions + encrypted != 1 {
         return Err(refuse("a response must carry exactly one assertion"));
     }
-    Ok(())
+    Ok(encrypted == 1)
 }
 
 fn base64_decode(s: &str) -> Option<Vec<u8>> {

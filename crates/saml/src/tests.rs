@@ -8,6 +8,7 @@ fn sp() -> SpConfig {
     SpConfig {
         entity_id: "urn:amazon:cognito:sp:local_abcdefghi".into(),
         acs_url: "https://auth.example.test/local_abcdefghi/saml2/idpresponse".into(),
+        key: None,
     }
 }
 
@@ -89,9 +90,29 @@ fn garbage_responses_are_refused_without_panicking() {
         b64(&"<a>".repeat(10_000)),
     ] {
         assert!(
-            validate_response(&bad, &idp, &sp(), &["_id"]).is_err(),
+            validate_response(&bad, &idp, &sp(), &["_id"], false).is_err(),
             "{bad:.40}"
         );
     }
-    assert!(validate_response(&"A".repeat(MAX_RESPONSE + 4), &idp, &sp(), &["_id"]).is_err());
+    assert!(
+        validate_response(&"A".repeat(MAX_RESPONSE + 4), &idp, &sp(), &["_id"], false).is_err()
+    );
+}
+
+#[test]
+fn an_sp_key_puts_its_certificate_in_our_metadata() {
+    let key = generate_sp_key("local_abcdefghi").unwrap();
+    let with_key = SpConfig {
+        key: Some(key.clone()),
+        ..sp()
+    };
+    let md = sp_metadata(&with_key);
+    use base64::Engine;
+    let cert = base64::engine::general_purpose::STANDARD.encode(&key.cert_der);
+    assert_eq!(md.matches(&cert).count(), 2, "signing and encryption");
+    assert!(md.contains("use=\"encryption\""));
+    assert!(md.parse::<samael::metadata::EntityDescriptor>().is_ok());
+    // The key is usable where it is needed (building the SP that decrypts).
+    let idp = IdpMetadata::parse(GOOD).unwrap();
+    assert!(authn_request_url(&idp, &with_key, "_x", "r").is_ok());
 }

@@ -100,6 +100,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "session upstream",
         include_str!("../migrations/0011_session_upstream.sql"),
     ),
+    (
+        12,
+        "saml sp keys",
+        include_str!("../migrations/0012_saml_sp_keys.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -36,6 +36,7 @@ pub async fn run(store: Arc<dyn Store>) {
     pool_domains_are_unique(&*store).await;
     pool_smtp_is_per_pool(&*store).await;
     federated_links_map_identities_to_users(&*store).await;
+    saml_sp_keys_are_set_once_per_pool(&*store).await;
     access_keys_round_trip(&*store).await;
     identity_providers_and_identifiers(&*store).await;
     messages_queue_and_codes_count_attempts(&*store).await;
@@ -329,6 +330,30 @@ async fn pool_domains_are_unique(store: &dyn Store) {
     // Deleting the pool frees the domain.
     store.delete_pool(&b.id).await.unwrap();
     assert_eq!(store.pool_by_domain(&domain).await.unwrap(), None);
+}
+
+async fn saml_sp_keys_are_set_once_per_pool(store: &dyn Store) {
+    let a = new_pool(store, PoolSettings::default()).await;
+    let b = new_pool(store, PoolSettings::default()).await;
+    assert_eq!(store.saml_sp_key(&a.id).await.unwrap(), None);
+    let first = store
+        .saml_sp_key_or_insert(&a.id, "key-1", "cert-1", 1)
+        .await
+        .unwrap();
+    assert_eq!(first, ("key-1".to_string(), "cert-1".to_string()));
+    let again = store
+        .saml_sp_key_or_insert(&a.id, "key-2", "cert-2", 2)
+        .await
+        .unwrap();
+    assert_eq!(again, first, "the first key stays");
+    assert_eq!(store.saml_sp_key(&b.id).await.unwrap(), None, "per pool");
+    let missing = PoolId::parse("local_yyyyyyyyy").unwrap();
+    assert!(
+        store
+            .saml_sp_key_or_insert(&missing, "k", "c", 3)
+            .await
+            .is_err()
+    );
 }
 
 async fn federated_links_map_identities_to_users(store: &dyn Store) {

@@ -273,6 +273,21 @@ pub trait LinkStore {
     async fn users_with_email(&self, pool: &PoolId, email: &str) -> Result<Vec<User>>;
 }
 
+/// Each pool's SAML SP key pair: the key sealed by the caller, the certificate as base64.
+#[async_trait]
+pub trait SamlKeyStore {
+    /// Stores the pair unless the pool has one already (the first writer wins, so nodes
+    /// that generate at the same moment agree); returns the pool's pair either way.
+    async fn saml_sp_key_or_insert(
+        &self,
+        pool: &PoolId,
+        key_sealed: &str,
+        cert: &str,
+        now: UnixTime,
+    ) -> Result<(String, String)>;
+    async fn saml_sp_key(&self, pool: &PoolId) -> Result<Option<(String, String)>>;
+}
+
 /// The facade the rest of Portcullis holds (`Arc<dyn Store>`).
 #[async_trait]
 pub trait Store:
@@ -291,6 +306,7 @@ pub trait Store:
     + MessageStore
     + VerificationCodeStore
     + LinkStore
+    + SamlKeyStore
     + Send
     + Sync
 {

@@ -1,6 +1,7 @@
 // A SAML 2.0 IdP for the tests: Debian's SimpleSAMLphp under `php -S` on a loopback port,
 // configured in a throwaway directory for one service provider (ours), with a fresh
-// self-signed signing key and one person. Responses and assertions are signed (RSA-SHA256).
+// self-signed signing key and one person. Responses and assertions are signed (RSA-SHA256),
+// and assertions optionally encrypted to the SP's certificate.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +12,11 @@ export const SAML_PERSON = { username: 'frank', password: 'Frank-Passw0rd!', ema
 
 const php = (v) => `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-/** Starts the IdP for the SP `{ entityId, acsUrl }`; resolves once it serves its metadata. */
-export async function startSamlIdp({ entityId, acsUrl }) {
+/**
+ * Starts the IdP for the SP `{ entityId, acsUrl }`; with `encryptTo` (the SP's certificate,
+ * base64 DER) assertions are encrypted to it. Resolves once the IdP serves its metadata.
+ */
+export async function startSamlIdp({ entityId, acsUrl, encryptTo }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-ssp-'));
@@ -60,6 +64,7 @@ $metadata[${php(entityId)}] = [
   'NameIDFormat' => 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
   'simplesaml.nameidattribute' => 'email',
   'validate.authnrequest' => false,
+  ${encryptTo ? `'assertion.encryption' => true, 'certData' => ${php(encryptTo)},` : ''}
 ];
 `);
   const proc = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', '/usr/share/simplesamlphp/www'], {

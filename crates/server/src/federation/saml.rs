@@ -12,7 +12,7 @@ use portcullis_core::idp::IdentityProvider;
 use portcullis_core::oauth::authorize::AuthorizeRequest;
 use portcullis_core::pool::UserPool;
 use portcullis_crypto::tokens::{random_token, token_hash};
-use portcullis_saml::{IdpMetadata, SpConfig, VerifiedLogin};
+use portcullis_saml::{IdpMetadata, SpConfig, SpKey, VerifiedLogin};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -29,14 +29,6 @@ fn internal(e: impl std::fmt::Display) -> FedError {
     FedError::Internal(e.to_string())
 }
 
-/// Our SP identity in the pool (Cognito's entity ID form) and the ACS seen from `base`.
-pub fn sp_config(pool: &UserPool, base: &str) -> SpConfig {
-    SpConfig {
-        entity_id: format!("urn:amazon:cognito:sp:{}", pool.id),
-        acs_url: format!("{base}/saml2/idpresponse"),
-    }
-}
-
 /// Attributes as claims: one value as a string, several as an array.
 fn claims_of(login: &VerifiedLogin) -> Value {
     let mut m = Map::new();
@@ -51,7 +43,58 @@ fn claims_of(login: &VerifiedLogin) -> Value {
     Value::Object(m)
 }
 
+fn key_context(pool: &UserPool) -> String {
+    format!("saml-sp-key:{}", pool.id)
+}
+
 impl App {
+    /// Our SP in the pool: Cognito's entity ID form, the ACS seen from `base`, and the pool's
+    /// SP key (made at first use).
+    pub async fn saml_sp(&self, pool: &UserPool, base: &str) -> Result<SpConfig, FedError> {
+        Ok(SpConfig {
+            entity_id: format!("urn:amazon:cognito:sp:{}", pool.id),
+            acs_url: format!("{base}/saml2/idpresponse"),
+            key: Some(self.saml_sp_key(pool).await?),
+        })
+    }
+
+    async fn saml_sp_key(&self, pool: &UserPool) -> Result<SpKey, FedError> {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let (sealed, cert) = match self.store.saml_sp_key(&pool.id).await? {
+            Some(pair) => pair,
+            None => {
+                let cn = pool.id.to_string();
+                let fresh =
+                    tokio::task::spawn_blocking(move || portcullis_saml::generate_sp_key(&cn))
+                        .await
+                        .map_err(internal)?
+                        .map_err(internal)?;
+                let sealed = self
+                    .master
+                    .seal(&key_context(pool), &fresh.key_der)
+                    .map_err(internal)?;
+                // Another node may have been first; everyone uses the stored pair.
+                self.store
+                    .saml_sp_key_or_insert(
+                        &pool.id,
+                        &sealed,
+                        &b64.encode(&fresh.cert_der),
+                        self.now(),
+                    )
+                    .await?
+            }
+        };
+        Ok(SpKey {
+            key_der: self
+                .master
+                .open(&key_context(pool), &sealed)
+                .map_err(internal)?
+                .to_vec(),
+            cert_der: b64.decode(cert).map_err(internal)?,
+        })
+    }
+
     /// The provider's metadata, parsed (a provider without a signing certificate fails here).
     pub async fn saml_metadata(&self, idp: &IdentityProvider) -> Result<IdpMetadata, FedError> {
         if let Some(file) = idp.details.get("MetadataFile").filter(|f| !f.is_empty()) {
@@ -96,9 +139,9 @@ impl App {
         let request_id = format!("_{}", random_token().map_err(internal)?);
         let pending = Pending::new(&idp.name, &request_id, req);
         self.remember_pending(pool, &state, &pending).await?;
+        let sp = self.saml_sp(pool, base).await?;
         let url =
-            portcullis_saml::authn_request_url(&md, &sp_config(pool, base), &request_id, &state)
-                .map_err(internal)?;
+            portcullis_saml::authn_request_url(&md, &sp, &request_id, &state).map_err(internal)?;
         Ok((url, state))
     }
 
@@ -112,12 +155,19 @@ impl App {
         base: &str,
     ) -> Result<Upstream, FedError> {
         let md = self.saml_metadata(idp).await?;
-        let sp = sp_config(pool, base);
+        let sp = self.saml_sp(pool, base).await?;
         let request_id = pending.request_id().to_owned();
         let encoded = response.to_owned();
         let md2 = md.clone();
+        let encrypted = idp.details.get("EncryptedResponses").map(String::as_str) == Some("true");
         let login = tokio::task::spawn_blocking(move || {
-            portcullis_saml::validate_response(&encoded, &md2, &sp, &[request_id.as_str()])
+            portcullis_saml::validate_response(
+                &encoded,
+                &md2,
+                &sp,
+                &[request_id.as_str()],
+                encrypted,
+            )
         })
         .await
         .map_err(|_| FedError::Invalid("the response could not be processed".into()))?

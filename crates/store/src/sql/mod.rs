@@ -11,6 +11,7 @@ mod messages;
 mod one_time;
 mod pools;
 mod resource_servers;
+mod saml_keys;
 mod sessions;
 mod throttle;
 mod tokens;

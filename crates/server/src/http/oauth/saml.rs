@@ -43,8 +43,14 @@ pub(crate) async fn saml_response(State(s): State<Shared>, ctx: PoolCtx, body: B
 }
 
 /// `GET {issuer}/saml2/metadata`: our SP metadata for the pool, for IdP administrators.
-pub(crate) async fn saml_metadata(ctx: PoolCtx) -> Response {
-    let sp = crate::federation::saml::sp_config(&ctx.pool, &ctx.base);
+pub(crate) async fn saml_metadata(State(s): State<Shared>, ctx: PoolCtx) -> Response {
+    let sp = match s.app.saml_sp(&ctx.pool, &ctx.base).await {
+        Ok(sp) => sp,
+        Err(e) => {
+            tracing::error!(pool = %ctx.pool.id, error = %e, "SP metadata unavailable");
+            return pages::error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.");
+        }
+    };
     let mut res = Response::new(axum::body::Body::from(portcullis_saml::sp_metadata(&sp)));
     res.headers_mut().insert(
         header::CONTENT_TYPE,
