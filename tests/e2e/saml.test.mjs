@@ -18,7 +18,7 @@ test('a work email routes to a SAML IdP and the app gets our tokens', { timeout:
   const browser = await launch();
   try {
     p.cli('idp', 'create', '--pool', pool, '--name', 'Corp', '--type', 'SAML',
-      '--detail', `MetadataURL=${idp.metadataUrl}`,
+      '--detail', `MetadataURL=${idp.metadataUrl}`, '--detail', 'IDPInit=true',
       '--map', 'email=email', '--map', 'given_name=givenName', '--identifier', 'saml.test');
     const spa = p.cli('client', 'create', '--pool', pool, '--name', 'spa', '--callback-url', `${cb.base}/callback`,
       '--identity-provider', 'COGNITO', '--identity-provider', 'Corp').client_id;
@@ -61,6 +61,27 @@ test('a work email routes to a SAML IdP and the app gets our tokens', { timeout:
     const replay = await fetch(`${issuer}/saml2/idpresponse`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: posted, redirect: 'manual' });
     assert.equal(replay.status, 400);
+
+    // IdP-initiated (IDPInit=true): the IdP's own link, the app's request in RelayState.
+    const v2 = oidc.randomPKCECodeVerifier();
+    const relay = new URLSearchParams({ client_id: spa, redirect_uri: `${cb.base}/callback`, response_type: 'code',
+      scope: 'openid email', identity_provider: 'Corp', state: 'idp-1',
+      code_challenge: await oidc.calculatePKCECodeChallenge(v2), code_challenge_method: 'S256' }).toString();
+    const idpFirst = `${idp.metadataUrl.replace('metadata.php', 'SSOService.php')}?${new URLSearchParams({
+      spentityid: `urn:amazon:cognito:sp:${pool}`, RelayState: relay })}`;
+    posted = null;
+    const since2 = cb.count();
+    await page.goto(idpFirst);
+    const unsolicited = await cb.next(since2);
+    assert.equal(unsolicited.searchParams.get('state'), 'idp-1');
+    const t2 = await oidc.authorizationCodeGrant(config, unsolicited, { pkceCodeVerifier: v2, expectedState: 'idp-1' });
+    assert.equal(t2.claims().sub, claims.sub, 'the same user');
+    // Replayed, the unsolicited response is refused: its assertion ID is remembered.
+    const again = await fetch(`${issuer}/saml2/idpresponse`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: posted, redirect: 'manual' });
+    const back = new URL(again.headers.get('location'));
+    assert.equal(back.searchParams.get('error'), 'invalid_request');
+    assert.equal(back.searchParams.get('code'), null);
   } finally {
     await browser.close();
     await p.stop();
@@ -108,6 +129,20 @@ test('encrypted assertions are decrypted with the pool\'s SP key', { timeout: 90
     const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'enc-1' });
     assert.equal(tokens.claims().email, SAML_PERSON.email);
     assert.equal(tokens.claims()['cognito:username'], `Enc_${SAML_PERSON.email}`);
+    // This provider does not have IDPInit: a sign-in it starts is refused.
+    const relay = new URLSearchParams({ client_id: spa, redirect_uri: `${cb.base}/callback`, response_type: 'code',
+      scope: 'openid email', identity_provider: 'Enc', state: 'idp-2',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }).toString();
+    const idpFirst = `${idp.metadataUrl.replace('metadata.php', 'SSOService.php')}?${new URLSearchParams({
+      spentityid: `urn:amazon:cognito:sp:${pool}`, RelayState: relay })}`;
+    // The IdP's page posts on by script, which may cut the first navigation short.
+    const [ours] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/saml2/idpresponse')),
+      page.goto(idpFirst).catch(() => null),
+    ]);
+    assert.equal(ours.status(), 400);
+    await page.waitForURL((u) => u.pathname.endsWith('/saml2/idpresponse'));
+    assert.match(await page.getByRole('alert').innerText(), /may not start sign-ins/);
   } finally {
     await browser.close();
     await p.stop();

@@ -268,6 +268,10 @@ fn every_attack_variant_is_refused_and_the_baseline_passes() {
             Ok(login) => panic!("{what}: accepted as {login:?}"),
         }
     }
+    // An unsolicited copy is acceptable only where the caller allows IdP-initiated sign-in
+    // (no request IDs); a solicited response never answers another request.
+    assert!(validate_response(&b64(&base), &md, &sp(), &[], false).is_ok());
+    assert!(validate_response(&b64(&base), &md, &sp(), &["_req-other"], false).is_err());
     // A provider configured to encrypt must not be answered in clear.
     assert!(validate_response(&b64(&base), &md, &sp(), &[REQ], true).is_err());
     // Comment injection (CVE-2017-11427 class): never the truncated identity.

@@ -145,7 +145,11 @@ pub fn generate_sp_key(common_name: &str) -> Result<SpKey, SamlError> {
     })
 }
 
-fn provider(idp: &IdpMetadata, sp: &SpConfig) -> Result<ServiceProvider, SamlError> {
+fn provider(
+    idp: &IdpMetadata,
+    sp: &SpConfig,
+    idp_initiated: bool,
+) -> Result<ServiceProvider, SamlError> {
     let (key, certificate) = match &sp.key {
         Some(k) => {
             let rsa = openssl::rsa::Rsa::private_key_from_der(&k.key_der)
@@ -159,6 +163,7 @@ fn provider(idp: &IdpMetadata, sp: &SpConfig) -> Result<ServiceProvider, SamlErr
     ServiceProviderBuilder::default()
         .key(key)
         .certificate(certificate)
+        .allow_idp_initiated(idp_initiated)
         .entity_id(Some(sp.entity_id.clone()))
         .acs_url(Some(sp.acs_url.clone()))
         .metadata_url(None::<String>)
@@ -183,7 +188,7 @@ pub fn authn_request_url(
     relay_state: &str,
 ) -> Result<String, SamlError> {
     let fail = |e: Box<dyn std::error::Error>| SamlError::Request(e.to_string());
-    let mut req = provider(idp, sp)?
+    let mut req = provider(idp, sp, false)?
         .make_authentication_request(&idp.sso_redirect_url)
         .map_err(fail)?;
     req.id = request_id.to_owned();
@@ -248,7 +253,8 @@ pub struct VerifiedLogin {
 }
 
 /// Verifies a base64 `SAMLResponse` against the IdP's metadata, our SP configuration and
-/// the AuthnRequest IDs we may be answered for.
+/// the AuthnRequest IDs we may be answered for (none: an IdP-initiated response, which only
+/// the assertion-ID memory of the caller protects against replay).
 pub fn validate_response(
     encoded: &str,
     idp: &IdpMetadata,
@@ -271,7 +277,8 @@ pub fn validate_response(
     if require_encrypted && !encrypted {
         return Err(refuse("the provider must encrypt its assertions".into()));
     }
-    let p = provider(idp, sp)?;
+    // No request to answer: an IdP-initiated response (the caller allows those per IdP).
+    let p = provider(idp, sp, request_ids.is_empty())?;
     let assertion = catch_unwind(AssertUnwindSafe(|| {
         p.parse_xml_response(&xml, Some(request_ids))
     }))

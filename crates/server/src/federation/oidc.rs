@@ -43,7 +43,12 @@ impl Pending {
         }
     }
 
-    /// The AuthnRequest ID a SAML response must answer.
+    /// An IdP-initiated SAML sign-in: no request to answer.
+    pub(crate) fn unsolicited(provider: &str, request: &AuthorizeRequest) -> Self {
+        Pending::new(provider, "", request)
+    }
+
+    /// The AuthnRequest ID a SAML response must answer (empty: IdP-initiated).
     pub(crate) fn request_id(&self) -> &str {
         &self.nonce
     }

@@ -157,6 +157,11 @@ impl App {
         let md = self.saml_metadata(idp).await?;
         let sp = self.saml_sp(pool, base).await?;
         let request_id = pending.request_id().to_owned();
+        if request_id.is_empty() && idp.details.get("IDPInit").map(String::as_str) != Some("true") {
+            return Err(FedError::Invalid(
+                "IdP-initiated sign-in is not enabled for this provider".into(),
+            ));
+        }
         let encoded = response.to_owned();
         let md2 = md.clone();
         let encrypted = idp.details.get("EncryptedResponses").map(String::as_str) == Some("true");
@@ -165,7 +170,7 @@ impl App {
                 &encoded,
                 &md2,
                 &sp,
-                &[request_id.as_str()],
+                &[request_id.as_str()][..usize::from(!request_id.is_empty())],
                 encrypted,
             )
         })

@@ -2,8 +2,10 @@
 //! service and our SP metadata.
 
 use super::PoolCtx;
-use super::federation::{complete, pending_for};
+use super::authorize::validated;
+use super::federation::complete;
 use crate::federation::FedError;
+use crate::federation::oidc::Pending;
 use crate::http::{Shared, pages, params};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -14,6 +16,9 @@ use portcullis_core::idp::ProviderType;
 /// `POST {issuer}/saml2/idpresponse`: a SAML IdP's response (HTTP-POST binding). The IdP's
 /// page posts it cross-site, so no cookie of ours comes with it: the single-use RelayState
 /// and the AuthnRequest ID it must answer (InResponseTo) tie it to the sign-in we started.
+/// With `IDPInit`, a provider may also start the sign-in; its RelayState then carries the
+/// app's authorization request (Cognito's convention) and only the assertion-ID memory
+/// stands between it and a replay.
 pub(crate) async fn saml_response(State(s): State<Shared>, ctx: PoolCtx, body: Bytes) -> Response {
     let bad = |m: &str| pages::error(StatusCode::BAD_REQUEST, m);
     let Ok(form) = params::from_urlencoded(&body) else {
@@ -23,9 +28,23 @@ pub(crate) async fn saml_response(State(s): State<Shared>, ctx: PoolCtx, body: B
         // Sign-ins started at the identity provider (no RelayState of ours) are not accepted.
         return bad("This sign-in response is incomplete. Start again from the app.");
     };
-    let pending = match pending_for(&s, &ctx, relay).await {
-        Ok(p) => p,
-        Err(r) => return r,
+    let pending = match s.app.federation_pending(&ctx.pool, relay).await {
+        Ok(Some(p)) => p,
+        // An IdP-initiated sign-in: the RelayState is the app's authorization request.
+        Ok(None) if relay.contains("client_id=") => match unsolicited(&s, &ctx, relay).await {
+            Ok(p) => p,
+            Err(r) => return r,
+        },
+        Ok(None) => {
+            return bad("This sign-in has expired or was already used. Start again from the app.");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reading a federation state failed");
+            return pages::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sign-in failed. Please try again.",
+            );
+        }
     };
     let (s2, ctx2) = (&s, &ctx);
     let pending2 = &pending;
@@ -40,6 +59,27 @@ pub(crate) async fn saml_response(State(s): State<Shared>, ctx: PoolCtx, body: B
             .await
     })
     .await
+}
+
+/// The pending sign-in an IdP-initiated response stands for: the authorization request in
+/// its RelayState, checked like any other, naming a SAML provider that allows `IDPInit`.
+async fn unsolicited(s: &Shared, ctx: &PoolCtx, relay: &str) -> Result<Pending, Response> {
+    let (_, req, client) = validated(s, ctx, params::from_query(Some(relay)), true).await?;
+    let refuse = || {
+        pages::error(
+            StatusCode::BAD_REQUEST,
+            "This identity provider may not start sign-ins here. Start from the app.",
+        )
+    };
+    match s.app.route_request(&ctx.pool, &client, &req).await {
+        Ok(Some(idp))
+            if idp.provider_type == ProviderType::Saml
+                && idp.details.get("IDPInit").map(String::as_str) == Some("true") =>
+        {
+            Ok(Pending::unsolicited(&idp.name, &req))
+        }
+        _ => Err(refuse()),
+    }
 }
 
 /// `GET {issuer}/saml2/metadata`: our SP metadata for the pool, for IdP administrators.
