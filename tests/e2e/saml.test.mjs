@@ -90,7 +90,7 @@ test('a work email routes to a SAML IdP and the app gets our tokens', { timeout:
   }
 });
 
-test('encrypted assertions are decrypted with the pool\'s SP key', { timeout: 90000 }, async () => {
+test('signed requests and encrypted assertions, with the pool\'s SP key', { timeout: 90000 }, async () => {
   const cb = await callbackServer();
   const p = new Portcullis();
   const base = await p.reserve();
@@ -101,11 +101,12 @@ test('encrypted assertions are decrypted with the pool\'s SP key', { timeout: 90
   const sp = await (await fetch(`${issuer}/saml2/metadata`)).text();
   const cert = sp.match(/<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/)[1];
   assert.match(sp, /use="encryption"/);
-  const idp = await startSamlIdp({ entityId: `urn:amazon:cognito:sp:${pool}`, acsUrl: `${issuer}/saml2/idpresponse`, encryptTo: cert });
+  const idp = await startSamlIdp({ entityId: `urn:amazon:cognito:sp:${pool}`, acsUrl: `${issuer}/saml2/idpresponse`,
+    encryptTo: cert, requireSigned: true });
   const browser = await launch();
   try {
     p.cli('idp', 'create', '--pool', pool, '--name', 'Enc', '--type', 'SAML', '--detail', `MetadataURL=${idp.metadataUrl}`,
-      '--detail', 'EncryptedResponses=true', '--map', 'email=email');
+      '--detail', 'EncryptedResponses=true', '--detail', 'RequestSigningAlgorithm=rsa-sha256', '--map', 'email=email');
     const spa = p.cli('client', 'create', '--pool', pool, '--name', 'spa', '--callback-url', `${cb.base}/callback`,
       '--identity-provider', 'Enc').client_id;
     const config = await oidc.discovery(new URL(issuer), spa, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });

@@ -180,23 +180,33 @@ fn provider(
         .map_err(|e| SamlError::Request(e.to_string()))
 }
 
-/// The IdP URL that carries an AuthnRequest with `request_id` (HTTP-Redirect binding).
+/// The IdP URL that carries an AuthnRequest with `request_id` (HTTP-Redirect binding),
+/// signed with the SP key (RSA-SHA256, `SigAlg` and `Signature` query parameters) when
+/// `sign` is set.
 pub fn authn_request_url(
     idp: &IdpMetadata,
     sp: &SpConfig,
     request_id: &str,
     relay_state: &str,
+    sign: bool,
 ) -> Result<String, SamlError> {
     let fail = |e: Box<dyn std::error::Error>| SamlError::Request(e.to_string());
-    let mut req = provider(idp, sp, false)?
+    let p = provider(idp, sp, false)?;
+    let mut req = p
         .make_authentication_request(&idp.sso_redirect_url)
         .map_err(fail)?;
     req.id = request_id.to_owned();
     req.force_authn = None;
-    let url = req
-        .redirect(relay_state)
-        .map_err(fail)?
-        .ok_or_else(|| SamlError::Request("no destination".into()))?;
+    let url = if sign {
+        let key = p
+            .key
+            .as_ref()
+            .ok_or_else(|| SamlError::Request("signing needs the SP key".into()))?;
+        req.signed_redirect(relay_state, key).map_err(fail)?
+    } else {
+        req.redirect(relay_state).map_err(fail)?
+    };
+    let url = url.ok_or_else(|| SamlError::Request("no destination".into()))?;
     Ok(url.into())
 }
 

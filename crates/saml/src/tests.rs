@@ -40,7 +40,8 @@ fn metadata_needs_a_signing_certificate_and_a_redirect_endpoint() {
 fn authn_requests_carry_our_id_issuer_and_acs() {
     let idp = IdpMetadata::parse(GOOD).unwrap();
     let id = "_0123456789abcdef0123456789abcdef";
-    let url = url::Url::parse(&authn_request_url(&idp, &sp(), id, "relay-1").unwrap()).unwrap();
+    let url =
+        url::Url::parse(&authn_request_url(&idp, &sp(), id, "relay-1", false).unwrap()).unwrap();
     assert_eq!(url.host_str(), Some("idp.example.test"));
     let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
     assert_eq!(q["RelayState"], "relay-1");
@@ -114,5 +115,16 @@ fn an_sp_key_puts_its_certificate_in_our_metadata() {
     assert!(md.parse::<samael::metadata::EntityDescriptor>().is_ok());
     // The key is usable where it is needed (building the SP that decrypts).
     let idp = IdpMetadata::parse(GOOD).unwrap();
-    assert!(authn_request_url(&idp, &with_key, "_x", "r").is_ok());
+    let signed =
+        url::Url::parse(&authn_request_url(&idp, &with_key, "_x", "r", true).unwrap()).unwrap();
+    let q: BTreeMap<String, String> = signed.query_pairs().into_owned().collect();
+    assert_eq!(
+        q["SigAlg"],
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+    );
+    assert!(!q["Signature"].is_empty());
+    assert!(
+        authn_request_url(&idp, &sp(), "_x", "r", true).is_err(),
+        "no key, no signature"
+    );
 }

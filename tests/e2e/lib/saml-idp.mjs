@@ -14,9 +14,10 @@ const php = (v) => `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**
  * Starts the IdP for the SP `{ entityId, acsUrl }`; with `encryptTo` (the SP's certificate,
- * base64 DER) assertions are encrypted to it. Resolves once the IdP serves its metadata.
+ * base64 DER) assertions are encrypted to it, and with `requireSigned` too, AuthnRequests
+ * must be signed by it. Resolves once the IdP serves its metadata.
  */
-export async function startSamlIdp({ entityId, acsUrl, encryptTo }) {
+export async function startSamlIdp({ entityId, acsUrl, encryptTo, requireSigned = false }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-ssp-'));
@@ -63,8 +64,9 @@ $metadata[${php(entityId)}] = [
   'AssertionConsumerService' => ${php(acsUrl)},
   'NameIDFormat' => 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
   'simplesaml.nameidattribute' => 'email',
-  'validate.authnrequest' => false,
+  ${requireSigned ? '' : "'validate.authnrequest' => false,"}
   ${encryptTo ? `'assertion.encryption' => true, 'certData' => ${php(encryptTo)},` : ''}
+  ${requireSigned ? `'validate.authnrequest' => true, 'certData' => ${php(encryptTo)},` : ''}
 ];
 `);
   const proc = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', '/usr/share/simplesamlphp/www'], {

@@ -140,8 +140,13 @@ impl App {
         let pending = Pending::new(&idp.name, &request_id, req);
         self.remember_pending(pool, &state, &pending).await?;
         let sp = self.saml_sp(pool, base).await?;
-        let url =
-            portcullis_saml::authn_request_url(&md, &sp, &request_id, &state).map_err(internal)?;
+        let sign = idp
+            .details
+            .get("RequestSigningAlgorithm")
+            .map(String::as_str)
+            == Some("rsa-sha256");
+        let url = portcullis_saml::authn_request_url(&md, &sp, &request_id, &state, sign)
+            .map_err(internal)?;
         Ok((url, state))
     }
 
