@@ -14,7 +14,7 @@ test('a work email routes to a SAML IdP and the app gets our tokens', { timeout:
   const p = new Portcullis();
   const base = await p.reserve();
   const pool = p.cli('pool', 'create', '--name', 'saml').id;
-  const idp = await startSamlIdp({ entityId: `urn:amazon:cognito:sp:${pool}`, acsUrl: `${base}/${pool}/saml2/idpresponse` });
+  let idp = await startSamlIdp({ entityId: `urn:amazon:cognito:sp:${pool}`, acsUrl: `${base}/${pool}/saml2/idpresponse` });
   const browser = await launch();
   try {
     p.cli('idp', 'create', '--pool', pool, '--name', 'Corp', '--type', 'SAML',
@@ -82,6 +82,24 @@ test('a work email routes to a SAML IdP and the app gets our tokens', { timeout:
     const back = new URL(again.headers.get('location'));
     assert.equal(back.searchParams.get('error'), 'invalid_request');
     assert.equal(back.searchParams.get('code'), null);
+
+    // The IdP rolls over to a new signing key (same metadata URL): the first response signed
+    // with it makes us fetch the metadata again, and the sign-in goes through.
+    await idp.stop();
+    idp = await startSamlIdp({ entityId: `urn:amazon:cognito:sp:${pool}`, acsUrl: `${base}/${pool}/saml2/idpresponse`, port: idp.port });
+    const v3 = oidc.randomPKCECodeVerifier();
+    const rolled = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: `${cb.base}/callback`, scope: 'openid email', state: 'roll-1', identity_provider: 'Corp',
+      code_challenge: await oidc.calculatePKCECodeChallenge(v3), code_challenge_method: 'S256',
+    }).href;
+    const page3 = await (await browser.newContext()).newPage();
+    const since3 = cb.count();
+    await page3.goto(rolled);
+    await page3.locator('#username').fill(SAML_PERSON.username);
+    await page3.locator('#password').fill(SAML_PERSON.password);
+    await page3.locator('#password').press('Enter');
+    const t3 = await oidc.authorizationCodeGrant(config, await cb.next(since3), { pkceCodeVerifier: v3, expectedState: 'roll-1' });
+    assert.equal(t3.claims().sub, claims.sub);
   } finally {
     await browser.close();
     await p.stop();
@@ -102,13 +120,14 @@ test('signed requests and encrypted assertions, with the pool\'s SP key', { time
   const cert = sp.match(/<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/)[1];
   assert.match(sp, /use="encryption"/);
   const idp = await startSamlIdp({ entityId: `urn:amazon:cognito:sp:${pool}`, acsUrl: `${issuer}/saml2/idpresponse`,
-    encryptTo: cert, requireSigned: true });
+    sloUrl: `${issuer}/saml2/logout`, encryptTo: cert, requireSigned: true });
   const browser = await launch();
   try {
     p.cli('idp', 'create', '--pool', pool, '--name', 'Enc', '--type', 'SAML', '--detail', `MetadataURL=${idp.metadataUrl}`,
-      '--detail', 'EncryptedResponses=true', '--detail', 'RequestSigningAlgorithm=rsa-sha256', '--map', 'email=email');
+      '--detail', 'EncryptedResponses=true', '--detail', 'RequestSigningAlgorithm=rsa-sha256',
+      '--detail', 'IDPSignout=true', '--map', 'email=email');
     const spa = p.cli('client', 'create', '--pool', pool, '--name', 'spa', '--callback-url', `${cb.base}/callback`,
-      '--identity-provider', 'Enc').client_id;
+      '--logout-url', `${cb.base}/bye`, '--identity-provider', 'Enc').client_id;
     const config = await oidc.discovery(new URL(issuer), spa, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(config, {
@@ -144,6 +163,14 @@ test('signed requests and encrypted assertions, with the pool\'s SP key', { time
     assert.equal(ours.status(), 400);
     await page.waitForURL((u) => u.pathname.endsWith('/saml2/idpresponse'));
     assert.match(await page.getByRole('alert').innerText(), /may not start sign-ins/);
+    // Single logout (IDPSignout): our sign-out sends a signed LogoutRequest to the IdP, which
+    // answers at /saml2/logout; then on to the app's logout URL, signed out at both ends.
+    const since2 = cb.count();
+    await page.goto(`${issuer}/logout?client_id=${spa}&logout_uri=${encodeURIComponent(`${cb.base}/bye`)}`);
+    assert.equal((await cb.next(since2)).pathname, '/bye');
+    assert.doesNotMatch(p.stderr, /SAML logout response refused/, 'the LogoutResponse passed its checks');
+    const again = await page.goto(url.replace('state=enc-1', 'state=enc-2'));
+    assert.ok(await page.locator('#password').isVisible(), `the IdP asks again: ${again.url()}`);
   } finally {
     await browser.close();
     await p.stop();

@@ -28,6 +28,17 @@ pub struct UpstreamSignIn {
     pub provider: String,
     /// The provider's ID token (its `id_token_hint` at sign-out), sealed by the master key.
     pub id_token_sealed: Option<String>,
+    /// For SAML: who to name in a LogoutRequest.
+    #[serde(default)]
+    pub saml: Option<SamlSignIn>,
+}
+
+/// The SAML subject and session of a federated sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SamlSignIn {
+    pub name_id: String,
+    pub name_id_format: Option<String>,
+    pub session_index: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

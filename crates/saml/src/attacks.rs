@@ -44,6 +44,7 @@ fn sp() -> SpConfig {
     SpConfig {
         entity_id: "urn:amazon:cognito:sp:local_attackabc".into(),
         acs_url: "https://auth.attack.test/local_attackabc/saml2/idpresponse".into(),
+        slo_url: None,
         key: None,
     }
 }
@@ -90,28 +91,11 @@ impl Default for Shape {
 }
 
 fn instant(offset_secs: i64) -> String {
-    let t = std::time::SystemTime::now()
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_secs() as i64
-        + offset_secs;
-    // RFC 3339 in UTC from Unix seconds (civil-from-days).
-    let (days, secs) = (t.div_euclid(86400), t.rem_euclid(86400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+        .as_secs() as i64;
+    xml_datetime(now + offset_secs)
 }
 
 fn assertion_xml(s: &Shape, id: &str, signature: &str) -> String {
@@ -257,6 +241,11 @@ fn every_attack_variant_is_refused_and_the_baseline_passes() {
         }),
         ("oversize", format!("{base}{}", " ".repeat(MAX_RESPONSE))),
     ];
+    assert_eq!(
+        check(&md, &signed(&other, &Shape::default())).unwrap_err(),
+        SamlError::Signature,
+        "a foreign key is told apart, so a rolled-over IdP certificate can be fetched again"
+    );
     for (what, xml) in &variants {
         match check(&md, xml) {
             Err(_) => {}

@@ -28,6 +28,10 @@ pub enum SamlError {
     Metadata(String),
     #[error("the SAML response was refused: {0}")]
     Response(String),
+    /// No certificate of the metadata verifies the signature (the IdP may have rolled over
+    /// to a new one).
+    #[error("the SAML response's signature does not verify with the IdP's certificates")]
+    Signature,
     #[error("could not build the SAML request: {0}")]
     Request(String),
 }
@@ -42,6 +46,8 @@ pub struct IdpMetadata {
     pub entity_id: String,
     /// Where AuthnRequests go (HTTP-Redirect binding).
     pub sso_redirect_url: String,
+    /// Where LogoutRequests go (HTTP-Redirect binding), if the IdP does single logout.
+    pub slo_redirect_url: Option<String>,
     descriptor: EntityDescriptor,
 }
 
@@ -84,6 +90,11 @@ impl IdpMetadata {
             .find(|s| s.binding == HTTP_REDIRECT_BINDING)
             .map(|s| s.location.clone())
             .ok_or_else(|| bad("no SingleSignOnService with the HTTP-Redirect binding"))?;
+        let slo_redirect_url = idp
+            .single_logout_services
+            .iter()
+            .find(|s| s.binding == HTTP_REDIRECT_BINDING)
+            .map(|s| s.location.clone());
         let sp = ServiceProviderBuilder::default()
             .idp_metadata(descriptor.clone())
             .build()
@@ -99,6 +110,7 @@ impl IdpMetadata {
         Ok(IdpMetadata {
             entity_id,
             sso_redirect_url,
+            slo_redirect_url,
             descriptor,
         })
     }
@@ -110,6 +122,8 @@ impl IdpMetadata {
 pub struct SpConfig {
     pub entity_id: String,
     pub acs_url: String,
+    /// Where LogoutResponses come back (HTTP-Redirect), published in our metadata.
+    pub slo_url: Option<String>,
     pub key: Option<SpKey>,
 }
 
@@ -227,6 +241,7 @@ pub fn sp_metadata(sp: &SpConfig) -> String {
             "  <md:SPSSODescriptor AuthnRequestsSigned=\"false\" WantAssertionsSigned=\"true\" ",
             "protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\n",
             "{keys}",
+            "{slo}",
             "    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>\n",
             "    <md:AssertionConsumerService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" ",
             "Location=\"{acs}\" index=\"1\"/>\n",
@@ -235,6 +250,10 @@ pub fn sp_metadata(sp: &SpConfig) -> String {
         ),
         entity = xml_escape(&sp.entity_id),
         acs = xml_escape(&sp.acs_url),
+        slo = sp.slo_url.as_ref().map_or_else(String::new, |u| format!(
+            "    <md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"{}\"/>\n",
+            xml_escape(u)
+        )),
         keys = sp.key.as_ref().map_or_else(String::new, |k| {
             use base64::Engine;
             let cert = base64::engine::general_purpose::STANDARD.encode(&k.cert_der);
@@ -258,6 +277,8 @@ pub struct VerifiedLogin {
     /// Attribute name (its `Name`, e.g. a URI) → values.
     pub attributes: BTreeMap<String, Vec<String>>,
     pub assertion_id: String,
+    /// The IdP's session, for single logout.
+    pub session_index: Option<String>,
     /// Unix seconds after which the assertion is no longer valid (for replay memory).
     pub expires_at: i64,
 }
@@ -293,7 +314,10 @@ pub fn validate_response(
         p.parse_xml_response(&xml, Some(request_ids))
     }))
     .map_err(|_| refuse("the XML could not be read".into()))?
-    .map_err(|e| refuse(e.to_string()))?;
+    .map_err(|e| match e {
+        samael::service_provider::Error::FailedToValidateSignature => SamlError::Signature,
+        other => refuse(other.to_string()),
+    })?;
     let audience_ok = assertion
         .conditions
         .as_ref()
@@ -333,8 +357,174 @@ pub fn validate_response(
         name_id_format: name_id.format.clone(),
         attributes,
         assertion_id: assertion.id.clone(),
+        session_index: assertion
+            .authn_statements
+            .iter()
+            .flatten()
+            .find_map(|a| a.session_index.clone()),
         expires_at,
     })
+}
+
+/// An `xs:dateTime` in UTC for Unix seconds (days to civil date, proleptic Gregorian).
+pub fn xml_datetime(unix_secs: i64) -> String {
+    let (days, secs) = (unix_secs.div_euclid(86400), unix_secs.rem_euclid(86400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// Who to sign out at the IdP: the NameID (and its format) and session of the sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoutSubject {
+    pub name_id: String,
+    pub name_id_format: Option<String>,
+    pub session_index: Option<String>,
+}
+
+/// The IdP URL that carries a LogoutRequest (HTTP-Redirect binding, signed with the SP key).
+pub fn logout_request_url(
+    idp: &IdpMetadata,
+    sp: &SpConfig,
+    request_id: &str,
+    subject: &LogoutSubject,
+    relay_state: &str,
+) -> Result<String, SamlError> {
+    use base64::Engine;
+    let issue_instant = xml_datetime(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    );
+    use std::io::Write;
+    let fail = |m: &str| SamlError::Request(m.to_owned());
+    let slo = idp
+        .slo_redirect_url
+        .as_ref()
+        .ok_or_else(|| fail("the IdP has no single logout endpoint"))?;
+    let format = subject
+        .name_id_format
+        .as_ref()
+        .map(|f| format!(" Format=\"{}\"", xml_escape(f)))
+        .unwrap_or_default();
+    let session = subject
+        .session_index
+        .as_ref()
+        .map(|s| format!("<samlp:SessionIndex>{}</samlp:SessionIndex>", xml_escape(s)))
+        .unwrap_or_default();
+    let xml = format!(
+        "<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{id}\" Version=\"2.0\" IssueInstant=\"{now}\" Destination=\"{dest}\"><saml:Issuer>{issuer}</saml:Issuer><saml:NameID{format}>{name}</saml:NameID>{session}</samlp:LogoutRequest>",
+        id = xml_escape(request_id),
+        now = issue_instant,
+        dest = xml_escape(slo),
+        issuer = xml_escape(&sp.entity_id),
+        name = xml_escape(&subject.name_id),
+    );
+    let mut deflated = vec![];
+    {
+        let mut enc =
+            flate2::write::DeflateEncoder::new(&mut deflated, flate2::Compression::default());
+        enc.write_all(xml.as_bytes())
+            .map_err(|e| fail(&e.to_string()))?;
+    }
+    let mut url =
+        url::Url::parse(slo).map_err(|_| fail("the IdP's logout endpoint is not a URL"))?;
+    url.query_pairs_mut()
+        .append_pair(
+            "SAMLRequest",
+            &base64::engine::general_purpose::STANDARD.encode(&deflated),
+        )
+        .append_pair("RelayState", relay_state);
+    let p = provider(idp, sp, false)?;
+    let key = p
+        .key
+        .as_ref()
+        .ok_or_else(|| fail("signing needs the SP key"))?;
+    let signed = samael::crypto::sign_url(url, key).map_err(|e| fail(&e.to_string()))?;
+    Ok(signed.into())
+}
+
+/// Checks a LogoutResponse that came back by HTTP-Redirect: it answers `request_id`, comes
+/// from the IdP, succeeded, and (when signed, as it should be) its signature verifies with a
+/// certificate of the metadata.
+pub fn check_logout_response(
+    url: &url::Url,
+    idp: &IdpMetadata,
+    request_id: &str,
+) -> Result<(), SamlError> {
+    use base64::Engine;
+    use std::io::Read;
+    let refuse = |m: &str| SamlError::Response(m.to_owned());
+    let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
+    let encoded = q
+        .get("SAMLResponse")
+        .ok_or_else(|| refuse("no SAMLResponse"))?;
+    if encoded.len() > MAX_RESPONSE {
+        return Err(refuse("larger than 256 KiB"));
+    }
+    if q.contains_key("Signature") {
+        let sp = provider(
+            idp,
+            &SpConfig {
+                entity_id: String::new(),
+                acs_url: String::new(),
+                slo_url: None,
+                key: None,
+            },
+            false,
+        )?;
+        let certs = sp.idp_signing_certs().ok().flatten().unwrap_or_default();
+        let verified = certs.iter().any(|c| {
+            samael::crypto::UrlVerifier::from_x509(c)
+                .ok()
+                .and_then(|v| v.verify_signed_response_url(url).ok())
+                .unwrap_or(false)
+        });
+        if !verified {
+            return Err(SamlError::Signature);
+        }
+    }
+    let deflated = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .map_err(|_| refuse("not base64"))?;
+    let mut xml = String::new();
+    flate2::read::DeflateDecoder::new(&deflated[..])
+        .take(MAX_RESPONSE as u64)
+        .read_to_string(&mut xml)
+        .map_err(|_| refuse("not a deflated document"))?;
+    if !no_doctype(&xml) {
+        return Err(refuse("DOCTYPE is not allowed"));
+    }
+    let r: samael::schema::LogoutResponse = catch_unwind(|| xml.parse())
+        .map_err(|_| refuse("the XML could not be read"))?
+        .map_err(|_| refuse("not a LogoutResponse"))?;
+    if r.in_response_to.as_deref() != Some(request_id) {
+        return Err(refuse("the LogoutResponse answers another request"));
+    }
+    if r.issuer.as_ref().and_then(|i| i.value.as_deref()) != Some(idp.entity_id.as_str()) {
+        return Err(refuse("the LogoutResponse comes from another issuer"));
+    }
+    let ok = r
+        .status
+        .as_ref()
+        .and_then(|s| s.status_code.value.as_deref())
+        == Some("urn:oasis:names:tc:SAML:2.0:status:Success");
+    if !ok {
+        return Err(refuse("the IdP did not sign the person out"));
+    }
+    Ok(())
 }
 
 /// Checks on the raw document that only ever refuse (nothing read here is trusted): exactly

@@ -8,6 +8,7 @@ fn sp() -> SpConfig {
     SpConfig {
         entity_id: "urn:amazon:cognito:sp:local_abcdefghi".into(),
         acs_url: "https://auth.example.test/local_abcdefghi/saml2/idpresponse".into(),
+        slo_url: None,
         key: None,
     }
 }
@@ -126,5 +127,93 @@ fn an_sp_key_puts_its_certificate_in_our_metadata() {
     assert!(
         authn_request_url(&idp, &sp(), "_x", "r", true).is_err(),
         "no key, no signature"
+    );
+}
+
+#[test]
+fn xml_datetimes() {
+    assert_eq!(xml_datetime(0), "1970-01-01T00:00:00Z");
+    assert_eq!(xml_datetime(1_795_305_600), "2026-11-22T00:00:00Z");
+    assert_eq!(xml_datetime(951_782_400), "2000-02-29T00:00:00Z");
+}
+
+fn deflated_b64(xml: &str) -> String {
+    use base64::Engine;
+    use std::io::Write;
+    let mut out = vec![];
+    {
+        let mut enc = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::default());
+        enc.write_all(xml.as_bytes()).unwrap();
+    }
+    base64::engine::general_purpose::STANDARD.encode(out)
+}
+
+#[test]
+fn single_logout_requests_and_responses() {
+    let with_slo = GOOD.replace(
+        "<md:SingleSignOnService",
+        "<md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://idp.example.test/slo\"/><md:SingleSignOnService",
+    );
+    let idp = IdpMetadata::parse(&with_slo).unwrap();
+    assert_eq!(
+        idp.slo_redirect_url.as_deref(),
+        Some("https://idp.example.test/slo")
+    );
+    let sp = SpConfig {
+        key: Some(generate_sp_key("local_abcdefghi").unwrap()),
+        ..sp()
+    };
+    let who = LogoutSubject {
+        name_id: "ann@corp.example".into(),
+        name_id_format: None,
+        session_index: Some("_sess<1>".into()),
+    };
+    let url =
+        url::Url::parse(&logout_request_url(&idp, &sp, "_lo1", &who, "relay").unwrap()).unwrap();
+    let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
+    assert!(q.contains_key("Signature") && q.contains_key("SigAlg"));
+    use base64::Engine;
+    let mut xml = String::new();
+    flate2::read::DeflateDecoder::new(
+        &base64::engine::general_purpose::STANDARD
+            .decode(&q["SAMLRequest"])
+            .unwrap()[..],
+    )
+    .read_to_string(&mut xml)
+    .unwrap();
+    assert!(
+        xml.contains("ID=\"_lo1\"") && xml.contains(">ann@corp.example</saml:NameID>"),
+        "{xml}"
+    );
+    assert!(xml.contains("_sess&lt;1&gt;"), "escaped: {xml}");
+    assert!(
+        logout_request_url(&IdpMetadata::parse(GOOD).unwrap(), &sp, "_x", &who, "r").is_err(),
+        "no SLO endpoint"
+    );
+
+    let response = |irt: &str, status: &str| {
+        let xml = format!(
+            "<samlp:LogoutResponse xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_r\" Version=\"2.0\" IssueInstant=\"2026-11-22T00:00:00Z\" InResponseTo=\"{irt}\"><saml:Issuer>https://idp.example.test/saml</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:{status}\"/></samlp:Status></samlp:LogoutResponse>"
+        );
+        let mut u = url::Url::parse("http://sp.test/saml2/logout").unwrap();
+        u.query_pairs_mut()
+            .append_pair("SAMLResponse", &deflated_b64(&xml))
+            .append_pair("RelayState", "relay");
+        u
+    };
+    assert!(check_logout_response(&response("_lo1", "Success"), &idp, "_lo1").is_ok());
+    assert!(check_logout_response(&response("_other", "Success"), &idp, "_lo1").is_err());
+    assert!(check_logout_response(&response("_lo1", "Requester"), &idp, "_lo1").is_err());
+    let mut forged = response("_lo1", "Success");
+    forged
+        .query_pairs_mut()
+        .append_pair(
+            "SigAlg",
+            "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        )
+        .append_pair("Signature", "AAAA");
+    assert_eq!(
+        check_logout_response(&forged, &idp, "_lo1"),
+        Err(SamlError::Signature)
     );
 }

@@ -1040,6 +1040,11 @@ async fn sessions_expire_and_revoke(store: &dyn Store) {
         upstream: Some(portcullis_core::session::UpstreamSignIn {
             provider: "Okta".into(),
             id_token_sealed: Some("sealed".into()),
+            saml: Some(portcullis_core::session::SamlSignIn {
+                name_id: "ann@corp.example".into(),
+                name_id_format: None,
+                session_index: Some("_s1".into()),
+            }),
         }),
     };
     store.create_session(&s).await.unwrap();

@@ -15,10 +15,11 @@ const php = (v) => `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 /**
  * Starts the IdP for the SP `{ entityId, acsUrl }`; with `encryptTo` (the SP's certificate,
  * base64 DER) assertions are encrypted to it, and with `requireSigned` too, AuthnRequests
- * must be signed by it. Resolves once the IdP serves its metadata.
+ * must be signed by it. `port` restarts an IdP where an earlier one ran (same entity ID and
+ * metadata URL, new signing key). Resolves once the IdP serves its metadata.
  */
-export async function startSamlIdp({ entityId, acsUrl, encryptTo, requireSigned = false }) {
-  const port = await freePort();
+export async function startSamlIdp({ entityId, acsUrl, sloUrl, encryptTo, requireSigned = false, port: reuse }) {
+  const port = reuse ?? await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-ssp-'));
   for (const d of ['config', 'metadata', 'cert', 'log', 'data', 'tmp', 'sessions']) mkdirSync(join(dir, d));
@@ -62,6 +63,7 @@ $metadata['__DYNAMIC:1__'] = [
   writeFileSync(join(dir, 'metadata', 'saml20-sp-remote.php'), `<?php
 $metadata[${php(entityId)}] = [
   'AssertionConsumerService' => ${php(acsUrl)},
+  ${sloUrl ? `'SingleLogoutService' => ${php(sloUrl)},` : ''}
   'NameIDFormat' => 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
   'simplesaml.nameidattribute' => 'email',
   ${requireSigned ? '' : "'validate.authnrequest' => false,"}
@@ -78,11 +80,16 @@ $metadata[${php(entityId)}] = [
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
+    port,
     metadataUrl,
     entityId: metadataUrl,
     logs: join(dir, 'log', 'ssp.log'),
     async stop() {
-      proc.kill();
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill();
+        await exited;
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -19,35 +19,37 @@ const TTL_SECS: i64 = 600;
 impl App {
     /// The provider's end-session URL to send the browser to, or `None` when the provider
     /// has none. `then` is where to go after the provider is done.
+    /// OIDC providers only when the app asked (`asked`); SAML providers whenever they are
+    /// configured with `IDPSignout=true` (Cognito's rule). `base` is where the browser sees
+    /// the pool's pages.
     pub async fn upstream_logout_url(
         &self,
         pool: &UserPool,
         up: &UpstreamSignIn,
         then: Option<&str>,
-        callback: &str,
+        base: &str,
+        asked: bool,
     ) -> Result<Option<String>, FedError> {
-        let Some(idp) = self
-            .store
-            .get_idp(&pool.id, &up.provider)
-            .await?
-            .filter(|i| i.provider_type == portcullis_core::idp::ProviderType::Oidc)
-        else {
+        let Some(idp) = self.store.get_idp(&pool.id, &up.provider).await? else {
             return Ok(None);
         };
+        match idp.provider_type {
+            portcullis_core::idp::ProviderType::Oidc if asked => {}
+            #[cfg(feature = "saml")]
+            portcullis_core::idp::ProviderType::Saml
+                if idp.details.get("IDPSignout").map(String::as_str) == Some("true") =>
+            {
+                return self.saml_logout_url(pool, &idp, up, then, base).await;
+            }
+            _ => return Ok(None),
+        }
+        let callback = format!("{base}/oauth2/idplogout");
+        let callback = callback.as_str();
         let ep = self.upstream_endpoints(&idp).await?;
         let Some(end) = ep.end_session else {
             return Ok(None);
         };
-        let state = random_token().map_err(|e| FedError::Internal(e.to_string()))?;
-        self.store
-            .put_one_time(&OneTimeRecord {
-                pool_id: pool.id.clone(),
-                kind: KIND.into(),
-                key_hash: token_hash(&state),
-                payload: json!({"then": then}),
-                expires_at: self.now() + TTL_SECS,
-            })
-            .await?;
+        let state = self.remember_logout(pool, json!({"then": then})).await?;
         let mut url = url::Url::parse(&end)
             .map_err(|_| FedError::Unavailable("bad end_session_endpoint".into()))?;
         {
@@ -71,18 +73,52 @@ impl App {
         pool: &UserPool,
         state: &str,
     ) -> portcullis_core::Result<Option<Option<String>>> {
+        Ok(self
+            .upstream_logout_record(pool, state)
+            .await?
+            .map(|payload| then_of(&payload)))
+    }
+
+    /// The record a sign-out at the provider left under `state`, spent.
+    pub(crate) async fn upstream_logout_record(
+        &self,
+        pool: &UserPool,
+        state: &str,
+    ) -> portcullis_core::Result<Option<Value>> {
         match self
             .store
             .consume_one_time(&pool.id, &token_hash(state), self.now())
             .await?
         {
-            Consumed::First(r) if r.kind == KIND => Ok(Some(
-                r.payload
-                    .get("then")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-            )),
+            Consumed::First(r) if r.kind == KIND => Ok(Some(r.payload)),
             _ => Ok(None),
         }
     }
+
+    /// Remembers where to go after the provider's sign-out; returns the state.
+    pub(crate) async fn remember_logout(
+        &self,
+        pool: &UserPool,
+        payload: Value,
+    ) -> Result<String, FedError> {
+        let state = random_token().map_err(|e| FedError::Internal(e.to_string()))?;
+        self.store
+            .put_one_time(&OneTimeRecord {
+                pool_id: pool.id.clone(),
+                kind: KIND.into(),
+                key_hash: token_hash(&state),
+                payload,
+                expires_at: self.now() + TTL_SECS,
+            })
+            .await?;
+        Ok(state)
+    }
+}
+
+/// The destination a sign-out record holds.
+pub(crate) fn then_of(payload: &Value) -> Option<String> {
+    payload
+        .get("then")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }

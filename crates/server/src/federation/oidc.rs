@@ -70,6 +70,8 @@ pub struct Upstream {
     pub id_token: String,
     /// ID token claims, overlaid with userinfo's.
     pub claims: Value,
+    /// SAML sign-ins: the subject and session, for single logout.
+    pub saml: Option<portcullis_core::session::SamlSignIn>,
 }
 
 fn id_token_context(pool: &UserPool) -> String {
@@ -171,6 +173,7 @@ impl App {
                         .ok()
                 })
                 .flatten(),
+            saml: up.saml.clone(),
         }
     }
 
@@ -329,6 +332,7 @@ impl App {
             subject,
             id_token: id_token.to_owned(),
             claims,
+            saml: None,
         })
     }
 

@@ -19,11 +19,17 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const METADATA_TTL: Duration = Duration::from_secs(3600);
+/// How soon metadata may be fetched again after a signature did not verify.
+const METADATA_REFRESH_GAP: Duration = Duration::from_secs(30);
 const ASSERTION_KIND: &str = "saml_assertion";
+
+/// A provider's parsed metadata: when it was fetched, and when it was last fetched again
+/// because a signature did not verify.
+type Cached = (Instant, IdpMetadata, Option<Instant>);
 
 /// Parsed IdP metadata per provider version.
 #[derive(Default)]
-pub(crate) struct MetadataCache(Mutex<HashMap<String, (Instant, IdpMetadata)>>);
+pub(crate) struct MetadataCache(Mutex<HashMap<String, Cached>>);
 
 fn internal(e: impl std::fmt::Display) -> FedError {
     FedError::Internal(e.to_string())
@@ -43,6 +49,10 @@ fn claims_of(login: &VerifiedLogin) -> Value {
     Value::Object(m)
 }
 
+fn cache_key(idp: &IdentityProvider) -> String {
+    format!("{}/{}/{}", idp.pool_id, idp.name, idp.updated_at)
+}
+
 fn key_context(pool: &UserPool) -> String {
     format!("saml-sp-key:{}", pool.id)
 }
@@ -54,6 +64,7 @@ impl App {
         Ok(SpConfig {
             entity_id: format!("urn:amazon:cognito:sp:{}", pool.id),
             acs_url: format!("{base}/saml2/idpresponse"),
+            slo_url: Some(format!("{base}/saml2/logout")),
             key: Some(self.saml_sp_key(pool).await?),
         })
     }
@@ -100,28 +111,56 @@ impl App {
         if let Some(file) = idp.details.get("MetadataFile").filter(|f| !f.is_empty()) {
             return IdpMetadata::parse(file).map_err(|e| FedError::Internal(e.to_string()));
         }
-        let url = idp
-            .details
-            .get("MetadataURL")
-            .ok_or_else(|| internal("the provider has no metadata"))?;
-        let key = format!("{}/{}/{}", idp.pool_id, idp.name, idp.updated_at);
-        if let Some((at, md)) = self
+        if let Some((at, md, _)) = self
             .saml_metadata_cache
             .0
             .lock()
             .map_err(internal)?
-            .get(&key)
+            .get(&cache_key(idp))
             && at.elapsed() < METADATA_TTL
         {
             return Ok(md.clone());
         }
+        self.fetch_saml_metadata(idp, false).await
+    }
+
+    /// The metadata fetched again after a signature failed, unless that happened less than
+    /// `METADATA_REFRESH_GAP` ago (`None` then: keep what we have).
+    async fn refetch_saml_metadata(
+        &self,
+        idp: &IdentityProvider,
+    ) -> Result<Option<IdpMetadata>, FedError> {
+        let recent = self
+            .saml_metadata_cache
+            .0
+            .lock()
+            .map_err(internal)?
+            .get(&cache_key(idp))
+            .and_then(|(_, _, forced)| *forced)
+            .is_some_and(|at| at.elapsed() < METADATA_REFRESH_GAP);
+        if recent {
+            return Ok(None);
+        }
+        self.fetch_saml_metadata(idp, true).await.map(Some)
+    }
+
+    async fn fetch_saml_metadata(
+        &self,
+        idp: &IdentityProvider,
+        forced: bool,
+    ) -> Result<IdpMetadata, FedError> {
+        let url = idp
+            .details
+            .get("MetadataURL")
+            .ok_or_else(|| internal("the provider has no metadata"))?;
         let xml = self.fetcher.get_text(url).await?;
         let md = IdpMetadata::parse(&xml).map_err(|e| FedError::Unavailable(e.to_string()))?;
+        let now = Instant::now();
         self.saml_metadata_cache
             .0
             .lock()
             .map_err(internal)?
-            .insert(key, (Instant::now(), md.clone()));
+            .insert(cache_key(idp), (now, md.clone(), forced.then_some(now)));
         Ok(md)
     }
 
@@ -159,7 +198,6 @@ impl App {
         response: &str,
         base: &str,
     ) -> Result<Upstream, FedError> {
-        let md = self.saml_metadata(idp).await?;
         let sp = self.saml_sp(pool, base).await?;
         let request_id = pending.request_id().to_owned();
         if request_id.is_empty() && idp.details.get("IDPInit").map(String::as_str) != Some("true") {
@@ -167,21 +205,37 @@ impl App {
                 "IdP-initiated sign-in is not enabled for this provider".into(),
             ));
         }
-        let encoded = response.to_owned();
-        let md2 = md.clone();
         let encrypted = idp.details.get("EncryptedResponses").map(String::as_str) == Some("true");
-        let login = tokio::task::spawn_blocking(move || {
-            portcullis_saml::validate_response(
-                &encoded,
-                &md2,
-                &sp,
-                &[request_id.as_str()][..usize::from(!request_id.is_empty())],
-                encrypted,
-            )
-        })
-        .await
-        .map_err(|_| FedError::Invalid("the response could not be processed".into()))?
-        .map_err(|e| FedError::Invalid(e.to_string()))?;
+        let verify = |md: IdpMetadata| {
+            let (response, sp, request_id) = (response.to_owned(), sp.clone(), request_id.clone());
+            async move {
+                let checked = tokio::task::spawn_blocking(move || {
+                    let ids = [request_id.as_str()];
+                    let ids = &ids[..usize::from(!request_id.is_empty())];
+                    portcullis_saml::validate_response(&response, &md, &sp, ids, encrypted)
+                        .map(|login| (login, md))
+                })
+                .await
+                .map_err(|_| FedError::Invalid("the response could not be processed".into()))?;
+                Ok::<_, FedError>(checked)
+            }
+        };
+        let (login, md) = match verify(self.saml_metadata(idp).await?).await? {
+            Ok(done) => done,
+            // The IdP may have rolled its certificate over: metadata from a URL is fetched
+            // again (at most every 30 s) and the response checked once more.
+            Err(portcullis_saml::SamlError::Signature)
+                if idp.details.contains_key("MetadataURL") =>
+            {
+                match self.refetch_saml_metadata(idp).await? {
+                    Some(fresh) => verify(fresh)
+                        .await?
+                        .map_err(|e| FedError::Invalid(e.to_string()))?,
+                    None => return Err(FedError::Invalid("the signature does not verify".into())),
+                }
+            }
+            Err(e) => return Err(FedError::Invalid(e.to_string())),
+        };
         // Replays fail on any node: the assertion's ID is remembered until it expires.
         let seen = OneTimeRecord {
             pool_id: pool.id.clone(),
@@ -202,6 +256,80 @@ impl App {
             subject: login.name_id.clone(),
             id_token: String::new(),
             claims: claims_of(&login),
+            saml: Some(portcullis_core::session::SamlSignIn {
+                name_id: login.name_id.clone(),
+                name_id_format: login.name_id_format.clone(),
+                session_index: login.session_index.clone(),
+            }),
         })
+    }
+}
+
+impl App {
+    /// Single logout at a SAML IdP: a signed LogoutRequest naming the session's subject, with
+    /// a RelayState under which the destination and the request ID wait for the answer.
+    pub(crate) async fn saml_logout_url(
+        &self,
+        pool: &UserPool,
+        idp: &IdentityProvider,
+        up: &portcullis_core::session::UpstreamSignIn,
+        then: Option<&str>,
+        base: &str,
+    ) -> Result<Option<String>, FedError> {
+        let (Some(who), md) = (up.saml.as_ref(), self.saml_metadata(idp).await?) else {
+            return Ok(None);
+        };
+        if md.slo_redirect_url.is_none() {
+            return Ok(None);
+        }
+        let request_id = format!("_{}", random_token().map_err(internal)?);
+        let state = self
+            .remember_logout(
+                pool,
+                serde_json::json!({"then": then, "request_id": request_id, "provider": idp.name}),
+            )
+            .await?;
+        let subject = portcullis_saml::LogoutSubject {
+            name_id: who.name_id.clone(),
+            name_id_format: who.name_id_format.clone(),
+            session_index: who.session_index.clone(),
+        };
+        let sp = self.saml_sp(pool, base).await?;
+        portcullis_saml::logout_request_url(&md, &sp, &request_id, &subject, &state)
+            .map(Some)
+            .map_err(internal)
+    }
+
+    /// The IdP's LogoutResponse at `{issuer}/saml2/logout`: where to go on (`Some(None)` for
+    /// our signed-out page), or `None` for a RelayState we do not know. A response that
+    /// fails its checks is logged; the person is signed out of the pool either way.
+    pub async fn finish_saml_logout(
+        &self,
+        pool: &UserPool,
+        url: &url::Url,
+    ) -> Result<Option<Option<String>>, FedError> {
+        let state = url
+            .query_pairs()
+            .find(|(k, _)| k == "RelayState")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        let Some(payload) = self.upstream_logout_record(pool, &state).await? else {
+            return Ok(None);
+        };
+        let provider = payload
+            .get("provider")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let request_id = payload
+            .get("request_id")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if let Some(idp) = self.store.get_idp(&pool.id, provider).await? {
+            let md = self.saml_metadata(&idp).await?;
+            if let Err(e) = portcullis_saml::check_logout_response(url, &md, request_id) {
+                tracing::warn!(pool = %pool.id, provider, error = %e, "SAML logout response refused");
+            }
+        }
+        Ok(Some(super::logout::then_of(&payload)))
     }
 }

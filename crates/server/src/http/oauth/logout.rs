@@ -44,7 +44,7 @@ pub(crate) async fn logout(
     let name = cookies::name(cookies::SESSION, ctx.secure);
     let mut upstream = None;
     if let Some(cookie) = cookies::get(&headers, &name) {
-        if upstream_too && let Ok(Some((session, _))) = s.app.session(&ctx.pool.id, &cookie).await {
+        if let Ok(Some((session, _))) = s.app.session(&ctx.pool.id, &cookie).await {
             upstream = session.upstream;
         }
         if let Err(e) = s.app.end_session(&ctx.pool.id, &cookie).await {
@@ -53,10 +53,9 @@ pub(crate) async fn logout(
     }
     let mut via = None;
     if let Some(up) = &upstream {
-        let back = format!("{}/oauth2/idplogout", ctx.base);
         match s
             .app
-            .upstream_logout_url(&ctx.pool, up, target.as_deref(), &back)
+            .upstream_logout_url(&ctx.pool, up, target.as_deref(), &ctx.base, upstream_too)
             .await
         {
             Ok(url) => via = url,

@@ -79,6 +79,7 @@ fn saml_routes() -> Router<Shared> {
     Router::new()
         .route("/{pool}/saml2/idpresponse", post(saml::saml_response))
         .route("/{pool}/saml2/metadata", get(saml::saml_metadata))
+        .route("/{pool}/saml2/logout", get(saml::saml_logout))
 }
 
 #[cfg(not(feature = "saml"))]

@@ -98,3 +98,27 @@ pub(crate) async fn saml_metadata(State(s): State<Shared>, ctx: PoolCtx) -> Resp
     );
     res
 }
+
+/// `GET {issuer}/saml2/logout`: the IdP's LogoutResponse after single logout (HTTP-Redirect);
+/// on to the app's logout URL. IdP-started LogoutRequests are not handled yet.
+pub(crate) async fn saml_logout(
+    State(s): State<Shared>,
+    ctx: PoolCtx,
+    uri: axum::http::Uri,
+) -> Response {
+    // Only the query matters (the redirect binding signs its parameters).
+    let Ok(url) = url::Url::parse(&format!(
+        "http://query.invalid/?{}",
+        uri.query().unwrap_or("")
+    )) else {
+        return pages::signed_out();
+    };
+    match s.app.finish_saml_logout(&ctx.pool, &url).await {
+        Ok(Some(Some(then))) => super::respond::see_other(&then, false),
+        Ok(_) => pages::signed_out(),
+        Err(e) => {
+            tracing::warn!(pool = %ctx.pool.id, error = %e, "SAML logout");
+            pages::signed_out()
+        }
+    }
+}
