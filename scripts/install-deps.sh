@@ -2,7 +2,8 @@
 # Installs what the tests need, idempotently: each step is skipped when already done.
 #   Debian packages: postgresql (a throwaway server per test run), python3, chromium and
 #   nodejs/npm (the end-to-end tests), wrk (benchmarks), the SAML build's libxmlsec1 and
-#   libclang, and SimpleSAMLphp with PHP (the SAML end-to-end tests).
+#   libclang, and SimpleSAMLphp with PHP (the SAML end-to-end tests); the nightly toolchain
+#   and cargo-fuzz (the SAML parser's fuzz target).
 #   npm packages of tests/e2e (openid-client, aws-jwt-verify, playwright-core), from its lock file;
 #   Python packages of tests/e2e (boto3) in tests/e2e/.venv.
 # Needs root or sudo only when a Debian package is missing.
@@ -47,6 +48,16 @@ if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
 fi
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || { echo "install-deps: Node.js >= 20 is required (found $(node --version))" >&2; exit 1; }
+
+# The fuzz target (scripts/fuzz.sh) builds with cargo-fuzz on the nightly toolchain.
+rustup run nightly rustc --version >/dev/null 2>&1 || {
+  echo "install-deps: rustup toolchain install nightly"
+  rustup toolchain install nightly --profile minimal >/dev/null
+}
+have cargo-fuzz || {
+  echo "install-deps: cargo install cargo-fuzz"
+  cargo install cargo-fuzz --locked --quiet
+}
 
 # npm packages for the end-to-end tests, skipped while node_modules matches the lock file.
 e2e=tests/e2e

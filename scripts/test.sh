@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one test entry point (README, CI): installs what the tests need, starts a throwaway
 # PostgreSQL on 127.0.0.1, runs every test of every crate against SQLite and PostgreSQL,
-# then the end-to-end tests (real binary, Chromium, openid-client, aws-jwt-verify), and
-# stops the server again whatever happens.
+# then the end-to-end tests (real binary, Chromium, openid-client, aws-jwt-verify), then
+# 20 s of fuzzing the SAML parser, and stops the server again whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,4 +18,6 @@ else
   cargo test --workspace --all-features --no-fail-fast
 fi
 tests/e2e/run.sh
+# A short fuzzing run of the SAML response parser: no input may crash it.
+scripts/fuzz.sh 20
 echo "test: all tests passed in $(( $(date +%s) - start ))s"
