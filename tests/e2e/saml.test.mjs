@@ -37,7 +37,11 @@ test('a work email routes to a SAML IdP and the app gets our tokens', { timeout:
     const page = await context.newPage();
     // Keep what the IdP posts to our ACS, to replay it afterwards.
     let posted = null;
-    page.on('request', (r) => { if (r.url().endsWith('/saml2/idpresponse') && r.method() === 'POST') posted = r.postData(); });
+    // Keep what the IdP posts to our ACS (intercepted, so the body is always there).
+    await page.route('**/saml2/idpresponse', async (route) => {
+      if (route.request().method() === 'POST') posted = route.request().postData();
+      await route.continue();
+    });
     await page.goto(url);
     await page.getByLabel('Username or email').fill(SAML_PERSON.email);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -136,7 +140,11 @@ test('signed requests and encrypted assertions, with the pool\'s SP key', { time
     }).href;
     const page = await (await browser.newContext()).newPage();
     let posted = '';
-    page.on('request', (r) => { if (r.url().endsWith('/saml2/idpresponse') && r.method() === 'POST') posted = r.postData(); });
+    // Keep what the IdP posts to our ACS (intercepted, so the body is always there).
+    await page.route('**/saml2/idpresponse', async (route) => {
+      if (route.request().method() === 'POST') posted = route.request().postData();
+      await route.continue();
+    });
     const since = cb.count();
     await page.goto(url);
     await page.locator('#username').fill(SAML_PERSON.username);
@@ -163,6 +171,24 @@ test('signed requests and encrypted assertions, with the pool\'s SP key', { time
     assert.equal(ours.status(), 400);
     await page.waitForURL((u) => u.pathname.endsWith('/saml2/idpresponse'));
     assert.match(await page.getByRole('alert').innerText(), /may not start sign-ins/);
+    // Signed in at both ends, the app gets a code at once.
+    const since5 = cb.count();
+    await page.goto(url.replace('state=enc-1', 'state=enc-3'));
+    assert.equal((await cb.next(since5)).searchParams.get('state'), 'enc-3');
+    // The IdP signs the person out everywhere: its LogoutRequest ends our session too.
+    const sspBase = idp.metadataUrl.replace('/saml2/idp/metadata.php', '');
+    const since6 = cb.count();
+    await page.goto(`${sspBase}/saml2/idp/SingleLogoutService.php?ReturnTo=${encodeURIComponent(`${cb.base}/idp-out`)}`);
+    assert.equal((await cb.next(since6)).pathname, '/idp-out');
+    assert.doesNotMatch(p.stderr, /IdP logout request refused/);
+    await page.goto(url.replace('state=enc-1', 'state=enc-4'));
+    assert.ok(await page.locator('#password').isVisible(), 'no session left with us either');
+    const since7 = cb.count();
+    await page.locator('#username').fill(SAML_PERSON.username);
+    await page.locator('#password').fill(SAML_PERSON.password);
+    await page.locator('#password').press('Enter');
+    await cb.next(since7);
+    await page.waitForURL((u) => u.pathname === '/callback');
     // Single logout (IDPSignout): our sign-out sends a signed LogoutRequest to the IdP, which
     // answers at /saml2/logout; then on to the app's logout URL, signed out at both ends.
     const since2 = cb.count();

@@ -48,6 +48,8 @@ pub struct IdpMetadata {
     pub sso_redirect_url: String,
     /// Where LogoutRequests go (HTTP-Redirect binding), if the IdP does single logout.
     pub slo_redirect_url: Option<String>,
+    /// Where LogoutResponses go, when the IdP names a different place (`ResponseLocation`).
+    pub slo_response_url: Option<String>,
     descriptor: EntityDescriptor,
 }
 
@@ -90,11 +92,12 @@ impl IdpMetadata {
             .find(|s| s.binding == HTTP_REDIRECT_BINDING)
             .map(|s| s.location.clone())
             .ok_or_else(|| bad("no SingleSignOnService with the HTTP-Redirect binding"))?;
-        let slo_redirect_url = idp
+        let slo = idp
             .single_logout_services
             .iter()
-            .find(|s| s.binding == HTTP_REDIRECT_BINDING)
-            .map(|s| s.location.clone());
+            .find(|s| s.binding == HTTP_REDIRECT_BINDING);
+        let slo_redirect_url = slo.map(|s| s.location.clone());
+        let slo_response_url = slo.and_then(|s| s.response_location.clone());
         let sp = ServiceProviderBuilder::default()
             .idp_metadata(descriptor.clone())
             .build()
@@ -111,6 +114,7 @@ impl IdpMetadata {
             entity_id,
             sso_redirect_url,
             slo_redirect_url,
+            slo_response_url,
             descriptor,
         })
     }
@@ -408,7 +412,6 @@ pub fn logout_request_url(
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64),
     );
-    use std::io::Write;
     let fail = |m: &str| SamlError::Request(m.to_owned());
     let slo = idp
         .slo_redirect_url
@@ -432,13 +435,7 @@ pub fn logout_request_url(
         issuer = xml_escape(&sp.entity_id),
         name = xml_escape(&subject.name_id),
     );
-    let mut deflated = vec![];
-    {
-        let mut enc =
-            flate2::write::DeflateEncoder::new(&mut deflated, flate2::Compression::default());
-        enc.write_all(xml.as_bytes())
-            .map_err(|e| fail(&e.to_string()))?;
-    }
+    let deflated = deflate(&xml)?;
     let mut url =
         url::Url::parse(slo).map_err(|_| fail("the IdP's logout endpoint is not a URL"))?;
     url.query_pairs_mut()
@@ -464,49 +461,15 @@ pub fn check_logout_response(
     idp: &IdpMetadata,
     request_id: &str,
 ) -> Result<(), SamlError> {
-    use base64::Engine;
-    use std::io::Read;
     let refuse = |m: &str| SamlError::Response(m.to_owned());
     let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
     let encoded = q
         .get("SAMLResponse")
         .ok_or_else(|| refuse("no SAMLResponse"))?;
-    if encoded.len() > MAX_RESPONSE {
-        return Err(refuse("larger than 256 KiB"));
+    if q.contains_key("Signature") && !verified_by_idp(url, idp, false) {
+        return Err(SamlError::Signature);
     }
-    if q.contains_key("Signature") {
-        let sp = provider(
-            idp,
-            &SpConfig {
-                entity_id: String::new(),
-                acs_url: String::new(),
-                slo_url: None,
-                key: None,
-            },
-            false,
-        )?;
-        let certs = sp.idp_signing_certs().ok().flatten().unwrap_or_default();
-        let verified = certs.iter().any(|c| {
-            samael::crypto::UrlVerifier::from_x509(c)
-                .ok()
-                .and_then(|v| v.verify_signed_response_url(url).ok())
-                .unwrap_or(false)
-        });
-        if !verified {
-            return Err(SamlError::Signature);
-        }
-    }
-    let deflated = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .map_err(|_| refuse("not base64"))?;
-    let mut xml = String::new();
-    flate2::read::DeflateDecoder::new(&deflated[..])
-        .take(MAX_RESPONSE as u64)
-        .read_to_string(&mut xml)
-        .map_err(|_| refuse("not a deflated document"))?;
-    if !no_doctype(&xml) {
-        return Err(refuse("DOCTYPE is not allowed"));
-    }
+    let xml = inflate(encoded)?;
     let r: samael::schema::LogoutResponse = catch_unwind(|| xml.parse())
         .map_err(|_| refuse("the XML could not be read"))?
         .map_err(|_| refuse("not a LogoutResponse"))?;
@@ -525,6 +488,164 @@ pub fn check_logout_response(
         return Err(refuse("the IdP did not sign the person out"));
     }
     Ok(())
+}
+
+/// A LogoutRequest the IdP sent (HTTP-Redirect), verified: its ID (to answer) and whom it
+/// signs out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdpLogout {
+    pub request_id: String,
+    pub name_id: String,
+    pub session_index: Option<String>,
+}
+
+/// Verifies a LogoutRequest from the IdP: signed (redirect binding) by a certificate of its
+/// metadata, issued by it, addressed to us if it says so, naming a subject.
+pub fn check_logout_request(
+    url: &url::Url,
+    idp: &IdpMetadata,
+    sp: &SpConfig,
+) -> Result<IdpLogout, SamlError> {
+    let refuse = |m: &str| SamlError::Response(m.to_owned());
+    let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
+    let encoded = q
+        .get("SAMLRequest")
+        .ok_or_else(|| refuse("no SAMLRequest"))?;
+    if !q.contains_key("Signature") {
+        return Err(refuse("an IdP's LogoutRequest must be signed"));
+    }
+    if !verified_by_idp(url, idp, true) {
+        return Err(SamlError::Signature);
+    }
+    let xml = inflate(encoded)?;
+    let r: samael::schema::LogoutRequest = catch_unwind(|| xml.parse())
+        .map_err(|_| refuse("the XML could not be read"))?
+        .map_err(|_| refuse("not a LogoutRequest"))?;
+    if r.issuer.as_ref().and_then(|i| i.value.as_deref()) != Some(idp.entity_id.as_str()) {
+        return Err(refuse("the LogoutRequest comes from another issuer"));
+    }
+    if r.destination
+        .as_ref()
+        .is_some_and(|d| Some(d) != sp.slo_url.as_ref())
+    {
+        return Err(refuse("the LogoutRequest is addressed to another service"));
+    }
+    let name_id = r
+        .name_id
+        .map(|n| n.value)
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| refuse("the LogoutRequest names nobody"))?;
+    Ok(IdpLogout {
+        request_id: r.id.ok_or_else(|| refuse("the LogoutRequest has no ID"))?,
+        name_id: name_id.trim().to_owned(),
+        session_index: r.session_index,
+    })
+}
+
+/// Our LogoutResponse to an IdP's LogoutRequest (HTTP-Redirect, signed with the SP key).
+pub fn logout_response_url(
+    idp: &IdpMetadata,
+    sp: &SpConfig,
+    in_response_to: &str,
+    relay_state: Option<&str>,
+) -> Result<String, SamlError> {
+    use base64::Engine;
+    let fail = |m: &str| SamlError::Request(m.to_owned());
+    let dest = idp
+        .slo_response_url
+        .as_ref()
+        .or(idp.slo_redirect_url.as_ref())
+        .ok_or_else(|| fail("the IdP has no single logout endpoint"))?;
+    let now = xml_datetime(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    );
+    let id = format!("_{:032x}", rand_u128());
+    let xml = format!(
+        "<samlp:LogoutResponse xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{id}\" Version=\"2.0\" IssueInstant=\"{now}\" Destination=\"{dest}\" InResponseTo=\"{irt}\"><saml:Issuer>{issuer}</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status></samlp:LogoutResponse>",
+        dest = xml_escape(dest),
+        irt = xml_escape(in_response_to),
+        issuer = xml_escape(&sp.entity_id),
+    );
+    let mut url =
+        url::Url::parse(dest).map_err(|_| fail("the IdP's logout endpoint is not a URL"))?;
+    url.query_pairs_mut().append_pair(
+        "SAMLResponse",
+        &base64::engine::general_purpose::STANDARD.encode(deflate(&xml)?),
+    );
+    if let Some(r) = relay_state {
+        url.query_pairs_mut().append_pair("RelayState", r);
+    }
+    let p = provider(idp, sp, false)?;
+    let key = p
+        .key
+        .as_ref()
+        .ok_or_else(|| fail("signing needs the SP key"))?;
+    samael::crypto::sign_url(url, key)
+        .map(Into::into)
+        .map_err(|e| fail(&e.to_string()))
+}
+
+fn rand_u128() -> u128 {
+    let mut b = [0u8; 16];
+    openssl::rand::rand_bytes(&mut b).ok();
+    u128::from_le_bytes(b)
+}
+
+fn deflate(xml: &str) -> Result<Vec<u8>, SamlError> {
+    use std::io::Write;
+    let mut out = vec![];
+    {
+        let mut enc = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::default());
+        enc.write_all(xml.as_bytes())
+            .map_err(|e| SamlError::Request(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+fn inflate(encoded: &str) -> Result<String, SamlError> {
+    use base64::Engine;
+    use std::io::Read;
+    let refuse = |m: &str| SamlError::Response(m.to_owned());
+    if encoded.len() > MAX_RESPONSE {
+        return Err(refuse("larger than 256 KiB"));
+    }
+    let deflated = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .map_err(|_| refuse("not base64"))?;
+    let mut xml = String::new();
+    flate2::read::DeflateDecoder::new(&deflated[..])
+        .take(MAX_RESPONSE as u64)
+        .read_to_string(&mut xml)
+        .map_err(|_| refuse("not a deflated document"))?;
+    if !no_doctype(&xml) {
+        return Err(refuse("DOCTYPE is not allowed"));
+    }
+    Ok(xml)
+}
+
+/// Whether a certificate of the IdP's metadata verifies a redirect-binding signature.
+fn verified_by_idp(url: &url::Url, idp: &IdpMetadata, request: bool) -> bool {
+    let sp = ServiceProviderBuilder::default()
+        .idp_metadata(idp.descriptor.clone())
+        .build();
+    let certs = sp
+        .ok()
+        .and_then(|sp| sp.idp_signing_certs().ok().flatten())
+        .unwrap_or_default();
+    certs.iter().any(|c| {
+        samael::crypto::UrlVerifier::from_x509(c)
+            .ok()
+            .and_then(|v| {
+                if request {
+                    v.verify_signed_request_url(url).ok()
+                } else {
+                    v.verify_signed_response_url(url).ok()
+                }
+            })
+            .unwrap_or(false)
+    })
 }
 
 /// Checks on the raw document that only ever refuse (nothing read here is trusted): exactly

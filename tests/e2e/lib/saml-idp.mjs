@@ -39,6 +39,8 @@ $config = [
   'enable.saml20-idp' => true,
   'module.enable' => ['exampleauth' => true, 'core' => true, 'saml' => true],
   'session.cookie.secure' => false, 'session.cookie.samesite' => null,
+  // ReturnTo URLs (IdP-initiated logout) may point at any loopback port.
+  'trusted.url.regex' => true, 'trusted.url.domains' => ['127\\.0\\.0\\.1(:[0-9]+)?'],
   'metadata.sources' => [['type' => 'flatfile']],
   'showerrors' => true, 'errorreporting' => false,
 ];
@@ -63,7 +65,7 @@ $metadata['__DYNAMIC:1__'] = [
   writeFileSync(join(dir, 'metadata', 'saml20-sp-remote.php'), `<?php
 $metadata[${php(entityId)}] = [
   'AssertionConsumerService' => ${php(acsUrl)},
-  ${sloUrl ? `'SingleLogoutService' => ${php(sloUrl)},` : ''}
+  ${sloUrl ? `'SingleLogoutService' => ${php(sloUrl)}, 'sign.logout' => true,` : ''}
   'NameIDFormat' => 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
   'simplesaml.nameidattribute' => 'email',
   ${requireSigned ? '' : "'validate.authnrequest' => false,"}

@@ -8,6 +8,7 @@ use super::FedError;
 use super::oidc::{Pending, Upstream};
 use crate::App;
 use portcullis_core::code::OneTimeRecord;
+use portcullis_core::federation::provision;
 use portcullis_core::idp::IdentityProvider;
 use portcullis_core::oauth::authorize::AuthorizeRequest;
 use portcullis_core::pool::UserPool;
@@ -331,5 +332,65 @@ impl App {
             }
         }
         Ok(Some(super::logout::then_of(&payload)))
+    }
+}
+
+impl App {
+    /// A LogoutRequest an IdP sent to `{issuer}/saml2/logout`: the provider whose
+    /// certificates verify it (among the pool's SAML providers with `IDPSignout`), the user it
+    /// names signed out everywhere (sessions and tokens), and the signed LogoutResponse URL
+    /// to send the browser back with.
+    pub async fn saml_idp_logout(
+        &self,
+        pool: &UserPool,
+        url: &url::Url,
+        base: &str,
+    ) -> Result<String, FedError> {
+        let sp = self.saml_sp(pool, base).await?;
+        let relay = url
+            .query_pairs()
+            .find(|(k, _)| k == "RelayState")
+            .map(|(_, v)| v.into_owned());
+        for idp in self.store.list_idps(&pool.id).await? {
+            if idp.provider_type != portcullis_core::idp::ProviderType::Saml
+                || idp.details.get("IDPSignout").map(String::as_str) != Some("true")
+            {
+                continue;
+            }
+            let md = self.saml_metadata(&idp).await?;
+            let Ok(req) = portcullis_saml::check_logout_request(url, &md, &sp) else {
+                continue;
+            };
+            let sub = match self
+                .store
+                .linked_user(&pool.id, &idp.name, &req.name_id)
+                .await?
+            {
+                Some(sub) => Some(sub),
+                None => {
+                    let key = pool.username_key(&provision::username(&idp.name, &req.name_id));
+                    self.store
+                        .get_user_by_key(&pool.id, &key)
+                        .await?
+                        .map(|u| u.sub)
+                }
+            };
+            if let Some(sub) = sub {
+                self.store
+                    .revoke_user_tokens(&pool.id, sub, self.now())
+                    .await?;
+                tracing::info!(pool = %pool.id, provider = %idp.name, user = %sub, "signed out by the IdP");
+            }
+            return portcullis_saml::logout_response_url(
+                &md,
+                &sp,
+                &req.request_id,
+                relay.as_deref(),
+            )
+            .map_err(internal);
+        }
+        Err(FedError::Invalid(
+            "no provider of the pool sent this LogoutRequest".into(),
+        ))
     }
 }

@@ -99,8 +99,9 @@ pub(crate) async fn saml_metadata(State(s): State<Shared>, ctx: PoolCtx) -> Resp
     res
 }
 
-/// `GET {issuer}/saml2/logout`: the IdP's LogoutResponse after single logout (HTTP-Redirect);
-/// on to the app's logout URL. IdP-started LogoutRequests are not handled yet.
+/// `GET {issuer}/saml2/logout` (HTTP-Redirect): the IdP's LogoutResponse after our single
+/// logout, then on to the app's logout URL; or the IdP's own LogoutRequest, which signs the
+/// named user out and answers with our LogoutResponse.
 pub(crate) async fn saml_logout(
     State(s): State<Shared>,
     ctx: PoolCtx,
@@ -113,6 +114,18 @@ pub(crate) async fn saml_logout(
     )) else {
         return pages::signed_out();
     };
+    if url.query_pairs().any(|(k, _)| k == "SAMLRequest") {
+        return match s.app.saml_idp_logout(&ctx.pool, &url, &ctx.base).await {
+            Ok(back) => super::respond::see_other(&back, false),
+            Err(e) => {
+                tracing::warn!(pool = %ctx.pool.id, error = %e, "IdP logout request refused");
+                pages::error(
+                    StatusCode::BAD_REQUEST,
+                    "This sign-out request was not accepted.",
+                )
+            }
+        };
+    }
     match s.app.finish_saml_logout(&ctx.pool, &url).await {
         Ok(Some(Some(then))) => super::respond::see_other(&then, false),
         Ok(_) => pages::signed_out(),
