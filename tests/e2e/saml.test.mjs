@@ -117,13 +117,17 @@ test('signed requests and encrypted assertions, with the pool\'s SP key', { time
   const p = new Portcullis();
   const base = await p.reserve();
   const pool = p.cli('pool', 'create', '--name', 'saml-enc').id;
+  // An entity ID of the pool's own choosing instead of Cognito's form.
+  const entityId = `https://sp.portcullis.test/${pool}`;
+  p.cli('pool', 'set-saml-entity-id', '--pool', pool, '--entity-id', entityId);
   await p.start();
   const issuer = `${base}/${pool}`;
   // The IdP administrator takes our certificate from our metadata.
   const sp = await (await fetch(`${issuer}/saml2/metadata`)).text();
   const cert = sp.match(/<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/)[1];
   assert.match(sp, /use="encryption"/);
-  const idp = await startSamlIdp({ entityId: `urn:amazon:cognito:sp:${pool}`, acsUrl: `${issuer}/saml2/idpresponse`,
+  assert.match(sp, new RegExp(`entityID="${entityId}"`));
+  const idp = await startSamlIdp({ entityId, acsUrl: `${issuer}/saml2/idpresponse`,
     sloUrl: `${issuer}/saml2/logout`, encryptTo: cert, requireSigned: true });
   const browser = await launch();
   try {
@@ -162,7 +166,7 @@ test('signed requests and encrypted assertions, with the pool\'s SP key', { time
       scope: 'openid email', identity_provider: 'Enc', state: 'idp-2',
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }).toString();
     const idpFirst = `${idp.metadataUrl.replace('metadata.php', 'SSOService.php')}?${new URLSearchParams({
-      spentityid: `urn:amazon:cognito:sp:${pool}`, RelayState: relay })}`;
+      spentityid: entityId, RelayState: relay })}`;
     // The IdP's page posts on by script, which may cut the first navigation short.
     const [ours] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/saml2/idpresponse')),

@@ -255,6 +255,17 @@ pub enum PoolCmd {
         #[arg(long)]
         clear_smtp: bool,
     },
+    /// The entity ID SAML identity providers know the pool by (default
+    /// urn:amazon:cognito:sp:<pool-id>).
+    SetSamlEntityId {
+        #[arg(long)]
+        pool: String,
+        #[arg(long, conflicts_with = "clear")]
+        entity_id: Option<String>,
+        /// Back to the default.
+        #[arg(long)]
+        clear: bool,
+    },
     /// Delete a pool and everything in it.
     Delete(PoolRef),
 }

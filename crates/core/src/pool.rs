@@ -189,6 +189,8 @@ pub struct PoolSettings {
     /// `Required: true`), checked at sign-up and when an administrator creates a user.
     pub required_attributes: Vec<String>,
     pub email: EmailSettings,
+    /// The entity ID SAML IdPs know this pool by; `urn:amazon:cognito:sp:{pool-id}` when unset.
+    pub saml_sp_entity_id: Option<String>,
 }
 
 impl PoolSettings {
@@ -204,6 +206,16 @@ impl PoolSettings {
         self.password_policy.validate()?;
         self.messages.validate()?;
         self.email.validate()?;
+        if let Some(e) = &self.saml_sp_entity_id
+            && (e.is_empty()
+                || e.len() > 1024
+                || !e.contains(':')
+                || e.chars().any(|c| c.is_whitespace() || c.is_control()))
+        {
+            return Err(Error::invalid(
+                "the SAML entity ID must be a URI of at most 1024 characters",
+            ));
+        }
         for a in &self.required_attributes {
             let derived = [
                 "sub",
@@ -410,6 +422,24 @@ mod tests {
                 ..Default::default()
             };
             assert!(s.validate().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn saml_entity_ids_are_uris() {
+        let with = |e: &str| PoolSettings {
+            saml_sp_entity_id: Some(e.into()),
+            ..Default::default()
+        };
+        assert!(with("https://auth.acme.example/saml").validate().is_ok());
+        assert!(with("urn:acme:sp").validate().is_ok());
+        for bad in [
+            "",
+            "no-scheme",
+            "urn:a b",
+            &format!("urn:{}", "x".repeat(1024)),
+        ] {
+            assert!(with(bad).validate().is_err(), "{bad:.20}");
         }
     }
 

@@ -84,6 +84,20 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             v["smtp"] = serde_json::json!(app.pool_smtp_display(&pool).await?);
             out.object(&v);
         }
+        PoolCmd::SetSamlEntityId {
+            pool,
+            entity_id,
+            clear,
+        } => {
+            if entity_id.is_none() && !clear {
+                anyhow::bail!("give --entity-id URI, or --clear for the default");
+            }
+            let mut settings = app.pool(&pool).await?.settings;
+            settings.saml_sp_entity_id = entity_id;
+            out.object(&views::pool(
+                &app.update_pool_settings(&pool, settings).await?,
+            ));
+        }
         PoolCmd::Delete(r) => {
             app.delete_pool(&r.pool).await?;
             out.done(&format!("deleted pool {}", r.pool));

@@ -59,11 +59,15 @@ fn key_context(pool: &UserPool) -> String {
 }
 
 impl App {
-    /// Our SP in the pool: Cognito's entity ID form, the ACS seen from `base`, and the pool's
-    /// SP key (made at first use).
+    /// Our SP in the pool: its entity ID (the pool's setting, else Cognito's form), the ACS
+    /// seen from `base`, and the pool's SP key (made at first use).
     pub async fn saml_sp(&self, pool: &UserPool, base: &str) -> Result<SpConfig, FedError> {
         Ok(SpConfig {
-            entity_id: format!("urn:amazon:cognito:sp:{}", pool.id),
+            entity_id: pool
+                .settings
+                .saml_sp_entity_id
+                .clone()
+                .unwrap_or_else(|| format!("urn:amazon:cognito:sp:{}", pool.id)),
             acs_url: format!("{base}/saml2/idpresponse"),
             slo_url: Some(format!("{base}/saml2/logout")),
             key: Some(self.saml_sp_key(pool).await?),

@@ -15,6 +15,8 @@ pub(crate) async fn update_pool(c: &Call<'_>) -> Result<Value, CognitoError> {
     // in Cognito).
     settings.username_attributes = pool.settings.username_attributes.clone();
     settings.required_attributes = pool.settings.required_attributes.clone();
+    // Not a Cognito setting: UpdateUserPool leaves it as it is.
+    settings.saml_sp_entity_id = pool.settings.saml_sp_entity_id.clone();
     settings.case_sensitive_usernames = pool.settings.case_sensitive_usernames;
     c.s.app
         .update_pool_settings(pool.id.as_str(), settings)
