@@ -75,6 +75,12 @@ fn url_ok(v: &str) -> bool {
 }
 
 impl IdentityProvider {
+    /// Whether a yes/no provider detail (`IDPInit`, `IDPSignout`, `EncryptedResponses`, ...)
+    /// is set to `true`.
+    pub fn detail_is_true(&self, key: &str) -> bool {
+        self.details.get(key).map(String::as_str) == Some("true")
+    }
+
     /// Cognito's rules. `secret` is the secret detail in clear, if any, checked for presence.
     pub fn validate(&self, secret: Option<&str>) -> Result<()> {
         let n = &self.name;

@@ -36,9 +36,7 @@ impl App {
         match idp.provider_type {
             portcullis_core::idp::ProviderType::Oidc if asked => {}
             #[cfg(feature = "saml")]
-            portcullis_core::idp::ProviderType::Saml
-                if idp.details.get("IDPSignout").map(String::as_str) == Some("true") =>
-            {
+            portcullis_core::idp::ProviderType::Saml if idp.detail_is_true("IDPSignout") => {
                 return self.saml_logout_url(pool, &idp, up, then, base).await;
             }
             _ => return Ok(None),

@@ -1,13 +1,14 @@
-//! Federation: users of a pool signing in through an upstream OIDC identity provider. We are
-//! the relying party: `upstream` fetches and caches the provider's metadata and keys,
-//! `oidc` runs the authorization-code flow with PKCE, state and nonce, and `users` turns the
-//! upstream identity into a pool user (created, updated, or linked). The claim rules are in
-//! `core::federation`.
+//! Federation: users of a pool signing in through an upstream OIDC or SAML identity provider.
+//! We are the relying party / service provider: `route` picks the provider, `pending` keeps
+//! the sign-in in flight, `oidc` (with `upstream`'s cached metadata and keys) and `saml` run
+//! the protocols, `users` turns the upstream identity into a pool user (created, updated, or
+//! linked), and `logout` signs out upstream too. The claim rules are in `core::federation`.
 
 pub mod addresses;
 pub mod fetch;
 pub mod logout;
 pub mod oidc;
+pub mod pending;
 pub mod route;
 #[cfg(feature = "saml")]
 pub mod saml;

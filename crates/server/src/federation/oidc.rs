@@ -1,58 +1,20 @@
-//! The upstream authorization-code flow. `start` remembers what the callback will need
-//! (provider, nonce, PKCE verifier, the app's own authorization request) under a hash of a
-//! random `state`, single use, for 10 minutes, and returns the provider's authorization URL.
-//! `finish` spends the state, checks the response, redeems the code, verifies the ID token,
-//! reads userinfo, and returns the upstream claims.
+//! The upstream OIDC authorization-code flow. `start` remembers what the callback will need
+//! (provider, nonce, PKCE verifier, the app's own authorization request) as a pending
+//! sign-in (`pending.rs`) and returns the provider's authorization URL. `finish` checks the
+//! response, redeems the code, verifies the ID token, reads userinfo, and returns the
+//! upstream claims.
 
 use super::FedError;
+use super::pending::{Pending, Upstream};
 use super::upstream::Endpoints;
 use crate::App;
-use portcullis_core::code::OneTimeRecord;
 use portcullis_core::federation::id_token::{self, Expected};
 use portcullis_core::idp::IdentityProvider;
 use portcullis_core::oauth::authorize::AuthorizeRequest;
 use portcullis_core::pool::UserPool;
 use portcullis_crypto::signing::{peek_header, verify_rs256};
-use portcullis_crypto::tokens::{random_token, token_hash};
-use portcullis_store::Consumed;
-use serde::{Deserialize, Serialize};
+use portcullis_crypto::tokens::random_token;
 use serde_json::Value;
-
-pub const STATE_KIND: &str = "federation_state";
-const STATE_TTL_SECS: i64 = 600;
-
-/// What waits for the provider's answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Pending {
-    pub provider: String,
-    nonce: String,
-    verifier: String,
-    /// The app's authorization request, answered once the upstream sign-in succeeds.
-    pub request: AuthorizeRequest,
-}
-
-#[cfg(feature = "saml")]
-impl Pending {
-    /// A pending SAML sign-in: its AuthnRequest ID in place of a nonce, no PKCE.
-    pub(crate) fn new(provider: &str, request_id: &str, request: &AuthorizeRequest) -> Self {
-        Pending {
-            provider: provider.to_owned(),
-            nonce: request_id.to_owned(),
-            verifier: String::new(),
-            request: request.clone(),
-        }
-    }
-
-    /// An IdP-initiated SAML sign-in: no request to answer.
-    pub(crate) fn unsolicited(provider: &str, request: &AuthorizeRequest) -> Self {
-        Pending::new(provider, "", request)
-    }
-
-    /// The AuthnRequest ID a SAML response must answer (empty: IdP-initiated).
-    pub(crate) fn request_id(&self) -> &str {
-        &self.nonce
-    }
-}
 
 /// The provider's answer on our callback.
 #[derive(Debug, Default)]
@@ -62,51 +24,12 @@ pub struct Callback<'a> {
     pub error: Option<&'a str>,
 }
 
-/// An upstream identity, verified.
-#[derive(Debug, Clone)]
-pub struct Upstream {
-    pub subject: String,
-    /// The provider's ID token as received (kept, sealed, for signing out there).
-    pub id_token: String,
-    /// ID token claims, overlaid with userinfo's.
-    pub claims: Value,
-    /// SAML sign-ins: the subject and session, for single logout.
-    pub saml: Option<portcullis_core::session::SamlSignIn>,
-}
-
-fn id_token_context(pool: &UserPool) -> String {
-    format!("upstream-id-token:{}", pool.id)
-}
-
 fn internal(e: impl std::fmt::Display) -> FedError {
     FedError::Internal(e.to_string())
 }
 
 impl App {
-    /// Starts a sign-in at `idp` for the app request `req`; returns (provider URL, state).
-    /// `base` is where the browser sees the pool's pages (the issuer, or the pool's domain).
-    pub async fn federation_start(
-        &self,
-        pool: &UserPool,
-        idp: &IdentityProvider,
-        req: &AuthorizeRequest,
-        base: &str,
-    ) -> Result<(String, String), FedError> {
-        match idp.provider_type {
-            #[cfg(feature = "saml")]
-            portcullis_core::idp::ProviderType::Saml => self.saml_start(pool, idp, req, base).await,
-            #[cfg(not(feature = "saml"))]
-            portcullis_core::idp::ProviderType::Saml => Err(FedError::Internal(
-                "this build has no SAML support (build with --features saml)".into(),
-            )),
-            _ => {
-                self.oidc_start(pool, idp, req, &format!("{base}/oauth2/idpresponse"))
-                    .await
-            }
-        }
-    }
-
-    async fn oidc_start(
+    pub(super) async fn oidc_start(
         &self,
         pool: &UserPool,
         idp: &IdentityProvider,
@@ -155,74 +78,6 @@ impl App {
             }
         }
         Ok((url.into(), state))
-    }
-
-    /// What a federated session remembers of its provider.
-    pub fn upstream_sign_in(
-        &self,
-        pool: &UserPool,
-        idp: &IdentityProvider,
-        up: &Upstream,
-    ) -> portcullis_core::session::UpstreamSignIn {
-        portcullis_core::session::UpstreamSignIn {
-            provider: idp.name.clone(),
-            id_token_sealed: (!up.id_token.is_empty())
-                .then(|| {
-                    self.master
-                        .seal(&id_token_context(pool), up.id_token.as_bytes())
-                        .ok()
-                })
-                .flatten(),
-            saml: up.saml.clone(),
-        }
-    }
-
-    /// The provider's ID token a session keeps, opened.
-    pub fn upstream_id_token(
-        &self,
-        pool: &UserPool,
-        s: &portcullis_core::session::UpstreamSignIn,
-    ) -> Option<String> {
-        let sealed = s.id_token_sealed.as_ref()?;
-        let clear = self.master.open(&id_token_context(pool), sealed).ok()?;
-        String::from_utf8(clear.to_vec()).ok()
-    }
-
-    /// Keeps `pending` for 10 minutes under a hash of `state`, for one use.
-    pub(crate) async fn remember_pending(
-        &self,
-        pool: &UserPool,
-        state: &str,
-        pending: &Pending,
-    ) -> Result<(), FedError> {
-        self.store
-            .put_one_time(&OneTimeRecord {
-                pool_id: pool.id.clone(),
-                kind: STATE_KIND.into(),
-                key_hash: token_hash(state),
-                payload: serde_json::to_value(pending).map_err(internal)?,
-                expires_at: self.now() + STATE_TTL_SECS,
-            })
-            .await?;
-        Ok(())
-    }
-
-    /// Spends `state`; `Ok(None)` when it is unknown, expired or spent.
-    pub async fn federation_pending(
-        &self,
-        pool: &UserPool,
-        state: &str,
-    ) -> Result<Option<Pending>, FedError> {
-        match self
-            .store
-            .consume_one_time(&pool.id, &token_hash(state), self.now())
-            .await?
-        {
-            Consumed::First(r) if r.kind == STATE_KIND => {
-                Ok(Some(serde_json::from_value(r.payload).map_err(internal)?))
-            }
-            _ => Ok(None),
-        }
     }
 
     /// Checks the provider's answer and turns its code into a verified identity.

@@ -5,7 +5,8 @@
 //! node. The verified NameID and attributes go on to the same provisioning as OIDC.
 
 use super::FedError;
-use super::oidc::{Pending, Upstream};
+use super::pending::{Pending, Upstream};
+use super::upstream::cache_key;
 use crate::App;
 use portcullis_core::code::OneTimeRecord;
 use portcullis_core::federation::provision;
@@ -48,10 +49,6 @@ fn claims_of(login: &VerifiedLogin) -> Value {
     }
     m.insert("saml_nameid".into(), Value::String(login.name_id.clone()));
     Value::Object(m)
-}
-
-fn cache_key(idp: &IdentityProvider) -> String {
-    format!("{}/{}/{}", idp.pool_id, idp.name, idp.updated_at)
 }
 
 fn key_context(pool: &UserPool) -> String {
@@ -205,12 +202,12 @@ impl App {
     ) -> Result<Upstream, FedError> {
         let sp = self.saml_sp(pool, base).await?;
         let request_id = pending.request_id().to_owned();
-        if request_id.is_empty() && idp.details.get("IDPInit").map(String::as_str) != Some("true") {
+        if request_id.is_empty() && !idp.detail_is_true("IDPInit") {
             return Err(FedError::Invalid(
                 "IdP-initiated sign-in is not enabled for this provider".into(),
             ));
         }
-        let encrypted = idp.details.get("EncryptedResponses").map(String::as_str) == Some("true");
+        let encrypted = idp.detail_is_true("EncryptedResponses");
         let verify = |md: IdpMetadata| {
             let (response, sp, request_id) = (response.to_owned(), sp.clone(), request_id.clone());
             async move {
@@ -357,7 +354,7 @@ impl App {
             .map(|(_, v)| v.into_owned());
         for idp in self.store.list_idps(&pool.id).await? {
             if idp.provider_type != portcullis_core::idp::ProviderType::Saml
-                || idp.details.get("IDPSignout").map(String::as_str) != Some("true")
+                || !idp.detail_is_true("IDPSignout")
             {
                 continue;
             }

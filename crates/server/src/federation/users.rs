@@ -6,7 +6,7 @@
 //! AdminLinkProviderForUser / AdminDisableProviderForUser.
 
 use super::FedError;
-use super::oidc::Upstream;
+use super::pending::Upstream;
 use crate::App;
 use portcullis_core::error::Entity;
 use portcullis_core::federation::provision::{self, Identity};
@@ -59,7 +59,7 @@ impl App {
             }
             return usable(u);
         }
-        let trusted = idp.details.get(LINK_BY_EMAIL).map(String::as_str) == Some("true");
+        let trusted = idp.detail_is_true(LINK_BY_EMAIL);
         if provision::may_link_by_email(trusted, &mapped)
             && let Some(email) = mapped.get("email")
         {

@@ -8,7 +8,7 @@ use super::PoolCtx;
 use super::login::signed_in;
 use super::respond::{error_redirect, see_other};
 use crate::federation::FedError;
-use crate::federation::oidc::{Pending, Upstream};
+use crate::federation::pending::{Pending, Upstream};
 use crate::http::{Shared, cookies, pages, params};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};

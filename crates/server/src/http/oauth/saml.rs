@@ -5,7 +5,7 @@ use super::PoolCtx;
 use super::authorize::validated;
 use super::federation::complete;
 use crate::federation::FedError;
-use crate::federation::oidc::Pending;
+use crate::federation::pending::Pending;
 use crate::http::{Shared, pages, params};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -73,8 +73,7 @@ async fn unsolicited(s: &Shared, ctx: &PoolCtx, relay: &str) -> Result<Pending, 
     };
     match s.app.route_request(&ctx.pool, &client, &req).await {
         Ok(Some(idp))
-            if idp.provider_type == ProviderType::Saml
-                && idp.details.get("IDPInit").map(String::as_str) == Some("true") =>
+            if idp.provider_type == ProviderType::Saml && idp.detail_is_true("IDPInit") =>
         {
             Ok(Pending::unsolicited(&idp.name, &req))
         }

@@ -1,0 +1,259 @@
+//! Single logout over the HTTP-Redirect binding: our signed LogoutRequest and the IdP's
+//! LogoutResponse to it, and the IdP's own LogoutRequest and our signed LogoutResponse.
+
+use super::{
+    IdpMetadata, MAX_RESPONSE, SamlError, SpConfig, no_doctype, provider, xml_datetime, xml_escape,
+};
+use std::collections::BTreeMap;
+use std::panic::catch_unwind;
+
+/// Who to sign out at the IdP: the NameID (and its format) and session of the sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoutSubject {
+    pub name_id: String,
+    pub name_id_format: Option<String>,
+    pub session_index: Option<String>,
+}
+
+/// The IdP URL that carries a LogoutRequest (HTTP-Redirect binding, signed with the SP key).
+pub fn logout_request_url(
+    idp: &IdpMetadata,
+    sp: &SpConfig,
+    request_id: &str,
+    subject: &LogoutSubject,
+    relay_state: &str,
+) -> Result<String, SamlError> {
+    use base64::Engine;
+    let issue_instant = xml_datetime(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    );
+    let fail = |m: &str| SamlError::Request(m.to_owned());
+    let slo = idp
+        .slo_redirect_url
+        .as_ref()
+        .ok_or_else(|| fail("the IdP has no single logout endpoint"))?;
+    let format = subject
+        .name_id_format
+        .as_ref()
+        .map(|f| format!(" Format=\"{}\"", xml_escape(f)))
+        .unwrap_or_default();
+    let session = subject
+        .session_index
+        .as_ref()
+        .map(|s| format!("<samlp:SessionIndex>{}</samlp:SessionIndex>", xml_escape(s)))
+        .unwrap_or_default();
+    let xml = format!(
+        "<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{id}\" Version=\"2.0\" IssueInstant=\"{now}\" Destination=\"{dest}\"><saml:Issuer>{issuer}</saml:Issuer><saml:NameID{format}>{name}</saml:NameID>{session}</samlp:LogoutRequest>",
+        id = xml_escape(request_id),
+        now = issue_instant,
+        dest = xml_escape(slo),
+        issuer = xml_escape(&sp.entity_id),
+        name = xml_escape(&subject.name_id),
+    );
+    let deflated = deflate(&xml)?;
+    let mut url =
+        url::Url::parse(slo).map_err(|_| fail("the IdP's logout endpoint is not a URL"))?;
+    url.query_pairs_mut()
+        .append_pair(
+            "SAMLRequest",
+            &base64::engine::general_purpose::STANDARD.encode(&deflated),
+        )
+        .append_pair("RelayState", relay_state);
+    let p = provider(idp, sp, false)?;
+    let key = p
+        .key
+        .as_ref()
+        .ok_or_else(|| fail("signing needs the SP key"))?;
+    let signed = samael::crypto::sign_url(url, key).map_err(|e| fail(&e.to_string()))?;
+    Ok(signed.into())
+}
+
+/// Checks a LogoutResponse that came back by HTTP-Redirect: it answers `request_id`, comes
+/// from the IdP, succeeded, and (when signed, as it should be) its signature verifies with a
+/// certificate of the metadata.
+pub fn check_logout_response(
+    url: &url::Url,
+    idp: &IdpMetadata,
+    request_id: &str,
+) -> Result<(), SamlError> {
+    let refuse = |m: &str| SamlError::Response(m.to_owned());
+    let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
+    let encoded = q
+        .get("SAMLResponse")
+        .ok_or_else(|| refuse("no SAMLResponse"))?;
+    if q.contains_key("Signature") && !verified_by_idp(url, idp, false) {
+        return Err(SamlError::Signature);
+    }
+    let xml = inflate(encoded)?;
+    let r: samael::schema::LogoutResponse = catch_unwind(|| xml.parse())
+        .map_err(|_| refuse("the XML could not be read"))?
+        .map_err(|_| refuse("not a LogoutResponse"))?;
+    if r.in_response_to.as_deref() != Some(request_id) {
+        return Err(refuse("the LogoutResponse answers another request"));
+    }
+    if r.issuer.as_ref().and_then(|i| i.value.as_deref()) != Some(idp.entity_id.as_str()) {
+        return Err(refuse("the LogoutResponse comes from another issuer"));
+    }
+    let ok = r
+        .status
+        .as_ref()
+        .and_then(|s| s.status_code.value.as_deref())
+        == Some("urn:oasis:names:tc:SAML:2.0:status:Success");
+    if !ok {
+        return Err(refuse("the IdP did not sign the person out"));
+    }
+    Ok(())
+}
+
+/// A LogoutRequest the IdP sent (HTTP-Redirect), verified: its ID (to answer) and whom it
+/// signs out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdpLogout {
+    pub request_id: String,
+    pub name_id: String,
+    pub session_index: Option<String>,
+}
+
+/// Verifies a LogoutRequest from the IdP: signed (redirect binding) by a certificate of its
+/// metadata, issued by it, addressed to us if it says so, naming a subject.
+pub fn check_logout_request(
+    url: &url::Url,
+    idp: &IdpMetadata,
+    sp: &SpConfig,
+) -> Result<IdpLogout, SamlError> {
+    let refuse = |m: &str| SamlError::Response(m.to_owned());
+    let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
+    let encoded = q
+        .get("SAMLRequest")
+        .ok_or_else(|| refuse("no SAMLRequest"))?;
+    if !q.contains_key("Signature") {
+        return Err(refuse("an IdP's LogoutRequest must be signed"));
+    }
+    if !verified_by_idp(url, idp, true) {
+        return Err(SamlError::Signature);
+    }
+    let xml = inflate(encoded)?;
+    let r: samael::schema::LogoutRequest = catch_unwind(|| xml.parse())
+        .map_err(|_| refuse("the XML could not be read"))?
+        .map_err(|_| refuse("not a LogoutRequest"))?;
+    if r.issuer.as_ref().and_then(|i| i.value.as_deref()) != Some(idp.entity_id.as_str()) {
+        return Err(refuse("the LogoutRequest comes from another issuer"));
+    }
+    if r.destination
+        .as_ref()
+        .is_some_and(|d| Some(d) != sp.slo_url.as_ref())
+    {
+        return Err(refuse("the LogoutRequest is addressed to another service"));
+    }
+    let name_id = r
+        .name_id
+        .map(|n| n.value)
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| refuse("the LogoutRequest names nobody"))?;
+    Ok(IdpLogout {
+        request_id: r.id.ok_or_else(|| refuse("the LogoutRequest has no ID"))?,
+        name_id: name_id.trim().to_owned(),
+        session_index: r.session_index,
+    })
+}
+
+/// Our LogoutResponse to an IdP's LogoutRequest (HTTP-Redirect, signed with the SP key).
+pub fn logout_response_url(
+    idp: &IdpMetadata,
+    sp: &SpConfig,
+    in_response_to: &str,
+    relay_state: Option<&str>,
+) -> Result<String, SamlError> {
+    use base64::Engine;
+    let fail = |m: &str| SamlError::Request(m.to_owned());
+    let dest = idp
+        .slo_response_url
+        .as_ref()
+        .or(idp.slo_redirect_url.as_ref())
+        .ok_or_else(|| fail("the IdP has no single logout endpoint"))?;
+    let now = xml_datetime(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    );
+    let id = format!("_{:032x}", rand_u128());
+    let xml = format!(
+        "<samlp:LogoutResponse xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{id}\" Version=\"2.0\" IssueInstant=\"{now}\" Destination=\"{dest}\" InResponseTo=\"{irt}\"><saml:Issuer>{issuer}</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status></samlp:LogoutResponse>",
+        dest = xml_escape(dest),
+        irt = xml_escape(in_response_to),
+        issuer = xml_escape(&sp.entity_id),
+    );
+    let mut url =
+        url::Url::parse(dest).map_err(|_| fail("the IdP's logout endpoint is not a URL"))?;
+    url.query_pairs_mut().append_pair(
+        "SAMLResponse",
+        &base64::engine::general_purpose::STANDARD.encode(deflate(&xml)?),
+    );
+    if let Some(r) = relay_state {
+        url.query_pairs_mut().append_pair("RelayState", r);
+    }
+    let p = provider(idp, sp, false)?;
+    let key = p
+        .key
+        .as_ref()
+        .ok_or_else(|| fail("signing needs the SP key"))?;
+    samael::crypto::sign_url(url, key)
+        .map(Into::into)
+        .map_err(|e| fail(&e.to_string()))
+}
+
+fn rand_u128() -> u128 {
+    let mut b = [0u8; 16];
+    openssl::rand::rand_bytes(&mut b).ok();
+    u128::from_le_bytes(b)
+}
+
+fn deflate(xml: &str) -> Result<Vec<u8>, SamlError> {
+    use std::io::Write;
+    let mut out = vec![];
+    {
+        let mut enc = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::default());
+        enc.write_all(xml.as_bytes())
+            .map_err(|e| SamlError::Request(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+fn inflate(encoded: &str) -> Result<String, SamlError> {
+    use base64::Engine;
+    use std::io::Read;
+    let refuse = |m: &str| SamlError::Response(m.to_owned());
+    if encoded.len() > MAX_RESPONSE {
+        return Err(refuse("larger than 256 KiB"));
+    }
+    let deflated = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .map_err(|_| refuse("not base64"))?;
+    let mut xml = String::new();
+    flate2::read::DeflateDecoder::new(&deflated[..])
+        .take(MAX_RESPONSE as u64)
+        .read_to_string(&mut xml)
+        .map_err(|_| refuse("not a deflated document"))?;
+    if !no_doctype(&xml) {
+        return Err(refuse("DOCTYPE is not allowed"));
+    }
+    Ok(xml)
+}
+
+/// Whether a certificate of the IdP's metadata verifies a redirect-binding signature.
+fn verified_by_idp(url: &url::Url, idp: &IdpMetadata, request: bool) -> bool {
+    idp.signing_certs.iter().any(|c| {
+        samael::crypto::UrlVerifier::from_x509(c)
+            .ok()
+            .and_then(|v| {
+                if request {
+                    v.verify_signed_request_url(url).ok()
+                } else {
+                    v.verify_signed_response_url(url).ok()
+                }
+            })
+            .unwrap_or(false)
+    })
+}
