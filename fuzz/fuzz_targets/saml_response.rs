@@ -4,10 +4,11 @@
 
 use base64::Engine;
 use libfuzzer_sys::fuzz_target;
-use portcullis_saml::{IdpMetadata, SpConfig, validate_response};
+use portcullis_saml::{IdpMetadata, SpConfig, SpKey, generate_sp_key, validate_response};
 use std::sync::OnceLock;
 
 static IDP: OnceLock<IdpMetadata> = OnceLock::new();
+static SP_KEY: OnceLock<SpKey> = OnceLock::new();
 
 fn idp() -> &'static IdpMetadata {
     IDP.get_or_init(|| {
@@ -21,7 +22,8 @@ fuzz_target!(|data: &[u8]| {
         entity_id: "urn:amazon:cognito:sp:local_fuzzfuzz1".into(),
         acs_url: "https://auth.fuzz.test/local_fuzzfuzz1/saml2/idpresponse".into(),
         slo_url: None,
-        key: None,
+        // With a key, EncryptedAssertions are opened too (and must still never pass).
+        key: Some(SP_KEY.get_or_init(|| generate_sp_key("fuzz").expect("an SP key")).clone()),
     };
     let encoded = base64::engine::general_purpose::STANDARD.encode(data);
     // Nothing here is signed by the fixture's key, so nothing may be accepted.

@@ -7,7 +7,7 @@ import * as oidc from 'openid-client';
 import { Portcullis } from './lib/portcullis.mjs';
 import { launch } from './lib/browser.mjs';
 import { callbackServer } from './lib/callback.mjs';
-import { startSamlIdp, SAML_PERSON } from './lib/saml-idp.mjs';
+import { startSamlIdp, idpSignIn, capturePosts, SAML_PERSON } from './lib/saml-idp.mjs';
 
 test('a work email routes to a SAML IdP and the app gets our tokens', { timeout: 90000 }, async () => {
   const cb = await callbackServer();
@@ -99,9 +99,7 @@ test('a work email routes to a SAML IdP and the app gets our tokens', { timeout:
     const page3 = await (await browser.newContext()).newPage();
     const since3 = cb.count();
     await page3.goto(rolled);
-    await page3.locator('#username').fill(SAML_PERSON.username);
-    await page3.locator('#password').fill(SAML_PERSON.password);
-    await page3.locator('#password').press('Enter');
+    await idpSignIn(page3);
     const t3 = await oidc.authorizationCodeGrant(config, await cb.next(since3), { pkceCodeVerifier: v3, expectedState: 'roll-1' });
     assert.equal(t3.claims().sub, claims.sub);
   } finally {
@@ -143,19 +141,12 @@ test('signed requests and encrypted assertions, with the pool\'s SP key', { time
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
     }).href;
     const page = await (await browser.newContext()).newPage();
-    let posted = '';
-    // Keep what the IdP posts to our ACS (intercepted, so the body is always there).
-    await page.route('**/saml2/idpresponse', async (route) => {
-      if (route.request().method() === 'POST') posted = route.request().postData();
-      await route.continue();
-    });
+    const capture = await capturePosts(page);
     const since = cb.count();
     await page.goto(url);
-    await page.locator('#username').fill(SAML_PERSON.username);
-    await page.locator('#password').fill(SAML_PERSON.password);
-    await page.locator('#password').press('Enter');
+    await idpSignIn(page);
     const callback = await cb.next(since);
-    const response = Buffer.from(decodeURIComponent(new URLSearchParams(posted).get('SAMLResponse')), 'base64').toString();
+    const response = capture.response();
     assert.match(response, /EncryptedAssertion/, 'the IdP really encrypted');
     assert.doesNotMatch(response, new RegExp(SAML_PERSON.email), 'nothing readable on the wire');
     const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'enc-1' });
@@ -188,9 +179,7 @@ test('signed requests and encrypted assertions, with the pool\'s SP key', { time
     await page.goto(url.replace('state=enc-1', 'state=enc-4'));
     assert.ok(await page.locator('#password').isVisible(), 'no session left with us either');
     const since7 = cb.count();
-    await page.locator('#username').fill(SAML_PERSON.username);
-    await page.locator('#password').fill(SAML_PERSON.password);
-    await page.locator('#password').press('Enter');
+    await idpSignIn(page);
     await cb.next(since7);
     await page.waitForURL((u) => u.pathname === '/callback');
     // Single logout (IDPSignout): our sign-out sends a signed LogoutRequest to the IdP, which
@@ -201,6 +190,70 @@ test('signed requests and encrypted assertions, with the pool\'s SP key', { time
     assert.doesNotMatch(p.stderr, /SAML logout response refused/, 'the LogoutResponse passed its checks');
     const again = await page.goto(url.replace('state=enc-1', 'state=enc-2'));
     assert.ok(await page.locator('#password').isVisible(), `the IdP asks again: ${again.url()}`);
+  } finally {
+    await browser.close();
+    await p.stop();
+    await idp.stop();
+    await cb.close();
+  }
+});
+
+test('an assertion signed, then encrypted, in an unsigned Response (the ADFS and Entra shape)', { timeout: 90000 }, async () => {
+  const cb = await callbackServer();
+  const p = new Portcullis();
+  const base = await p.reserve();
+  const pool = p.cli('pool', 'create', '--name', 'saml-ste').id;
+  await p.start();
+  const issuer = `${base}/${pool}`;
+  const sp = await (await fetch(`${issuer}/saml2/metadata`)).text();
+  const cert = sp.match(/<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/)[1];
+  const entityId = `urn:amazon:cognito:sp:${pool}`;
+  const idp = await startSamlIdp({ entityId, acsUrl: `${issuer}/saml2/idpresponse`, encryptTo: cert, signResponse: false });
+  const browser = await launch();
+  try {
+    p.cli('idp', 'create', '--pool', pool, '--name', 'Adfs', '--type', 'SAML', '--detail', `MetadataURL=${idp.metadataUrl}`,
+      '--detail', 'EncryptedResponses=true', '--map', 'email=email', '--identifier', 'saml.test');
+    const spa = p.cli('client', 'create', '--pool', pool, '--name', 'spa', '--callback-url', `${cb.base}/callback`,
+      '--identity-provider', 'Adfs').client_id;
+    const config = await oidc.discovery(new URL(issuer), spa, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: `${cb.base}/callback`, scope: 'openid email', state: 'ste-1', login_hint: SAML_PERSON.email,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    }).href;
+    const page = await (await browser.newContext()).newPage();
+    const capture = await capturePosts(page);
+    const since = cb.count();
+    await page.goto(url);
+    await idpSignIn(page);
+    const callback = await cb.next(since);
+    const response = capture.response();
+    const outside = response.replace(/<saml:EncryptedAssertion[\s\S]*<\/saml:EncryptedAssertion>/, '');
+    assert.match(response, /EncryptedAssertion/);
+    assert.doesNotMatch(outside, /Signature/, 'the Response itself is unsigned: only the sealed assertion carries a signature');
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'ste-1' });
+    assert.equal(tokens.claims()['cognito:username'], `Adfs_${SAML_PERSON.email}`);
+    assert.equal(tokens.claims().identities[0].providerType, 'SAML');
+    // A second sign-in (a fresh browser) whose ciphertext is changed by one character on
+    // the way: refused (the app hears an error with its state, never a code).
+    const page2 = await (await browser.newContext()).newPage();
+    await page2.route('**/saml2/idpresponse', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const body = new URLSearchParams(route.request().postData());
+      const raw = Buffer.from(body.get('SAMLResponse'), 'base64').toString();
+      const cipher = [...raw.matchAll(/<xenc:CipherValue>([^<]+)<\/xenc:CipherValue>/g)].pop();
+      const at = cipher.index + '<xenc:CipherValue>'.length + 40;
+      body.set('SAMLResponse', Buffer.from(raw.slice(0, at) + (raw[at] === 'A' ? 'B' : 'A') + raw.slice(at + 1)).toString('base64'));
+      await route.continue({ postData: body.toString() });
+    });
+    const since2 = cb.count();
+    await page2.goto(url.replace('state=ste-1', 'state=ste-2'));
+    await idpSignIn(page2);
+    const refused = await cb.next(since2);
+    assert.equal(refused.searchParams.get('state'), 'ste-2');
+    assert.ok(refused.searchParams.get('error'), 'an error for the app');
+    assert.equal(refused.searchParams.get('code'), null);
+    assert.match(p.stderr, /encrypted assertion could not be read/, 'the log says why');
   } finally {
     await browser.close();
     await p.stop();

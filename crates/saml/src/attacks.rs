@@ -9,15 +9,15 @@ use base64::Engine;
 use samael::crypto::{Crypto, CryptoProvider};
 use samael::idp::{CertificateParams, IdentityProvider, KeyType, Rsa};
 
-const IDP: &str = "https://idp.attack.test/saml";
-const REQ: &str = "_req-7f3a";
+pub(crate) const IDP: &str = "https://idp.attack.test/saml";
+pub(crate) const REQ: &str = "_req-7f3a";
 
-struct TestIdp {
-    key_der: Vec<u8>,
-    cert_b64: String,
+pub(crate) struct TestIdp {
+    pub(crate) key_der: Vec<u8>,
+    pub(crate) cert_b64: String,
 }
 
-fn test_idp(name: &str) -> TestIdp {
+pub(crate) fn test_idp(name: &str) -> TestIdp {
     let idp = IdentityProvider::generate_new(KeyType::Rsa(Rsa::Rsa2048)).unwrap();
     let cert = idp
         .create_certificate(&CertificateParams {
@@ -32,7 +32,7 @@ fn test_idp(name: &str) -> TestIdp {
     }
 }
 
-fn metadata(idp: &TestIdp) -> IdpMetadata {
+pub(crate) fn metadata(idp: &TestIdp) -> IdpMetadata {
     IdpMetadata::parse(&format!(
         r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{IDP}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.attack.test/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>"#,
         idp.cert_b64
@@ -40,7 +40,7 @@ fn metadata(idp: &TestIdp) -> IdpMetadata {
     .unwrap()
 }
 
-fn sp() -> SpConfig {
+pub(crate) fn sp() -> SpConfig {
     SpConfig {
         entity_id: "urn:amazon:cognito:sp:local_attackabc".into(),
         acs_url: "https://auth.attack.test/local_attackabc/saml2/idpresponse".into(),
@@ -49,29 +49,29 @@ fn sp() -> SpConfig {
     }
 }
 
-fn signature_template(id: &str, cert: &str, method: &str, digest: &str) -> String {
+pub(crate) fn signature_template(id: &str, cert: &str, method: &str, digest: &str) -> String {
     format!(
         r##"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="{method}"/><ds:Reference URI="#{id}"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="{digest}"/><ds:DigestValue></ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue></ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>"##
     )
 }
 
-const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
-const RSA_SHA1: &str = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
-const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
-const SHA1: &str = "http://www.w3.org/2000/09/xmldsig#sha1";
+pub(crate) const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+pub(crate) const RSA_SHA1: &str = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
+pub(crate) const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
+pub(crate) const SHA1: &str = "http://www.w3.org/2000/09/xmldsig#sha1";
 
 /// What goes into a response, so each variant can change one thing before signing.
 #[derive(Clone)]
-struct Shape {
-    name_id: String,
-    audience: String,
-    recipient: String,
-    destination: String,
-    in_response_to: String,
-    issuer: String,
-    not_on_or_after_secs: i64,
-    method: &'static str,
-    digest: &'static str,
+pub(crate) struct Shape {
+    pub(crate) name_id: String,
+    pub(crate) audience: String,
+    pub(crate) recipient: String,
+    pub(crate) destination: String,
+    pub(crate) in_response_to: String,
+    pub(crate) issuer: String,
+    pub(crate) not_on_or_after_secs: i64,
+    pub(crate) method: &'static str,
+    pub(crate) digest: &'static str,
 }
 
 impl Default for Shape {
@@ -90,7 +90,7 @@ impl Default for Shape {
     }
 }
 
-fn instant(offset_secs: i64) -> String {
+pub(crate) fn instant(offset_secs: i64) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -98,7 +98,7 @@ fn instant(offset_secs: i64) -> String {
     xml_datetime(now + offset_secs)
 }
 
-fn assertion_xml(s: &Shape, id: &str, signature: &str) -> String {
+pub(crate) fn assertion_xml(s: &Shape, id: &str, signature: &str) -> String {
     format!(
         r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="{id}" IssueInstant="{now}" Version="2.0"><saml:Issuer>{issuer}</saml:Issuer>{signature}<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">{name}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="{irt}" NotOnOrAfter="{until}" Recipient="{recipient}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{before}" NotOnOrAfter="{until}"><saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{now}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:Password</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement><saml:Attribute Name="email"><saml:AttributeValue>{name}</saml:AttributeValue></saml:Attribute><saml:Attribute Name="role"><saml:AttributeValue>user</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion>"#,
         now = instant(0),
@@ -112,7 +112,7 @@ fn assertion_xml(s: &Shape, id: &str, signature: &str) -> String {
     )
 }
 
-fn response_xml(s: &Shape, inner: &str) -> String {
+pub(crate) fn response_xml(s: &Shape, inner: &str) -> String {
     format!(
         r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_resp-1" InResponseTo="{irt}" Version="2.0" IssueInstant="{now}" Destination="{dest}"><saml:Issuer>{issuer}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>{inner}</samlp:Response>"#,
         irt = s.in_response_to,
@@ -123,17 +123,17 @@ fn response_xml(s: &Shape, inner: &str) -> String {
 }
 
 /// A response whose assertion is signed by `idp`.
-fn signed(idp: &TestIdp, s: &Shape) -> String {
+pub(crate) fn signed(idp: &TestIdp, s: &Shape) -> String {
     let template = signature_template("_assert-1", &idp.cert_b64, s.method, s.digest);
     let xml = response_xml(s, &assertion_xml(s, "_assert-1", &template));
     Crypto::sign_xml(xml, &idp.key_der).unwrap()
 }
 
-fn b64(xml: &str) -> String {
+pub(crate) fn b64(xml: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(xml)
 }
 
-fn check(md: &IdpMetadata, xml: &str) -> Result<VerifiedLogin, SamlError> {
+pub(crate) fn check(md: &IdpMetadata, xml: &str) -> Result<VerifiedLogin, SamlError> {
     validate_response(&b64(xml), md, &sp(), &[REQ], false)
 }
 

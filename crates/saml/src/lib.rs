@@ -166,10 +166,26 @@ pub fn generate_sp_key(common_name: &str) -> Result<SpKey, SamlError> {
     })
 }
 
+/// Signature algorithms accepted from an IdP (no SHA-1).
+fn allowed_algorithms() -> Vec<AllowedSignatureAlgorithm> {
+    vec![
+        AllowedSignatureAlgorithm::RsaSha256,
+        AllowedSignatureAlgorithm::RsaSha384,
+        AllowedSignatureAlgorithm::RsaSha512,
+        AllowedSignatureAlgorithm::EcdsaSha256,
+        AllowedSignatureAlgorithm::EcdsaSha384,
+    ]
+}
+
+/// samael's service provider for `idp`, judging times as if it were `now` (Unix seconds):
+/// samael reads the wall clock, so its allowances are shifted by the difference (exact for
+/// IssueInstant and NotOnOrAfter; NotBefore is checked again exactly by
+/// [`check_not_before`]).
 fn provider(
     idp: &IdpMetadata,
     sp: &SpConfig,
     idp_initiated: bool,
+    now: i64,
 ) -> Result<ServiceProvider, SamlError> {
     let (key, certificate) = match &sp.key {
         Some(k) => {
@@ -181,7 +197,10 @@ fn provider(
         }
         None => (None, None),
     };
+    let behind = unix_now() - now;
     ServiceProviderBuilder::default()
+        .max_issue_delay(chrono::Duration::seconds(MAX_ISSUE_DELAY + behind))
+        .max_clock_skew(chrono::Duration::seconds(MAX_CLOCK_SKEW + behind))
         .key(key)
         .certificate(certificate)
         .allow_idp_initiated(idp_initiated)
@@ -190,13 +209,7 @@ fn provider(
         .metadata_url(None::<String>)
         .slo_url(None::<String>)
         .idp_metadata(idp.descriptor.clone())
-        .allowed_signature_algorithms(Some(vec![
-            AllowedSignatureAlgorithm::RsaSha256,
-            AllowedSignatureAlgorithm::RsaSha384,
-            AllowedSignatureAlgorithm::RsaSha512,
-            AllowedSignatureAlgorithm::EcdsaSha256,
-            AllowedSignatureAlgorithm::EcdsaSha384,
-        ]))
+        .allowed_signature_algorithms(Some(allowed_algorithms()))
         .build()
         .map_err(|e| SamlError::Request(e.to_string()))
 }
@@ -212,7 +225,7 @@ pub fn authn_request_url(
     sign: bool,
 ) -> Result<String, SamlError> {
     let fail = |e: Box<dyn std::error::Error>| SamlError::Request(e.to_string());
-    let p = provider(idp, sp, false)?;
+    let p = provider(idp, sp, false, unix_now())?;
     let mut req = p
         .make_authentication_request(&idp.sso_redirect_url)
         .map_err(fail)?;
@@ -300,6 +313,19 @@ pub fn validate_response(
     request_ids: &[&str],
     require_encrypted: bool,
 ) -> Result<VerifiedLogin, SamlError> {
+    validate_response_at(encoded, idp, sp, request_ids, require_encrypted, unix_now())
+}
+
+/// [`validate_response`] with the time to judge validity periods by (Unix seconds, not
+/// later than the wall clock): recorded responses stay checkable.
+pub fn validate_response_at(
+    encoded: &str,
+    idp: &IdpMetadata,
+    sp: &SpConfig,
+    request_ids: &[&str],
+    require_encrypted: bool,
+    now: i64,
+) -> Result<VerifiedLogin, SamlError> {
     let refuse = |m: String| SamlError::Response(m);
     if encoded.len() > MAX_RESPONSE {
         return Err(refuse("larger than 256 KiB".into()));
@@ -316,15 +342,27 @@ pub fn validate_response(
         return Err(refuse("the provider must encrypt its assertions".into()));
     }
     // No request to answer: an IdP-initiated response (the caller allows those per IdP).
-    let p = provider(idp, sp, request_ids.is_empty())?;
+    let idp_initiated = request_ids.is_empty();
     let assertion = catch_unwind(AssertUnwindSafe(|| {
-        p.parse_xml_response(&xml, Some(request_ids))
+        if encrypted {
+            // Signatures are checked while opening; samael then checks the protocol on
+            // the verified plain document and must not look for certificates again.
+            let plain = encrypted::open(&xml, &idp.signing_certs, sp)?;
+            let mut unsigned = idp.clone();
+            for d in unsigned.descriptor.idp_sso_descriptors.iter_mut().flatten() {
+                d.key_descriptors.clear();
+            }
+            let p = provider(&unsigned, sp, idp_initiated, now)?;
+            p.parse_xml_response(&plain, Some(request_ids))
+                .map_err(samael_error)
+        } else {
+            let p = provider(idp, sp, idp_initiated, now)?;
+            p.parse_xml_response(&xml, Some(request_ids))
+                .map_err(samael_error)
+        }
     }))
-    .map_err(|_| refuse("the XML could not be read".into()))?
-    .map_err(|e| match e {
-        samael::service_provider::Error::FailedToValidateSignature => SamlError::Signature,
-        other => refuse(other.to_string()),
-    })?;
+    .map_err(|_| refuse("the XML could not be read".into()))??;
+    check_not_before(&assertion, now)?;
     let audience_ok = assertion
         .conditions
         .as_ref()
@@ -371,6 +409,38 @@ pub fn validate_response(
             .find_map(|a| a.session_index.clone()),
         expires_at,
     })
+}
+
+const MAX_ISSUE_DELAY: i64 = 90;
+const MAX_CLOCK_SKEW: i64 = 180;
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+fn samael_error(e: samael::service_provider::Error) -> SamlError {
+    match e {
+        samael::service_provider::Error::FailedToValidateSignature => SamlError::Signature,
+        other => SamlError::Response(other.to_string()),
+    }
+}
+
+/// NotBefore of the Conditions and of every SubjectConfirmationData, against `now`.
+fn check_not_before(a: &samael::schema::Assertion, now: i64) -> Result<(), SamlError> {
+    let confirmations = a
+        .subject
+        .iter()
+        .flat_map(|s| s.subject_confirmations.iter().flatten())
+        .filter_map(|c| c.subject_confirmation_data.as_ref()?.not_before);
+    let conditions = a.conditions.as_ref().and_then(|c| c.not_before);
+    for t in confirmations.chain(conditions) {
+        if now < t.timestamp() - MAX_CLOCK_SKEW {
+            return Err(SamlError::Response("the assertion is not valid yet".into()));
+        }
+    }
+    Ok(())
 }
 
 /// An `xs:dateTime` in UTC for Unix seconds (days to civil date, proleptic Gregorian).
@@ -448,6 +518,7 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
         .ok()
 }
 
+mod encrypted;
 mod logout;
 pub use logout::{
     IdpLogout, LogoutSubject, check_logout_request, check_logout_response, logout_request_url,
@@ -456,5 +527,7 @@ pub use logout::{
 
 #[cfg(test)]
 mod attacks;
+#[cfg(test)]
+mod attacks_encrypted;
 #[cfg(test)]
 mod tests;

@@ -61,7 +61,7 @@ pub fn logout_request_url(
             &base64::engine::general_purpose::STANDARD.encode(&deflated),
         )
         .append_pair("RelayState", relay_state);
-    let p = provider(idp, sp, false)?;
+    let p = provider(idp, sp, false, super::unix_now())?;
     let key = p
         .key
         .as_ref()
@@ -194,7 +194,7 @@ pub fn logout_response_url(
     if let Some(r) = relay_state {
         url.query_pairs_mut().append_pair("RelayState", r);
     }
-    let p = provider(idp, sp, false)?;
+    let p = provider(idp, sp, false, super::unix_now())?;
     let key = p
         .key
         .as_ref()

@@ -15,10 +15,11 @@ const php = (v) => `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 /**
  * Starts the IdP for the SP `{ entityId, acsUrl }`; with `encryptTo` (the SP's certificate,
  * base64 DER) assertions are encrypted to it, and with `requireSigned` too, AuthnRequests
- * must be signed by it. `port` restarts an IdP where an earlier one ran (same entity ID and
+ * must be signed by it. `signResponse: false` signs only the assertion (then encrypts it, with
+ * `encryptTo`: the ADFS and Entra shape). `port` restarts an IdP where an earlier one ran (same entity ID and
  * metadata URL, new signing key). Resolves once the IdP serves its metadata.
  */
-export async function startSamlIdp({ entityId, acsUrl, sloUrl, encryptTo, requireSigned = false, port: reuse }) {
+export async function startSamlIdp({ entityId, acsUrl, sloUrl, encryptTo, requireSigned = false, signResponse = true, port: reuse }) {
   const port = reuse ?? await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-ssp-'));
@@ -57,7 +58,7 @@ $config = [
   writeFileSync(join(dir, 'metadata', 'saml20-idp-hosted.php'), `<?php
 $metadata['__DYNAMIC:1__'] = [
   'host' => '__DEFAULT__', 'privatekey' => 'idp.key', 'certificate' => 'idp.crt', 'auth' => 'people',
-  'saml20.sign.response' => true, 'saml20.sign.assertion' => true,
+  'saml20.sign.response' => ${signResponse ? 'true' : 'false'}, 'saml20.sign.assertion' => true,
   'signature.algorithm' => 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
   'attributes.NameFormat' => 'urn:oasis:names:tc:SAML:2.0:attrname-format:basic',
 ];
@@ -94,5 +95,28 @@ $metadata[${php(entityId)}] = [
       }
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Signs SAML_PERSON in on the IdP's login page that `page` shows. */
+export async function idpSignIn(page) {
+  await page.locator('#username').fill(SAML_PERSON.username);
+  await page.locator('#password').fill(SAML_PERSON.password);
+  await page.locator('#password').press('Enter');
+}
+
+/**
+ * Intercepts what the IdP posts to our ACS (so the body is always there); `posted()` gives
+ * the last form body, `response()` its SAMLResponse as XML.
+ */
+export async function capturePosts(page) {
+  let last = '';
+  await page.route('**/saml2/idpresponse', async (route) => {
+    if (route.request().method() === 'POST') last = route.request().postData();
+    await route.continue();
+  });
+  return {
+    posted: () => last,
+    response: () => Buffer.from(new URLSearchParams(last).get('SAMLResponse'), 'base64').toString(),
   };
 }

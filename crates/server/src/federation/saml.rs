@@ -24,6 +24,9 @@ const METADATA_TTL: Duration = Duration::from_secs(3600);
 /// How soon metadata may be fetched again after a signature did not verify.
 const METADATA_REFRESH_GAP: Duration = Duration::from_secs(30);
 const ASSERTION_KIND: &str = "saml_assertion";
+/// The least time a refused response takes to verify: well above the slowest refusal
+/// (RSA decryption plus signature checks, ~3 ms here), so that none stands out.
+const REFUSAL_FLOOR: Duration = Duration::from_millis(25);
 
 /// A provider's parsed metadata: when it was fetched, and when it was last fetched again
 /// because a signature did not verify.
@@ -211,6 +214,7 @@ impl App {
         let verify = |md: IdpMetadata| {
             let (response, sp, request_id) = (response.to_owned(), sp.clone(), request_id.clone());
             async move {
+                let started = tokio::time::Instant::now();
                 let checked = tokio::task::spawn_blocking(move || {
                     let ids = [request_id.as_str()];
                     let ids = &ids[..usize::from(!request_id.is_empty())];
@@ -219,6 +223,11 @@ impl App {
                 })
                 .await
                 .map_err(|_| FedError::Invalid("the response could not be processed".into()))?;
+                // Every refusal takes the same time, so that how far a forged response
+                // got (RSA, padding, XML, signature) cannot be timed.
+                if checked.is_err() {
+                    tokio::time::sleep_until(started + REFUSAL_FLOOR).await;
+                }
                 Ok::<_, FedError>(checked)
             }
         };
