@@ -8,6 +8,8 @@ cd "$(dirname "$0")/../fuzz"
 secs=${1:-30}
 mkdir -p corpus/saml_response
 cp -n seeds/* corpus/saml_response/ 2>/dev/null || true
+# The golden recordings (SimpleSAMLphp's responses and their attack variants) seed it too.
+cp -n ../crates/saml/tests/golden/responses/* corpus/saml_response/ 2>/dev/null || true
 rm -rf artifacts/saml_response
 log=$(mktemp)
 status=0

@@ -178,9 +178,9 @@ fn allowed_algorithms() -> Vec<AllowedSignatureAlgorithm> {
 }
 
 /// samael's service provider for `idp`, judging times as if it were `now` (Unix seconds):
-/// samael reads the wall clock, so its allowances are shifted by the difference (exact for
-/// IssueInstant and NotOnOrAfter; NotBefore is checked again exactly by
-/// [`check_not_before`]).
+/// samael reads the wall clock, so its allowances are shifted by the difference. That is
+/// exact for IssueInstant and NotOnOrAfter; samael's NotBefore check comes out looser for a
+/// past `now` (stricter for a future one), and [`check_not_before`] repeats it exactly.
 fn provider(
     idp: &IdpMetadata,
     sp: &SpConfig,
@@ -316,8 +316,8 @@ pub fn validate_response(
     validate_response_at(encoded, idp, sp, request_ids, require_encrypted, unix_now())
 }
 
-/// [`validate_response`] with the time to judge validity periods by (Unix seconds, not
-/// later than the wall clock): recorded responses stay checkable.
+/// [`validate_response`] with the time to judge validity periods by (Unix seconds), so
+/// recorded responses stay checkable.
 pub fn validate_response_at(
     encoded: &str,
     idp: &IdpMetadata,
@@ -529,5 +529,7 @@ pub use logout::{
 mod attacks;
 #[cfg(test)]
 mod attacks_encrypted;
+#[cfg(test)]
+mod golden;
 #[cfg(test)]
 mod tests;

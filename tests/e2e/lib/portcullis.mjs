@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const BIN = process.env.PORTCULLIS_BIN;
-if (!BIN) throw new Error('PORTCULLIS_BIN is not set: run tests/e2e/run.sh');
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -19,6 +18,7 @@ export async function freePort() {
 
 export class Portcullis {
   constructor() {
+    if (!BIN) throw new Error('PORTCULLIS_BIN is not set: run tests/e2e/run.sh');
     this.dir = mkdtempSync(join(tmpdir(), 'portcullis-e2e-'));
     this.env = {
       ...process.env,

@@ -16,16 +16,22 @@ const php = (v) => `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
  * Starts the IdP for the SP `{ entityId, acsUrl }`; with `encryptTo` (the SP's certificate,
  * base64 DER) assertions are encrypted to it, and with `requireSigned` too, AuthnRequests
  * must be signed by it. `signResponse: false` signs only the assertion (then encrypts it, with
- * `encryptTo`: the ADFS and Entra shape). `port` restarts an IdP where an earlier one ran (same entity ID and
+ * `encryptTo`: the ADFS and Entra shape). `signingKey` ({ keyPem, certPem }) replaces the
+ * fresh key. `port` restarts an IdP where an earlier one ran (same entity ID and
  * metadata URL, new signing key). Resolves once the IdP serves its metadata.
  */
-export async function startSamlIdp({ entityId, acsUrl, sloUrl, encryptTo, requireSigned = false, signResponse = true, port: reuse }) {
+export async function startSamlIdp({ entityId, acsUrl, sloUrl, encryptTo, requireSigned = false, signResponse = true, signingKey, port: reuse }) {
   const port = reuse ?? await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-ssp-'));
   for (const d of ['config', 'metadata', 'cert', 'log', 'data', 'tmp', 'sessions']) mkdirSync(join(dir, d));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=portcullis-e2e-idp',
-    '-days', '2', '-keyout', join(dir, 'cert', 'idp.key'), '-out', join(dir, 'cert', 'idp.crt')], { stdio: 'ignore' });
+  if (signingKey) {
+    writeFileSync(join(dir, 'cert', 'idp.key'), signingKey.keyPem);
+    writeFileSync(join(dir, 'cert', 'idp.crt'), signingKey.certPem);
+  } else {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=portcullis-e2e-idp',
+      '-days', '2', '-keyout', join(dir, 'cert', 'idp.key'), '-out', join(dir, 'cert', 'idp.crt')], { stdio: 'ignore' });
+  }
   writeFileSync(join(dir, 'config', 'config.php'), `<?php
 $config = [
   'baseurlpath' => ${php(`${base}/`)},
