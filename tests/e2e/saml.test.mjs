@@ -208,13 +208,15 @@ test('an assertion signed, then encrypted, in an unsigned Response (the ADFS and
   const sp = await (await fetch(`${issuer}/saml2/metadata`)).text();
   const cert = sp.match(/<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/)[1];
   const entityId = `urn:amazon:cognito:sp:${pool}`;
-  const idp = await startSamlIdp({ entityId, acsUrl: `${issuer}/saml2/idpresponse`, encryptTo: cert, signResponse: false });
+  // This IdP also sends its logout messages by HTTP-POST.
+  const idp = await startSamlIdp({ entityId, acsUrl: `${issuer}/saml2/idpresponse`, encryptTo: cert, signResponse: false,
+    sloUrl: `${issuer}/saml2/logout`, sloBinding: 'HTTP-POST' });
   const browser = await launch();
   try {
     p.cli('idp', 'create', '--pool', pool, '--name', 'Adfs', '--type', 'SAML', '--detail', `MetadataURL=${idp.metadataUrl}`,
-      '--detail', 'EncryptedResponses=true', '--map', 'email=email', '--identifier', 'saml.test');
+      '--detail', 'EncryptedResponses=true', '--detail', 'IDPSignout=true', '--map', 'email=email', '--identifier', 'saml.test');
     const spa = p.cli('client', 'create', '--pool', pool, '--name', 'spa', '--callback-url', `${cb.base}/callback`,
-      '--identity-provider', 'Adfs').client_id;
+      '--logout-url', `${cb.base}/bye`, '--identity-provider', 'Adfs').client_id;
     const config = await oidc.discovery(new URL(issuer), spa, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(config, {
@@ -234,6 +236,29 @@ test('an assertion signed, then encrypted, in an unsigned Response (the ADFS and
     const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'ste-1' });
     assert.equal(tokens.claims()['cognito:username'], `Adfs_${SAML_PERSON.email}`);
     assert.equal(tokens.claims().identities[0].providerType, 'SAML');
+    // The IdP's own logout arrives as a signed LogoutRequest by POST and ends our session.
+    await page.waitForURL((u) => u.pathname === '/callback');
+    const sspBase = idp.metadataUrl.replace('/saml2/idp/metadata.php', '');
+    let sloPosts = 0;
+    page.on('request', (r) => { if (r.url().endsWith('/saml2/logout') && r.method() === 'POST') sloPosts += 1; });
+    const sinceOut = cb.count();
+    await page.goto(`${sspBase}/saml2/idp/SingleLogoutService.php?ReturnTo=${encodeURIComponent(`${cb.base}/idp-out`)}`);
+    assert.equal((await cb.next(sinceOut)).pathname, '/idp-out');
+    await page.waitForURL((u) => u.pathname === '/idp-out');
+    assert.equal(sloPosts, 1, 'the LogoutRequest came by HTTP-POST');
+    assert.doesNotMatch(p.stderr, /IdP logout request refused/);
+    await page.goto(url.replace('state=ste-1', 'state=ste-1b'));
+    assert.ok(await page.locator('#username').isVisible(), 'signed out of the pool too: the IdP asks again');
+    const sinceIn = cb.count();
+    await idpSignIn(page);
+    await cb.next(sinceIn);
+    await page.waitForURL((u) => u.pathname === '/callback');
+    // Our logout: a LogoutRequest by redirect; the IdP's LogoutResponse comes back by POST.
+    const sinceBye = cb.count();
+    await page.goto(`${issuer}/logout?client_id=${spa}&logout_uri=${encodeURIComponent(`${cb.base}/bye`)}`);
+    assert.equal((await cb.next(sinceBye)).pathname, '/bye');
+    assert.equal(sloPosts, 2, 'the LogoutResponse came by HTTP-POST');
+    assert.doesNotMatch(p.stderr, /SAML logout response refused/);
     // A second sign-in (a fresh browser) whose ciphertext is changed by one character on
     // the way: refused (the app hears an error with its state, never a code).
     const page2 = await (await browser.newContext()).newPage();

@@ -269,3 +269,85 @@ fn every_attack_variant_is_refused_and_the_baseline_passes() {
         assert_ne!(login.name_id, "alice@attack.test");
     }
 }
+
+/// Logout messages by HTTP-POST carry their signature inside: an IdP's LogoutRequest must
+/// be signed by its metadata's key and is read only as signed; a LogoutResponse is checked
+/// when signed.
+#[test]
+fn logout_messages_by_post_are_verified_inside() {
+    let idp = test_idp("slo-idp");
+    let other = test_idp("slo-idp");
+    let md = metadata(&idp);
+    let sp = SpConfig {
+        slo_url: Some("https://auth.attack.test/local_attackabc/saml2/logout".into()),
+        ..sp()
+    };
+    let request = |name: &str, signer: Option<&TestIdp>| {
+        let sig = signer.map_or_else(String::new, |k| {
+            signature_template("_idp-lo-1", &k.cert_b64, RSA_SHA256, SHA256)
+        });
+        let xml = format!(
+            r#"<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_idp-lo-1" Version="2.0" IssueInstant="{now}" Destination="https://auth.attack.test/local_attackabc/saml2/logout"><saml:Issuer>{IDP}</saml:Issuer>{sig}<saml:NameID>{name}</saml:NameID><samlp:SessionIndex>_s1</samlp:SessionIndex></samlp:LogoutRequest>"#,
+            now = instant(0)
+        );
+        signer.map_or(xml.clone(), |k| Crypto::sign_xml(&xml, &k.key_der).unwrap())
+    };
+    let post = |xml: &str| check_logout_request(Inbound::Post(&b64(xml)), &md, &sp);
+    let good = request("alice@attack.test", Some(&idp));
+    let ok = post(&good).expect("a signed LogoutRequest by POST");
+    assert_eq!(
+        (ok.request_id.as_str(), ok.name_id.as_str()),
+        ("_idp-lo-1", "alice@attack.test")
+    );
+    assert!(
+        matches!(post(&request("alice@attack.test", None)), Err(SamlError::Response(m)) if m.contains("must be signed"))
+    );
+    assert_eq!(
+        post(&request("alice@attack.test", Some(&other))),
+        Err(SamlError::Signature)
+    );
+    assert_eq!(
+        post(&good.replace(">alice@attack.test<", ">bob@attack.test<")),
+        Err(SamlError::Signature)
+    );
+    // The signed request wrapped in an evil one naming someone else: never the evil name.
+    let inner = good
+        .trim_start_matches(|c| c != '>')
+        .trim_start_matches('>');
+    let inner = if good.starts_with("<?xml") {
+        inner
+    } else {
+        good.as_str()
+    };
+    let wrapped = request("bob@attack.test", None).replace(
+        "<saml:NameID>",
+        &format!("<samlp:Extensions>{inner}</samlp:Extensions><saml:NameID>"),
+    );
+    if let Ok(r) = post(&wrapped) {
+        assert_eq!(r.name_id, "alice@attack.test");
+    }
+    assert!(post("not base64!").is_err());
+
+    let response = |irt: &str, signer: Option<&TestIdp>| {
+        let sig = signer.map_or_else(String::new, |k| {
+            signature_template("_idp-lr-1", &k.cert_b64, RSA_SHA256, SHA256)
+        });
+        let xml = format!(
+            r#"<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_idp-lr-1" Version="2.0" IssueInstant="{now}" InResponseTo="{irt}"><saml:Issuer>{IDP}</saml:Issuer>{sig}<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>"#,
+            now = instant(0)
+        );
+        signer.map_or(xml.clone(), |k| Crypto::sign_xml(&xml, &k.key_der).unwrap())
+    };
+    let answer = |xml: &str| check_logout_response(Inbound::Post(&b64(xml)), &md, "_lo-9");
+    assert_eq!(answer(&response("_lo-9", Some(&idp))), Ok(()));
+    assert_eq!(
+        answer(&response("_lo-9", None)),
+        Ok(()),
+        "unsigned, as by redirect"
+    );
+    assert_eq!(
+        answer(&response("_lo-9", Some(&other))),
+        Err(SamlError::Signature)
+    );
+    assert!(answer(&response("_lo-other", Some(&idp))).is_err());
+}

@@ -15,10 +15,10 @@
 //! and MGF). `rsa-1_5` is refused (Bleichenbacher). Content: AES-128/192/256 in GCM and
 //! CBC (CBC stays for SimpleSAMLphp, ADFS and Entra, which send it by default).
 
-use super::{SamlError, SpConfig, allowed_algorithms, no_doctype};
+use super::{SamlError, SpConfig, no_doctype, root_is_signed, verified_xml};
 use openssl::hash::MessageDigest;
 use quick_xml::events::Event;
-use samael::crypto::{CertificateDer, Crypto, CryptoProvider, ReduceMode};
+use samael::crypto::CertificateDer;
 use std::ops::Range;
 
 /// The error for every way an encrypted assertion can fail to open.
@@ -63,7 +63,7 @@ pub(crate) fn open(
         .ok_or_else(|| SamlError::Response("no SP key to decrypt with".into()))?;
     let outer_signed = root_is_signed(xml)?;
     let outer = if outer_signed {
-        verified(xml, certs)?
+        verified_xml(xml, certs)?
     } else {
         xml.to_owned()
     };
@@ -72,7 +72,7 @@ pub(crate) fn open(
     let plain = with_namespaces(&plain, &sealed.namespaces)?;
     check_plain_assertion(&plain)?;
     let assertion = if root_is_signed(&plain)? {
-        strip_declaration(&verified(&plain, certs)?).to_owned()
+        strip_declaration(&verified_xml(&plain, certs)?).to_owned()
     } else if outer_signed {
         plain
     } else {
@@ -88,52 +88,11 @@ pub(crate) fn open(
     ))
 }
 
-/// libxmlsec1 keeps only what a metadata certificate signed (samael's ReduceMode).
-fn verified(xml: &str, certs: &[CertificateDer]) -> Result<String, SamlError> {
-    Crypto::reduce_xml_to_signed_with_allowed_algorithms(
-        xml,
-        certs,
-        ReduceMode::default(),
-        Some(&allowed_algorithms()),
-    )
-    .map_err(|_| SamlError::Signature)
-}
-
 fn strip_declaration(xml: &str) -> &str {
     let xml = xml.trim_start();
     match xml.strip_prefix("<?xml") {
         Some(rest) => rest.find("?>").map_or(xml, |i| rest[i + 2..].trim_start()),
         None => xml,
-    }
-}
-
-/// Whether the root element has a `Signature` child.
-fn root_is_signed(xml: &str) -> Result<bool, SamlError> {
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let mut depth = 0usize;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) => {
-                if depth == 1 && e.local_name().as_ref() == b"Signature" {
-                    return Ok(true);
-                }
-                depth += 1;
-            }
-            Ok(Event::Empty(e)) => {
-                if depth == 1 && e.local_name().as_ref() == b"Signature" {
-                    return Ok(true);
-                }
-            }
-            Ok(Event::End(_)) => {
-                depth -= 1;
-                if depth == 0 {
-                    return Ok(false);
-                }
-            }
-            Ok(Event::Eof) => return Ok(false),
-            Ok(_) => {}
-            Err(_) => return Err(SamlError::Response("not well-formed XML".into())),
-        }
     }
 }
 

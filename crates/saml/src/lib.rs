@@ -270,10 +270,13 @@ pub fn sp_metadata(sp: &SpConfig) -> String {
         ),
         entity = xml_escape(&sp.entity_id),
         acs = xml_escape(&sp.acs_url),
-        slo = sp.slo_url.as_ref().map_or_else(String::new, |u| format!(
-            "    <md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"{}\"/>\n",
-            xml_escape(u)
-        )),
+        slo = sp.slo_url.as_ref().map_or_else(String::new, |u| ["HTTP-Redirect", "HTTP-POST"]
+            .iter()
+            .map(|binding| format!(
+                "    <md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:{binding}\" Location=\"{}\"/>\n",
+                xml_escape(u)
+            ))
+            .collect()),
         keys = sp.key.as_ref().map_or_else(String::new, |k| {
             use base64::Engine;
             let cert = base64::engine::general_purpose::STANDARD.encode(&k.cert_der);
@@ -509,6 +512,48 @@ fn check_envelope(xml: &str, sp: &SpConfig) -> Result<bool, SamlError> {
     Ok(encrypted == 1)
 }
 
+/// libxmlsec1 keeps only what a metadata certificate signed (samael's ReduceMode), with the
+/// algorithm allow-list.
+fn verified_xml(xml: &str, certs: &[samael::crypto::CertificateDer]) -> Result<String, SamlError> {
+    use samael::crypto::{Crypto, CryptoProvider, ReduceMode};
+    Crypto::reduce_xml_to_signed_with_allowed_algorithms(
+        xml,
+        certs,
+        ReduceMode::default(),
+        Some(&allowed_algorithms()),
+    )
+    .map_err(|_| SamlError::Signature)
+}
+
+/// Whether the root element has a `Signature` child.
+fn root_is_signed(xml: &str) -> Result<bool, SamlError> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut depth = 0usize;
+    loop {
+        let (e, opens) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, true),
+            Ok(Event::Empty(e)) => (e, false),
+            Ok(Event::End(_)) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Ok(false);
+                }
+                continue;
+            }
+            Ok(Event::Eof) => return Ok(false),
+            Ok(_) => continue,
+            Err(_) => return Err(SamlError::Response("not well-formed XML".into())),
+        };
+        if depth == 1 && e.local_name().as_ref() == b"Signature" {
+            return Ok(true);
+        }
+        if opens {
+            depth += 1;
+        }
+    }
+}
+
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
     use base64::Engine;
     // HTTP-POST carries the response base64, line breaks allowed.
@@ -521,8 +566,8 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 mod encrypted;
 mod logout;
 pub use logout::{
-    IdpLogout, LogoutSubject, check_logout_request, check_logout_response, logout_request_url,
-    logout_response_url,
+    IdpLogout, Inbound, LogoutSubject, check_logout_request, check_logout_response,
+    logout_request_url, logout_response_url,
 };
 
 #[cfg(test)]

@@ -1,8 +1,11 @@
-//! Single logout over the HTTP-Redirect binding: our signed LogoutRequest and the IdP's
-//! LogoutResponse to it, and the IdP's own LogoutRequest and our signed LogoutResponse.
+//! Single logout: our signed LogoutRequest (HTTP-Redirect) and the IdP's LogoutResponse to
+//! it, and the IdP's own LogoutRequest and our signed LogoutResponse (HTTP-Redirect). What
+//! the IdP sends may come by HTTP-Redirect (the signature covers the query) or HTTP-POST
+//! (the signature is inside the XML).
 
 use super::{
-    IdpMetadata, MAX_RESPONSE, SamlError, SpConfig, no_doctype, provider, xml_datetime, xml_escape,
+    IdpMetadata, MAX_RESPONSE, SamlError, SpConfig, base64_decode, no_doctype, provider,
+    root_is_signed, verified_xml, xml_datetime, xml_escape,
 };
 use std::collections::BTreeMap;
 use std::panic::catch_unwind;
@@ -70,23 +73,67 @@ pub fn logout_request_url(
     Ok(signed.into())
 }
 
-/// Checks a LogoutResponse that came back by HTTP-Redirect: it answers `request_id`, comes
-/// from the IdP, succeeded, and (when signed, as it should be) its signature verifies with a
+/// A logout message as it reached our single logout endpoint.
+#[derive(Debug, Clone, Copy)]
+pub enum Inbound<'a> {
+    /// HTTP-Redirect: the query (`SAMLRequest`/`SAMLResponse`, `RelayState`, `SigAlg`,
+    /// `Signature`), whose signature covers the parameters.
+    Redirect(&'a url::Url),
+    /// HTTP-POST: the base64 `SAMLRequest` or `SAMLResponse` form field, signed inside.
+    Post(&'a str),
+}
+
+/// The message's XML, and whether a certificate of the IdP's metadata signed it (`None`:
+/// it carries no signature). Only what the signature covers is returned for a POSTed one.
+fn open_inbound(
+    msg: Inbound<'_>,
+    idp: &IdpMetadata,
+    field: &str,
+) -> Result<(String, Option<bool>), SamlError> {
+    let refuse = |m: String| SamlError::Response(m);
+    match msg {
+        Inbound::Redirect(url) => {
+            let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
+            let encoded = q.get(field).ok_or_else(|| refuse(format!("no {field}")))?;
+            let signed = q
+                .contains_key("Signature")
+                .then(|| verified_by_idp(url, idp, field == "SAMLRequest"));
+            Ok((inflate(encoded)?, signed))
+        }
+        Inbound::Post(encoded) => {
+            if encoded.len() > MAX_RESPONSE {
+                return Err(refuse("larger than 256 KiB".into()));
+            }
+            let xml = base64_decode(encoded)
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(|| refuse("not base64 UTF-8".into()))?;
+            if !no_doctype(&xml) {
+                return Err(refuse("DOCTYPE is not allowed".into()));
+            }
+            if !root_is_signed(&xml)? {
+                return Ok((xml, None));
+            }
+            match verified_xml(&xml, &idp.signing_certs) {
+                Ok(reduced) => Ok((reduced, Some(true))),
+                Err(_) => Ok((xml, Some(false))),
+            }
+        }
+    }
+}
+
+/// Checks the IdP's LogoutResponse to our request: it answers `request_id`, comes from the
+/// IdP, succeeded, and (when signed, as it should be) its signature verifies with a
 /// certificate of the metadata.
 pub fn check_logout_response(
-    url: &url::Url,
+    msg: Inbound<'_>,
     idp: &IdpMetadata,
     request_id: &str,
 ) -> Result<(), SamlError> {
     let refuse = |m: &str| SamlError::Response(m.to_owned());
-    let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
-    let encoded = q
-        .get("SAMLResponse")
-        .ok_or_else(|| refuse("no SAMLResponse"))?;
-    if q.contains_key("Signature") && !verified_by_idp(url, idp, false) {
+    let (xml, signed) = open_inbound(msg, idp, "SAMLResponse")?;
+    if signed == Some(false) {
         return Err(SamlError::Signature);
     }
-    let xml = inflate(encoded)?;
     let r: samael::schema::LogoutResponse = catch_unwind(|| xml.parse())
         .map_err(|_| refuse("the XML could not be read"))?
         .map_err(|_| refuse("not a LogoutResponse"))?;
@@ -107,34 +154,29 @@ pub fn check_logout_response(
     Ok(())
 }
 
-/// A LogoutRequest the IdP sent (HTTP-Redirect), verified: its ID (to answer) and whom it
-/// signs out.
+/// A LogoutRequest the IdP sent, verified: its ID (to answer) and whom it signs out (all of
+/// that person's sessions: samael 0.0.22 reads `SessionIndex` as an attribute, so the
+/// element is never seen, and we do not narrow by it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdpLogout {
     pub request_id: String,
     pub name_id: String,
-    pub session_index: Option<String>,
 }
 
-/// Verifies a LogoutRequest from the IdP: signed (redirect binding) by a certificate of its
-/// metadata, issued by it, addressed to us if it says so, naming a subject.
+/// Verifies a LogoutRequest from the IdP: signed by a certificate of its metadata, issued
+/// by it, addressed to us if it says so, naming a subject.
 pub fn check_logout_request(
-    url: &url::Url,
+    msg: Inbound<'_>,
     idp: &IdpMetadata,
     sp: &SpConfig,
 ) -> Result<IdpLogout, SamlError> {
     let refuse = |m: &str| SamlError::Response(m.to_owned());
-    let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
-    let encoded = q
-        .get("SAMLRequest")
-        .ok_or_else(|| refuse("no SAMLRequest"))?;
-    if !q.contains_key("Signature") {
-        return Err(refuse("an IdP's LogoutRequest must be signed"));
+    let (xml, signed) = open_inbound(msg, idp, "SAMLRequest")?;
+    match signed {
+        None => return Err(refuse("an IdP's LogoutRequest must be signed")),
+        Some(false) => return Err(SamlError::Signature),
+        Some(true) => {}
     }
-    if !verified_by_idp(url, idp, true) {
-        return Err(SamlError::Signature);
-    }
-    let xml = inflate(encoded)?;
     let r: samael::schema::LogoutRequest = catch_unwind(|| xml.parse())
         .map_err(|_| refuse("the XML could not be read"))?
         .map_err(|_| refuse("not a LogoutRequest"))?;
@@ -155,7 +197,6 @@ pub fn check_logout_request(
     Ok(IdpLogout {
         request_id: r.id.ok_or_else(|| refuse("the LogoutRequest has no ID"))?,
         name_id: name_id.trim().to_owned(),
-        session_index: r.session_index,
     })
 }
 

@@ -201,9 +201,30 @@ fn single_logout_requests_and_responses() {
             .append_pair("RelayState", "relay");
         u
     };
-    assert!(check_logout_response(&response("_lo1", "Success"), &idp, "_lo1").is_ok());
-    assert!(check_logout_response(&response("_other", "Success"), &idp, "_lo1").is_err());
-    assert!(check_logout_response(&response("_lo1", "Requester"), &idp, "_lo1").is_err());
+    assert!(
+        check_logout_response(
+            Inbound::Redirect(&response("_lo1", "Success")),
+            &idp,
+            "_lo1"
+        )
+        .is_ok()
+    );
+    assert!(
+        check_logout_response(
+            Inbound::Redirect(&response("_other", "Success")),
+            &idp,
+            "_lo1"
+        )
+        .is_err()
+    );
+    assert!(
+        check_logout_response(
+            Inbound::Redirect(&response("_lo1", "Requester")),
+            &idp,
+            "_lo1"
+        )
+        .is_err()
+    );
     let mut forged = response("_lo1", "Success");
     forged
         .query_pairs_mut()
@@ -213,7 +234,7 @@ fn single_logout_requests_and_responses() {
         )
         .append_pair("Signature", "AAAA");
     assert_eq!(
-        check_logout_response(&forged, &idp, "_lo1"),
+        check_logout_response(Inbound::Redirect(&forged), &idp, "_lo1"),
         Err(SamlError::Signature)
     );
 }

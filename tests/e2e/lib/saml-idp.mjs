@@ -17,10 +17,11 @@ const php = (v) => `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
  * base64 DER) assertions are encrypted to it, and with `requireSigned` too, AuthnRequests
  * must be signed by it. `signResponse: false` signs only the assertion (then encrypts it, with
  * `encryptTo`: the ADFS and Entra shape). `signingKey` ({ keyPem, certPem }) replaces the
- * fresh key. `port` restarts an IdP where an earlier one ran (same entity ID and
+ * fresh key. `sloBinding: 'HTTP-POST'` makes the IdP post its logout messages to `sloUrl`.
+ * `port` restarts an IdP where an earlier one ran (same entity ID and
  * metadata URL, new signing key). Resolves once the IdP serves its metadata.
  */
-export async function startSamlIdp({ entityId, acsUrl, sloUrl, encryptTo, requireSigned = false, signResponse = true, signingKey, port: reuse }) {
+export async function startSamlIdp({ entityId, acsUrl, sloUrl, encryptTo, requireSigned = false, signResponse = true, signingKey, sloBinding = 'HTTP-Redirect', port: reuse }) {
   const port = reuse ?? await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-ssp-'));
@@ -72,7 +73,7 @@ $metadata['__DYNAMIC:1__'] = [
   writeFileSync(join(dir, 'metadata', 'saml20-sp-remote.php'), `<?php
 $metadata[${php(entityId)}] = [
   'AssertionConsumerService' => ${php(acsUrl)},
-  ${sloUrl ? `'SingleLogoutService' => ${php(sloUrl)}, 'sign.logout' => true,` : ''}
+  ${sloUrl ? `'SingleLogoutService' => [['Binding' => 'urn:oasis:names:tc:SAML:2.0:bindings:${sloBinding}', 'Location' => ${php(sloUrl)}]], 'sign.logout' => true,` : ''}
   'NameIDFormat' => 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
   'simplesaml.nameidattribute' => 'email',
   ${requireSigned ? '' : "'validate.authnrequest' => false,"}

@@ -317,14 +317,10 @@ impl App {
     pub async fn finish_saml_logout(
         &self,
         pool: &UserPool,
-        url: &url::Url,
+        msg: portcullis_saml::Inbound<'_>,
+        relay_state: &str,
     ) -> Result<Option<Option<String>>, FedError> {
-        let state = url
-            .query_pairs()
-            .find(|(k, _)| k == "RelayState")
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default();
-        let Some(payload) = self.upstream_logout_record(pool, &state).await? else {
+        let Some(payload) = self.upstream_logout_record(pool, relay_state).await? else {
             return Ok(None);
         };
         let provider = payload
@@ -337,7 +333,7 @@ impl App {
             .unwrap_or("");
         if let Some(idp) = self.store.get_idp(&pool.id, provider).await? {
             let md = self.saml_metadata(&idp).await?;
-            if let Err(e) = portcullis_saml::check_logout_response(url, &md, request_id) {
+            if let Err(e) = portcullis_saml::check_logout_response(msg, &md, request_id) {
                 tracing::warn!(pool = %pool.id, provider, error = %e, "SAML logout response refused");
             }
         }
@@ -353,14 +349,11 @@ impl App {
     pub async fn saml_idp_logout(
         &self,
         pool: &UserPool,
-        url: &url::Url,
+        msg: portcullis_saml::Inbound<'_>,
+        relay: Option<&str>,
         base: &str,
     ) -> Result<String, FedError> {
         let sp = self.saml_sp(pool, base).await?;
-        let relay = url
-            .query_pairs()
-            .find(|(k, _)| k == "RelayState")
-            .map(|(_, v)| v.into_owned());
         for idp in self.store.list_idps(&pool.id).await? {
             if idp.provider_type != portcullis_core::idp::ProviderType::Saml
                 || !idp.detail_is_true("IDPSignout")
@@ -368,7 +361,7 @@ impl App {
                 continue;
             }
             let md = self.saml_metadata(&idp).await?;
-            let Ok(req) = portcullis_saml::check_logout_request(url, &md, &sp) else {
+            let Ok(req) = portcullis_saml::check_logout_request(msg, &md, &sp) else {
                 continue;
             };
             let sub = match self
@@ -391,13 +384,8 @@ impl App {
                     .await?;
                 tracing::info!(pool = %pool.id, provider = %idp.name, user = %sub, "signed out by the IdP");
             }
-            return portcullis_saml::logout_response_url(
-                &md,
-                &sp,
-                &req.request_id,
-                relay.as_deref(),
-            )
-            .map_err(internal);
+            return portcullis_saml::logout_response_url(&md, &sp, &req.request_id, relay)
+                .map_err(internal);
         }
         Err(FedError::Invalid(
             "no provider of the pool sent this LogoutRequest".into(),

@@ -6,6 +6,7 @@
 //! | `GET {issuer}/login` | the sign-in form for a pending authorization request |
 //! | `GET {issuer}/oauth2/idpresponse` | an upstream OIDC provider's answer (federation) |
 //! | `POST {issuer}/saml2/idpresponse`, `GET {issuer}/saml2/metadata` | SAML IdP responses; our SP metadata |
+//! | `GET`/`POST {issuer}/saml2/logout` | SAML single logout (Redirect and POST bindings) |
 //! | `POST {issuer}/login` | check the password, start the session, answer the client (303) |
 //! | `POST {issuer}/login/new-password` | first sign-in with a temporary password |
 //! | `POST {issuer}/oauth2/token` | authorization_code, refresh_token, client_credentials |
@@ -79,7 +80,10 @@ fn saml_routes() -> Router<Shared> {
     Router::new()
         .route("/{pool}/saml2/idpresponse", post(saml::saml_response))
         .route("/{pool}/saml2/metadata", get(saml::saml_metadata))
-        .route("/{pool}/saml2/logout", get(saml::saml_logout))
+        .route(
+            "/{pool}/saml2/logout",
+            get(saml::saml_logout).post(saml::saml_logout_post),
+        )
 }
 
 #[cfg(not(feature = "saml"))]

@@ -1,5 +1,5 @@
 //! The SAML endpoints of a pool (built with the `saml` feature): the assertion consumer
-//! service and our SP metadata.
+//! service, our SP metadata, and single logout (HTTP-Redirect and HTTP-POST).
 
 use super::PoolCtx;
 use super::authorize::validated;
@@ -113,8 +113,56 @@ pub(crate) async fn saml_logout(
     )) else {
         return pages::signed_out();
     };
-    if url.query_pairs().any(|(k, _)| k == "SAMLRequest") {
-        return match s.app.saml_idp_logout(&ctx.pool, &url, &ctx.base).await {
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let is_request = param("SAMLRequest").is_some();
+    let relay = param("RelayState");
+    let msg = portcullis_saml::Inbound::Redirect(&url);
+    logout_message(&s, &ctx, msg, is_request, relay.as_deref()).await
+}
+
+/// `POST {issuer}/saml2/logout` (HTTP-POST): the same messages with their signature inside.
+pub(crate) async fn saml_logout_post(
+    State(s): State<Shared>,
+    ctx: PoolCtx,
+    body: Bytes,
+) -> Response {
+    let Ok(form) = params::from_urlencoded(&body) else {
+        return pages::error(
+            StatusCode::BAD_REQUEST,
+            "This sign-out request was not accepted.",
+        );
+    };
+    let relay = form.get("RelayState");
+    match (form.get("SAMLRequest"), form.get("SAMLResponse")) {
+        (Some(req), None) => {
+            let msg = portcullis_saml::Inbound::Post(req);
+            logout_message(&s, &ctx, msg, true, relay).await
+        }
+        (None, Some(res)) => {
+            let msg = portcullis_saml::Inbound::Post(res);
+            logout_message(&s, &ctx, msg, false, relay).await
+        }
+        _ => pages::signed_out(),
+    }
+}
+
+async fn logout_message(
+    s: &Shared,
+    ctx: &PoolCtx,
+    msg: portcullis_saml::Inbound<'_>,
+    is_request: bool,
+    relay: Option<&str>,
+) -> Response {
+    if is_request {
+        return match s
+            .app
+            .saml_idp_logout(&ctx.pool, msg, relay, &ctx.base)
+            .await
+        {
             Ok(back) => super::respond::see_other(&back, false),
             Err(e) => {
                 tracing::warn!(pool = %ctx.pool.id, error = %e, "IdP logout request refused");
@@ -125,7 +173,11 @@ pub(crate) async fn saml_logout(
             }
         };
     }
-    match s.app.finish_saml_logout(&ctx.pool, &url).await {
+    match s
+        .app
+        .finish_saml_logout(&ctx.pool, msg, relay.unwrap_or_default())
+        .await
+    {
         Ok(Some(Some(then))) => super::respond::see_other(&then, false),
         Ok(_) => pages::signed_out(),
         Err(e) => {
