@@ -240,7 +240,12 @@ test('an assertion signed, then encrypted, in an unsigned Response (the ADFS and
     await page.waitForURL((u) => u.pathname === '/callback');
     const sspBase = idp.metadataUrl.replace('/saml2/idp/metadata.php', '');
     let sloPosts = 0;
-    page.on('request', (r) => { if (r.url().endsWith('/saml2/logout') && r.method() === 'POST') sloPosts += 1; });
+    let idpLogoutBody = null;
+    page.on('request', (r) => {
+      if (!r.url().endsWith('/saml2/logout') || r.method() !== 'POST') return;
+      sloPosts += 1;
+      if (new URLSearchParams(r.postData()).has('SAMLRequest')) idpLogoutBody ??= r.postData();
+    });
     const sinceOut = cb.count();
     await page.goto(`${sspBase}/saml2/idp/SingleLogoutService.php?ReturnTo=${encodeURIComponent(`${cb.base}/idp-out`)}`);
     assert.equal((await cb.next(sinceOut)).pathname, '/idp-out');
@@ -252,6 +257,15 @@ test('an assertion signed, then encrypted, in an unsigned Response (the ADFS and
     const sinceIn = cb.count();
     await idpSignIn(page);
     await cb.next(sinceIn);
+    await page.waitForURL((u) => u.pathname === '/callback');
+    // The IdP's LogoutRequest replayed (a copy from the network): refused, the new session stays.
+    const replay = await fetch(`${issuer}/saml2/logout`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: idpLogoutBody, redirect: 'manual' });
+    assert.equal(replay.status, 400);
+    assert.match(p.stderr, /LogoutRequest was used before/);
+    const sinceStill = cb.count();
+    await page.goto(url.replace('state=ste-1', 'state=ste-1c'));
+    assert.equal((await cb.next(sinceStill)).searchParams.get('state'), 'ste-1c', 'still signed in');
     await page.waitForURL((u) => u.pathname === '/callback');
     // Our logout: a LogoutRequest by redirect; the IdP's LogoutResponse comes back by POST.
     const sinceBye = cb.count();

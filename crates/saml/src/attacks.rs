@@ -33,9 +33,22 @@ pub(crate) fn test_idp(name: &str) -> TestIdp {
 }
 
 pub(crate) fn metadata(idp: &TestIdp) -> IdpMetadata {
+    metadata_of(&[idp])
+}
+
+/// IdP metadata listing the certificates of `keys` (several during a rollover).
+pub(crate) fn metadata_of(keys: &[&TestIdp]) -> IdpMetadata {
+    let descriptors: String = keys
+        .iter()
+        .map(|k| {
+            format!(
+                r#"<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
+                k.cert_b64
+            )
+        })
+        .collect();
     IdpMetadata::parse(&format!(
-        r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{IDP}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.attack.test/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>"#,
-        idp.cert_b64
+        r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{IDP}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">{descriptors}<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.attack.test/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>"#
     ))
     .unwrap()
 }
@@ -70,6 +83,9 @@ pub(crate) struct Shape {
     pub(crate) in_response_to: String,
     pub(crate) issuer: String,
     pub(crate) not_on_or_after_secs: i64,
+    /// IssueInstant and Conditions/NotBefore, in seconds from now.
+    pub(crate) issued_secs: i64,
+    pub(crate) not_before_secs: i64,
     pub(crate) method: &'static str,
     pub(crate) digest: &'static str,
 }
@@ -84,6 +100,8 @@ impl Default for Shape {
             in_response_to: REQ.into(),
             issuer: IDP.into(),
             not_on_or_after_secs: 300,
+            issued_secs: 0,
+            not_before_secs: -60,
             method: RSA_SHA256,
             digest: SHA256,
         }
@@ -101,8 +119,8 @@ pub(crate) fn instant(offset_secs: i64) -> String {
 pub(crate) fn assertion_xml(s: &Shape, id: &str, signature: &str) -> String {
     format!(
         r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="{id}" IssueInstant="{now}" Version="2.0"><saml:Issuer>{issuer}</saml:Issuer>{signature}<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">{name}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="{irt}" NotOnOrAfter="{until}" Recipient="{recipient}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{before}" NotOnOrAfter="{until}"><saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{now}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:Password</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement><saml:Attribute Name="email"><saml:AttributeValue>{name}</saml:AttributeValue></saml:Attribute><saml:Attribute Name="role"><saml:AttributeValue>user</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion>"#,
-        now = instant(0),
-        before = instant(-60),
+        now = instant(s.issued_secs),
+        before = instant(s.not_before_secs),
         until = instant(s.not_on_or_after_secs),
         issuer = s.issuer,
         name = s.name_id,
@@ -124,8 +142,22 @@ pub(crate) fn response_xml(s: &Shape, inner: &str) -> String {
 
 /// A response whose assertion is signed by `idp`.
 pub(crate) fn signed(idp: &TestIdp, s: &Shape) -> String {
+    signed_edited(idp, s, &|xml| xml)
+}
+
+/// Like [`signed`], with `edit` applied to the document before it is signed (what the IdP
+/// itself would have said).
+pub(crate) fn signed_edited(idp: &TestIdp, s: &Shape, edit: &dyn Fn(String) -> String) -> String {
     let template = signature_template("_assert-1", &idp.cert_b64, s.method, s.digest);
-    let xml = response_xml(s, &assertion_xml(s, "_assert-1", &template));
+    let xml = edit(response_xml(s, &assertion_xml(s, "_assert-1", &template)));
+    Crypto::sign_xml(xml, &idp.key_der).unwrap()
+}
+
+/// A Response around `inner`, signed as a whole.
+pub(crate) fn signed_response(idp: &TestIdp, s: &Shape, inner: &str) -> String {
+    let template = signature_template("_resp-1", &idp.cert_b64, s.method, s.digest);
+    let xml =
+        response_xml(s, inner).replacen("</saml:Issuer>", &format!("</saml:Issuer>{template}"), 1);
     Crypto::sign_xml(xml, &idp.key_der).unwrap()
 }
 
@@ -292,7 +324,7 @@ fn logout_messages_by_post_are_verified_inside() {
         );
         signer.map_or(xml.clone(), |k| Crypto::sign_xml(&xml, &k.key_der).unwrap())
     };
-    let post = |xml: &str| check_logout_request(Inbound::Post(&b64(xml)), &md, &sp);
+    let post = |xml: &str| check_logout_request(Inbound::Post(&b64(xml)), &md, &sp, unix_now());
     let good = request("alice@attack.test", Some(&idp));
     let ok = post(&good).expect("a signed LogoutRequest by POST");
     assert_eq!(
@@ -327,6 +359,13 @@ fn logout_messages_by_post_are_verified_inside() {
         assert_eq!(r.name_id, "alice@attack.test");
     }
     assert!(post("not base64!").is_err());
+    // Five minutes (and the clock skew) after it was issued, it is stale.
+    let late = check_logout_request(Inbound::Post(&b64(&good)), &md, &sp, unix_now() + 600);
+    assert!(matches!(late, Err(SamlError::Response(m)) if m.contains("not current")));
+    assert!(
+        ok.valid_until > unix_now() + 300,
+        "remembered long enough to stop a replay"
+    );
 
     let response = |irt: &str, signer: Option<&TestIdp>| {
         let sig = signer.map_or_else(String::new, |k| {

@@ -153,14 +153,6 @@ fn signed_assertion(idp: &TestIdp, s: &Shape) -> String {
     strip_decl(&Crypto::sign_xml(assertion_xml(s, "_assert-1", &template), &idp.key_der).unwrap())
 }
 
-/// A Response around `inner`, signed as a whole.
-fn signed_response(idp: &TestIdp, s: &Shape, inner: &str) -> String {
-    let template = signature_template("_resp-1", &idp.cert_b64, s.method, s.digest);
-    let xml =
-        response_xml(s, inner).replacen("</saml:Issuer>", &format!("</saml:Issuer>{template}"), 1);
-    Crypto::sign_xml(xml, &idp.key_der).unwrap()
-}
-
 struct Sp {
     config: SpConfig,
     cert: Vec<u8>,

@@ -441,7 +441,7 @@ fn check_plain_assertion(plain: &str) -> Result<(), SamlError> {
         return Err(unreadable());
     }
     let mut reader = quick_xml::Reader::from_str(plain);
-    let (mut assertions, mut depth, mut roots) = (0, 0usize, 0);
+    let (mut assertions, mut depth, mut roots, mut elements) = (0, 0usize, 0, 0);
     loop {
         let (e, opens) = match reader.read_event().map_err(|_| unreadable())? {
             Event::Start(e) => (e, true),
@@ -454,6 +454,10 @@ fn check_plain_assertion(plain: &str) -> Result<(), SamlError> {
             Event::DocType(_) => return Err(unreadable()),
             _ => continue,
         };
+        elements += 1;
+        if !super::within_bounds(&e, depth, elements) {
+            return Err(unreadable());
+        }
         if depth == 0 {
             roots += 1;
             if e.local_name().as_ref() != b"Assertion" {

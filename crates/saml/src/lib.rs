@@ -382,14 +382,30 @@ pub fn validate_response_at(
         .and_then(|s| s.name_id.as_ref())
         .filter(|n| !n.value.trim().is_empty())
         .ok_or_else(|| refuse("the assertion has no NameID".into()))?;
+    if assertion
+        .authn_statements
+        .as_ref()
+        .is_none_or(Vec::is_empty)
+    {
+        return Err(refuse(
+            "the assertion says nothing of an authentication".into(),
+        ));
+    }
     let mut attributes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for statement in assertion.attribute_statements.iter().flatten() {
         for a in &statement.attributes {
             let Some(name) = a.name.clone().or_else(|| a.friendly_name.clone()) else {
                 continue;
             };
-            let values = attributes.entry(name).or_default();
-            values.extend(a.values.iter().filter_map(|v| v.value.clone()));
+            // One attribute, one element: a second one of the same name would leave which
+            // value counts to whoever reads it.
+            if attributes.contains_key(&name) {
+                return Err(refuse(format!("the attribute {name:?} is given twice")));
+            }
+            attributes.insert(
+                name,
+                a.values.iter().filter_map(|v| v.value.clone()).collect(),
+            );
         }
     }
     let expires_at = assertion
@@ -466,21 +482,40 @@ pub fn xml_datetime(unix_secs: i64) -> String {
     )
 }
 
+/// Bounds on a response's shape, far above what IdPs send (a few hundred elements, nesting
+/// under 15, a handful of attributes and namespace declarations per element), checked before
+/// libxml2 and samael see the document.
+const MAX_DEPTH: usize = 48;
+const MAX_ELEMENTS: usize = 20_000;
+const MAX_ATTRIBUTES: usize = 64;
+
+/// Whether element `e`, the `elements`-th of its document at `depth`, keeps to those bounds.
+fn within_bounds(e: &quick_xml::events::BytesStart<'_>, depth: usize, elements: usize) -> bool {
+    depth < MAX_DEPTH
+        && elements <= MAX_ELEMENTS
+        && e.attributes().with_checks(false).count() <= MAX_ATTRIBUTES
+}
+
 /// Checks on the raw document that only ever refuse (nothing read here is trusted): exactly
-/// one assertion, plain or encrypted, in the whole document (wrapping attacks add more), and
-/// a Destination, if any, that is our ACS even where the Response itself is unsigned.
+/// one assertion, plain or encrypted, in the whole document (wrapping attacks add more), a
+/// Destination, if any, that is our ACS, and a Success status, even where the Response
+/// itself is unsigned.
 /// Returns whether the assertion is encrypted.
 fn check_envelope(xml: &str, sp: &SpConfig) -> Result<bool, SamlError> {
     use quick_xml::events::Event;
     let refuse = |m: &str| SamlError::Response(m.to_owned());
     let mut reader = quick_xml::Reader::from_str(xml);
-    let (mut assertions, mut encrypted, mut depth) = (0, 0, 0);
+    let (mut assertions, mut encrypted, mut depth, mut elements) = (0, 0, 0, 0);
+    // The top-level Status, signed or not, must say Success with one StatusCode.
+    let (mut in_status, mut top_codes) = (false, 0);
+    let success = b"urn:oasis:names:tc:SAML:2.0:status:Success".as_slice();
     loop {
         let (e, opens) = match reader.read_event() {
             Ok(Event::Start(e)) => (e, true),
             Ok(Event::Empty(e)) => (e, false),
             Ok(Event::End(_)) => {
                 depth -= 1;
+                in_status &= depth > 1;
                 continue;
             }
             Ok(Event::Eof) => break,
@@ -488,9 +523,24 @@ fn check_envelope(xml: &str, sp: &SpConfig) -> Result<bool, SamlError> {
             Ok(_) => continue,
             Err(_) => return Err(refuse("not well-formed XML")),
         };
+        elements += 1;
+        if !within_bounds(&e, depth, elements) {
+            return Err(refuse("the response is larger than any IdP sends"));
+        }
         match e.local_name().as_ref() {
             b"Assertion" => assertions += 1,
             b"EncryptedAssertion" => encrypted += 1,
+            b"Status" if depth == 1 => in_status = opens,
+            b"StatusCode" if in_status && (2..=3).contains(&depth) => {
+                top_codes += usize::from(depth == 2);
+                let value = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == b"Value");
+                if value.is_none_or(|v| v.value.as_ref() != success) {
+                    return Err(refuse("the IdP did not report success"));
+                }
+            }
             _ => {}
         }
         if depth == 0 {
@@ -508,6 +558,9 @@ fn check_envelope(xml: &str, sp: &SpConfig) -> Result<bool, SamlError> {
     }
     if assertions + encrypted != 1 {
         return Err(refuse("a response must carry exactly one assertion"));
+    }
+    if top_codes > 1 {
+        return Err(refuse("a response must carry one status"));
     }
     Ok(encrypted == 1)
 }
@@ -574,6 +627,8 @@ pub use logout::{
 mod attacks;
 #[cfg(test)]
 mod attacks_encrypted;
+#[cfg(test)]
+mod attacks_structure;
 #[cfg(test)]
 mod golden;
 #[cfg(test)]

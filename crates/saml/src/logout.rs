@@ -161,14 +161,22 @@ pub fn check_logout_response(
 pub struct IdpLogout {
     pub request_id: String,
     pub name_id: String,
+    /// Unix seconds after which the request is refused as stale: until then the caller
+    /// remembers its ID, so a replay fails.
+    pub valid_until: i64,
 }
 
+/// How long after its IssueInstant an IdP's LogoutRequest is accepted (plus clock skew).
+const LOGOUT_MAX_AGE: i64 = 300;
+
 /// Verifies a LogoutRequest from the IdP: signed by a certificate of its metadata, issued
-/// by it, addressed to us if it says so, naming a subject.
+/// by it, addressed to us if it says so, naming a subject, and issued within the last five
+/// minutes (clock skew allowed) as of `now`.
 pub fn check_logout_request(
     msg: Inbound<'_>,
     idp: &IdpMetadata,
     sp: &SpConfig,
+    now: i64,
 ) -> Result<IdpLogout, SamlError> {
     let refuse = |m: &str| SamlError::Response(m.to_owned());
     let (xml, signed) = open_inbound(msg, idp, "SAMLRequest")?;
@@ -194,7 +202,16 @@ pub fn check_logout_request(
         .map(|n| n.value)
         .filter(|v| !v.trim().is_empty())
         .ok_or_else(|| refuse("the LogoutRequest names nobody"))?;
+    let issued = r
+        .issue_instant
+        .map(|t| t.timestamp())
+        .ok_or_else(|| refuse("the LogoutRequest has no IssueInstant"))?;
+    if issued > now + super::MAX_CLOCK_SKEW || now > issued + LOGOUT_MAX_AGE + super::MAX_CLOCK_SKEW
+    {
+        return Err(refuse("the LogoutRequest is not current"));
+    }
     Ok(IdpLogout {
+        valid_until: issued + LOGOUT_MAX_AGE + super::MAX_CLOCK_SKEW,
         request_id: r.id.ok_or_else(|| refuse("the LogoutRequest has no ID"))?,
         name_id: name_id.trim().to_owned(),
     })

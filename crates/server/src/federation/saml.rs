@@ -24,6 +24,7 @@ const METADATA_TTL: Duration = Duration::from_secs(3600);
 /// How soon metadata may be fetched again after a signature did not verify.
 const METADATA_REFRESH_GAP: Duration = Duration::from_secs(30);
 const ASSERTION_KIND: &str = "saml_assertion";
+const LOGOUT_REQUEST_KIND: &str = "saml_logout_request";
 /// The least time a refused response takes to verify: well above the slowest refusal
 /// (RSA decryption plus signature checks, ~3 ms here), so that none stands out.
 const REFUSAL_FLOOR: Duration = Duration::from_millis(25);
@@ -194,6 +195,33 @@ impl App {
         Ok((url, state))
     }
 
+    /// Records that the IdP's message `id` (of `kind`) was used, until `expires_at`; a second
+    /// use, on any node, is refused.
+    async fn use_once(
+        &self,
+        pool: &UserPool,
+        kind: &str,
+        md: &IdpMetadata,
+        id: &str,
+        expires_at: i64,
+        what: &str,
+    ) -> Result<(), FedError> {
+        let seen = OneTimeRecord {
+            pool_id: pool.id.clone(),
+            kind: kind.into(),
+            key_hash: token_hash(&format!("{}\u{0}{}", md.entity_id, id)),
+            payload: Value::Null,
+            expires_at,
+        };
+        match self.store.put_one_time(&seen).await {
+            Ok(()) => Ok(()),
+            Err(portcullis_core::Error::Conflict(_)) => {
+                Err(FedError::Invalid(format!("the {what} was used before")))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
     /// Verifies the IdP's response for `pending`.
     pub async fn saml_finish(
         &self,
@@ -248,21 +276,16 @@ impl App {
             Err(e) => return Err(FedError::Invalid(e.to_string())),
         };
         // Replays fail on any node: the assertion's ID is remembered until it expires.
-        let seen = OneTimeRecord {
-            pool_id: pool.id.clone(),
-            kind: ASSERTION_KIND.into(),
-            key_hash: token_hash(&format!("{}\u{0}{}", md.entity_id, login.assertion_id)),
-            payload: Value::Null,
-            expires_at: login.expires_at.max(self.now() + 300),
-        };
-        if let Err(e) = self.store.put_one_time(&seen).await {
-            return Err(match e {
-                portcullis_core::Error::Conflict(_) => {
-                    FedError::Invalid("the assertion was used before".into())
-                }
-                other => other.into(),
-            });
-        }
+        let expires = login.expires_at.max(self.now() + 300);
+        self.use_once(
+            pool,
+            ASSERTION_KIND,
+            &md,
+            &login.assertion_id,
+            expires,
+            "assertion",
+        )
+        .await?;
         Ok(Upstream {
             subject: login.name_id.clone(),
             id_token: String::new(),
@@ -361,9 +384,20 @@ impl App {
                 continue;
             }
             let md = self.saml_metadata(&idp).await?;
-            let Ok(req) = portcullis_saml::check_logout_request(msg, &md, &sp) else {
+            let Ok(req) = portcullis_saml::check_logout_request(msg, &md, &sp, self.now()) else {
                 continue;
             };
+            // A LogoutRequest works once: replayed later, it must not end a newer session.
+            let expires = req.valid_until.max(self.now() + 60);
+            self.use_once(
+                pool,
+                LOGOUT_REQUEST_KIND,
+                &md,
+                &req.request_id,
+                expires,
+                "LogoutRequest",
+            )
+            .await?;
             let sub = match self
                 .store
                 .linked_user(&pool.id, &idp.name, &req.name_id)
