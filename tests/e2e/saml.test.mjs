@@ -208,9 +208,9 @@ test('an assertion signed, then encrypted, in an unsigned Response (the ADFS and
   const sp = await (await fetch(`${issuer}/saml2/metadata`)).text();
   const cert = sp.match(/<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/)[1];
   const entityId = `urn:amazon:cognito:sp:${pool}`;
-  // This IdP also sends its logout messages by HTTP-POST.
+  // This IdP also does single logout by HTTP-POST only, both ways.
   const idp = await startSamlIdp({ entityId, acsUrl: `${issuer}/saml2/idpresponse`, encryptTo: cert, signResponse: false,
-    sloUrl: `${issuer}/saml2/logout`, sloBinding: 'HTTP-POST' });
+    sloUrl: `${issuer}/saml2/logout`, sloBinding: 'HTTP-POST', idpSloBinding: 'HTTP-POST' });
   const browser = await launch();
   try {
     p.cli('idp', 'create', '--pool', pool, '--name', 'Adfs', '--type', 'SAML', '--detail', `MetadataURL=${idp.metadataUrl}`,
@@ -241,7 +241,11 @@ test('an assertion signed, then encrypted, in an unsigned Response (the ADFS and
     const sspBase = idp.metadataUrl.replace('/saml2/idp/metadata.php', '');
     let sloPosts = 0;
     let idpLogoutBody = null;
+    const ourPosts = [];
     page.on('request', (r) => {
+      if (r.url().includes('/SingleLogoutService.php') && r.method() === 'POST') {
+        ourPosts.push([...new URLSearchParams(r.postData()).keys()].join(','));
+      }
       if (!r.url().endsWith('/saml2/logout') || r.method() !== 'POST') return;
       sloPosts += 1;
       if (new URLSearchParams(r.postData()).has('SAMLRequest')) idpLogoutBody ??= r.postData();
@@ -272,6 +276,8 @@ test('an assertion signed, then encrypted, in an unsigned Response (the ADFS and
     await page.goto(`${issuer}/logout?client_id=${spa}&logout_uri=${encodeURIComponent(`${cb.base}/bye`)}`);
     assert.equal((await cb.next(sinceBye)).pathname, '/bye');
     assert.equal(sloPosts, 2, 'the LogoutResponse came by HTTP-POST');
+    assert.deepEqual(ourPosts, ['SAMLResponse,RelayState', 'SAMLRequest,RelayState'],
+      'our LogoutResponse and our LogoutRequest went to the IdP by HTTP-POST');
     assert.doesNotMatch(p.stderr, /SAML logout response refused/);
     // A second sign-in (a fresh browser) whose ciphertext is changed by one character on
     // the way: refused (the app hears an error with its state, never a code).

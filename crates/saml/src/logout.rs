@@ -1,10 +1,10 @@
-//! Single logout: our signed LogoutRequest (HTTP-Redirect) and the IdP's LogoutResponse to
-//! it, and the IdP's own LogoutRequest and our signed LogoutResponse (HTTP-Redirect). What
-//! the IdP sends may come by HTTP-Redirect (the signature covers the query) or HTTP-POST
-//! (the signature is inside the XML).
+//! Single logout: our signed LogoutRequest and the IdP's LogoutResponse to it, and the IdP's
+//! own LogoutRequest and our signed LogoutResponse. Either side's messages may go by
+//! HTTP-Redirect (the signature covers the query) or HTTP-POST (the signature is inside the
+//! XML); ours take the IdP's Redirect endpoint when it has one.
 
 use super::{
-    IdpMetadata, MAX_RESPONSE, SamlError, SpConfig, base64_decode, no_doctype, provider,
+    IdpMetadata, MAX_RESPONSE, Outbound, SamlError, SpConfig, base64_decode, no_doctype, provider,
     root_is_signed, verified_xml, xml_datetime, xml_escape,
 };
 use std::collections::BTreeMap;
@@ -18,23 +18,18 @@ pub struct LogoutSubject {
     pub session_index: Option<String>,
 }
 
-/// The IdP URL that carries a LogoutRequest (HTTP-Redirect binding, signed with the SP key).
-pub fn logout_request_url(
+/// Our LogoutRequest naming `subject`, signed with the SP key, for the IdP's single logout
+/// endpoint: a signed URL (HTTP-Redirect) or a form with an XML signature (HTTP-POST).
+pub fn logout_request(
     idp: &IdpMetadata,
     sp: &SpConfig,
     request_id: &str,
     subject: &LogoutSubject,
     relay_state: &str,
-) -> Result<String, SamlError> {
-    use base64::Engine;
-    let issue_instant = xml_datetime(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64),
-    );
+) -> Result<Outbound, SamlError> {
     let fail = |m: &str| SamlError::Request(m.to_owned());
     let slo = idp
-        .slo_redirect_url
+        .slo
         .as_ref()
         .ok_or_else(|| fail("the IdP has no single logout endpoint"))?;
     let format = subject
@@ -50,27 +45,94 @@ pub fn logout_request_url(
     let xml = format!(
         "<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{id}\" Version=\"2.0\" IssueInstant=\"{now}\" Destination=\"{dest}\"><saml:Issuer>{issuer}</saml:Issuer><saml:NameID{format}>{name}</saml:NameID>{session}</samlp:LogoutRequest>",
         id = xml_escape(request_id),
-        now = issue_instant,
-        dest = xml_escape(slo),
+        now = xml_datetime(super::unix_now()),
+        dest = xml_escape(&slo.location),
         issuer = xml_escape(&sp.entity_id),
         name = xml_escape(&subject.name_id),
     );
-    let deflated = deflate(&xml)?;
-    let mut url =
-        url::Url::parse(slo).map_err(|_| fail("the IdP's logout endpoint is not a URL"))?;
-    url.query_pairs_mut()
-        .append_pair(
-            "SAMLRequest",
-            &base64::engine::general_purpose::STANDARD.encode(&deflated),
+    outbound(
+        idp,
+        sp,
+        &slo.location,
+        slo.post,
+        "SAMLRequest",
+        &xml,
+        request_id,
+        Some(relay_state),
+    )
+}
+
+/// Sends `xml` to `dest` under `field`: deflated in a signed URL, or signed inside (the
+/// signature right after its Issuer, as the schema orders it) and posted.
+#[allow(clippy::too_many_arguments)]
+fn outbound(
+    idp: &IdpMetadata,
+    sp: &SpConfig,
+    dest: &str,
+    post: bool,
+    field: &str,
+    xml: &str,
+    id: &str,
+    relay_state: Option<&str>,
+) -> Result<Outbound, SamlError> {
+    use base64::Engine;
+    let fail = |m: &str| SamlError::Request(m.to_owned());
+    let key = sp
+        .key
+        .as_ref()
+        .ok_or_else(|| fail("signing needs the SP key"))?;
+    if post {
+        use samael::crypto::{Crypto, CryptoProvider};
+        let cert = base64::engine::general_purpose::STANDARD.encode(&key.cert_der);
+        let template = format!(
+            concat!(
+                "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>",
+                "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+                "<ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>",
+                "<ds:Reference URI=\"#{id}\"><ds:Transforms>",
+                "<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>",
+                "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms>",
+                "<ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue></ds:DigestValue>",
+                "</ds:Reference></ds:SignedInfo><ds:SignatureValue></ds:SignatureValue><ds:KeyInfo><ds:X509Data>",
+                "<ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>"
+            ),
+            id = xml_escape(id),
+            cert = cert,
+        );
+        let signed = Crypto::sign_xml(
+            xml.replacen("</saml:Issuer>", &format!("</saml:Issuer>{template}"), 1),
+            &key.key_der,
         )
-        .append_pair("RelayState", relay_state);
+        .map_err(|e| fail(&e.to_string()))?;
+        let mut fields = vec![(
+            field.to_owned(),
+            base64::engine::general_purpose::STANDARD.encode(signed),
+        )];
+        if let Some(r) = relay_state {
+            fields.push(("RelayState".to_owned(), r.to_owned()));
+        }
+        return Ok(Outbound::Post {
+            action: dest.to_owned(),
+            fields,
+        });
+    }
+    let mut url =
+        url::Url::parse(dest).map_err(|_| fail("the IdP's logout endpoint is not a URL"))?;
+    url.query_pairs_mut().append_pair(
+        field,
+        &base64::engine::general_purpose::STANDARD.encode(deflate(xml)?),
+    );
+    if let Some(r) = relay_state {
+        url.query_pairs_mut().append_pair("RelayState", r);
+    }
     let p = provider(idp, sp, false, super::unix_now())?;
     let key = p
         .key
         .as_ref()
         .ok_or_else(|| fail("signing needs the SP key"))?;
-    let signed = samael::crypto::sign_url(url, key).map_err(|e| fail(&e.to_string()))?;
-    Ok(signed.into())
+    samael::crypto::sign_url(url, key)
+        .map(|u| Outbound::Redirect(u.into()))
+        .map_err(|e| fail(&e.to_string()))
 }
 
 /// A logout message as it reached our single logout endpoint.
@@ -217,49 +279,37 @@ pub fn check_logout_request(
     })
 }
 
-/// Our LogoutResponse to an IdP's LogoutRequest (HTTP-Redirect, signed with the SP key).
-pub fn logout_response_url(
+/// Our signed LogoutResponse to an IdP's LogoutRequest, by the binding its single logout
+/// endpoint takes.
+pub fn logout_response(
     idp: &IdpMetadata,
     sp: &SpConfig,
     in_response_to: &str,
     relay_state: Option<&str>,
-) -> Result<String, SamlError> {
-    use base64::Engine;
-    let fail = |m: &str| SamlError::Request(m.to_owned());
-    let dest = idp
-        .slo_response_url
+) -> Result<Outbound, SamlError> {
+    let slo = idp
+        .slo
         .as_ref()
-        .or(idp.slo_redirect_url.as_ref())
-        .ok_or_else(|| fail("the IdP has no single logout endpoint"))?;
-    let now = xml_datetime(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64),
-    );
+        .ok_or_else(|| SamlError::Request("the IdP has no single logout endpoint".into()))?;
+    let dest = slo.response_location.as_ref().unwrap_or(&slo.location);
     let id = format!("_{:032x}", rand_u128());
     let xml = format!(
         "<samlp:LogoutResponse xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{id}\" Version=\"2.0\" IssueInstant=\"{now}\" Destination=\"{dest}\" InResponseTo=\"{irt}\"><saml:Issuer>{issuer}</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status></samlp:LogoutResponse>",
+        now = xml_datetime(super::unix_now()),
         dest = xml_escape(dest),
         irt = xml_escape(in_response_to),
         issuer = xml_escape(&sp.entity_id),
     );
-    let mut url =
-        url::Url::parse(dest).map_err(|_| fail("the IdP's logout endpoint is not a URL"))?;
-    url.query_pairs_mut().append_pair(
+    outbound(
+        idp,
+        sp,
+        dest,
+        slo.post,
         "SAMLResponse",
-        &base64::engine::general_purpose::STANDARD.encode(deflate(&xml)?),
-    );
-    if let Some(r) = relay_state {
-        url.query_pairs_mut().append_pair("RelayState", r);
-    }
-    let p = provider(idp, sp, false, super::unix_now())?;
-    let key = p
-        .key
-        .as_ref()
-        .ok_or_else(|| fail("signing needs the SP key"))?;
-    samael::crypto::sign_url(url, key)
-        .map(Into::into)
-        .map_err(|e| fail(&e.to_string()))
+        &xml,
+        &id,
+        relay_state,
+    )
 }
 
 fn rand_u128() -> u128 {

@@ -156,8 +156,8 @@ fn single_logout_requests_and_responses() {
     );
     let idp = IdpMetadata::parse(&with_slo).unwrap();
     assert_eq!(
-        idp.slo_redirect_url.as_deref(),
-        Some("https://idp.example.test/slo")
+        idp.slo.as_ref().map(|e| (e.post, e.location.as_str())),
+        Some((false, "https://idp.example.test/slo"))
     );
     let sp = SpConfig {
         key: Some(generate_sp_key("local_abcdefghi").unwrap()),
@@ -168,8 +168,10 @@ fn single_logout_requests_and_responses() {
         name_id_format: None,
         session_index: Some("_sess<1>".into()),
     };
-    let url =
-        url::Url::parse(&logout_request_url(&idp, &sp, "_lo1", &who, "relay").unwrap()).unwrap();
+    let Outbound::Redirect(url) = logout_request(&idp, &sp, "_lo1", &who, "relay").unwrap() else {
+        panic!("the IdP takes redirects")
+    };
+    let url = url::Url::parse(&url).unwrap();
     let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
     assert!(q.contains_key("Signature") && q.contains_key("SigAlg"));
     use base64::Engine;
@@ -187,7 +189,7 @@ fn single_logout_requests_and_responses() {
     );
     assert!(xml.contains("_sess&lt;1&gt;"), "escaped: {xml}");
     assert!(
-        logout_request_url(&IdpMetadata::parse(GOOD).unwrap(), &sp, "_x", &who, "r").is_err(),
+        logout_request(&IdpMetadata::parse(GOOD).unwrap(), &sp, "_x", &who, "r").is_err(),
         "no SLO endpoint"
     );
 
@@ -236,5 +238,67 @@ fn single_logout_requests_and_responses() {
     assert_eq!(
         check_logout_response(Inbound::Redirect(&forged), &idp, "_lo1"),
         Err(SamlError::Signature)
+    );
+}
+
+#[test]
+fn logout_messages_go_by_post_to_an_idp_without_redirect() {
+    use base64::Engine;
+    let post_only = GOOD.replace(
+        "<md:SingleSignOnService",
+        "<md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"https://idp.example.test/slo-post\" ResponseLocation=\"https://idp.example.test/slo-back\"/><md:SingleSignOnService",
+    );
+    let idp = IdpMetadata::parse(&post_only).unwrap();
+    assert!(idp.slo.as_ref().is_some_and(|e| e.post));
+    let key = generate_sp_key("local_abcdefghi").unwrap();
+    let sp = SpConfig {
+        key: Some(key.clone()),
+        ..sp()
+    };
+    let ours = [samael::crypto::CertificateDer::from(key.cert_der.clone())];
+    let who = LogoutSubject {
+        name_id: "ann@corp.example".into(),
+        name_id_format: None,
+        session_index: None,
+    };
+    let Outbound::Post { action, fields } =
+        logout_request(&idp, &sp, "_lo2", &who, "relay-2").unwrap()
+    else {
+        panic!("POST expected")
+    };
+    assert_eq!(action, "https://idp.example.test/slo-post");
+    assert_eq!(fields[0].0, "SAMLRequest");
+    assert_eq!(fields[1], ("RelayState".into(), "relay-2".into()));
+    let xml = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(&fields[0].1)
+            .unwrap(),
+    )
+    .unwrap();
+    let verified = verified_xml(&xml, &ours).expect("signed by the SP key");
+    assert!(
+        verified.contains("ID=\"_lo2\"") && verified.contains(">ann@corp.example</saml:NameID>")
+    );
+    assert!(xml.contains("Destination=\"https://idp.example.test/slo-post\""));
+
+    let Outbound::Post { action, fields } = logout_response(&idp, &sp, "_idp-req", None).unwrap()
+    else {
+        panic!("POST expected")
+    };
+    assert_eq!(
+        action, "https://idp.example.test/slo-back",
+        "ResponseLocation wins"
+    );
+    assert_eq!(fields.len(), 1, "no RelayState to carry");
+    let xml = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(&fields[0].1)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        verified_xml(&xml, &ours)
+            .unwrap()
+            .contains("InResponseTo=\"_idp-req\"")
     );
 }

@@ -17,11 +17,12 @@ const php = (v) => `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
  * base64 DER) assertions are encrypted to it, and with `requireSigned` too, AuthnRequests
  * must be signed by it. `signResponse: false` signs only the assertion (then encrypts it, with
  * `encryptTo`: the ADFS and Entra shape). `signingKey` ({ keyPem, certPem }) replaces the
- * fresh key. `sloBinding: 'HTTP-POST'` makes the IdP post its logout messages to `sloUrl`.
+ * fresh key. `sloBinding: 'HTTP-POST'` makes the IdP post its logout messages to `sloUrl`;
+ * `idpSloBinding: 'HTTP-POST'` makes its metadata offer single logout by POST only.
  * `port` restarts an IdP where an earlier one ran (same entity ID and
  * metadata URL, new signing key). Resolves once the IdP serves its metadata.
  */
-export async function startSamlIdp({ entityId, acsUrl, sloUrl, encryptTo, requireSigned = false, signResponse = true, signingKey, sloBinding = 'HTTP-Redirect', port: reuse }) {
+export async function startSamlIdp({ entityId, acsUrl, sloUrl, encryptTo, requireSigned = false, signResponse = true, signingKey, sloBinding = 'HTTP-Redirect', idpSloBinding, port: reuse }) {
   const port = reuse ?? await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-ssp-'));
@@ -67,6 +68,7 @@ $metadata['__DYNAMIC:1__'] = [
   'host' => '__DEFAULT__', 'privatekey' => 'idp.key', 'certificate' => 'idp.crt', 'auth' => 'people',
   'saml20.sign.response' => ${signResponse ? 'true' : 'false'}, 'saml20.sign.assertion' => true,
   'signature.algorithm' => 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  ${idpSloBinding ? `'SingleLogoutServiceBinding' => 'urn:oasis:names:tc:SAML:2.0:bindings:${idpSloBinding}',` : ''}
   'attributes.NameFormat' => 'urn:oasis:names:tc:SAML:2.0:attrname-format:basic',
 ];
 `);

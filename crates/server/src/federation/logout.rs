@@ -14,22 +14,33 @@ use portcullis_store::Consumed;
 use serde_json::{Value, json};
 
 const KIND: &str = "upstream_logout";
+
+/// How the browser leaves for a provider's logout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Departure {
+    Redirect(String),
+    /// A form the browser submits by itself (SAML's HTTP-POST binding).
+    Post {
+        action: String,
+        fields: Vec<(String, String)>,
+    },
+}
 const TTL_SECS: i64 = 600;
 
 impl App {
-    /// The provider's end-session URL to send the browser to, or `None` when the provider
-    /// has none. `then` is where to go after the provider is done.
+    /// Where to send the browser to sign out at the provider too, or `None` when the
+    /// provider has no logout endpoint. `then` is where to go after the provider is done.
     /// OIDC providers only when the app asked (`asked`); SAML providers whenever they are
     /// configured with `IDPSignout=true` (Cognito's rule). `base` is where the browser sees
     /// the pool's pages.
-    pub async fn upstream_logout_url(
+    pub async fn upstream_logout(
         &self,
         pool: &UserPool,
         up: &UpstreamSignIn,
         then: Option<&str>,
         base: &str,
         asked: bool,
-    ) -> Result<Option<String>, FedError> {
+    ) -> Result<Option<Departure>, FedError> {
         let Some(idp) = self.store.get_idp(&pool.id, &up.provider).await? else {
             return Ok(None);
         };
@@ -37,7 +48,7 @@ impl App {
             portcullis_core::idp::ProviderType::Oidc if asked => {}
             #[cfg(feature = "saml")]
             portcullis_core::idp::ProviderType::Saml if idp.detail_is_true("IDPSignout") => {
-                return self.saml_logout_url(pool, &idp, up, then, base).await;
+                return self.saml_logout(pool, &idp, up, then, base).await;
             }
             _ => return Ok(None),
         }
@@ -61,7 +72,7 @@ impl App {
             q.append_pair("post_logout_redirect_uri", callback)
                 .append_pair("state", &state);
         }
-        Ok(Some(url.into()))
+        Ok(Some(Departure::Redirect(url.into())))
     }
 
     /// Where to go once the provider has signed the person out: `Some(None)` for our

@@ -5,6 +5,7 @@
 //! node. The verified NameID and attributes go on to the same provisioning as OIDC.
 
 use super::FedError;
+use super::logout::Departure;
 use super::pending::{Pending, Upstream};
 use super::upstream::cache_key;
 use crate::App;
@@ -302,18 +303,18 @@ impl App {
 impl App {
     /// Single logout at a SAML IdP: a signed LogoutRequest naming the session's subject, with
     /// a RelayState under which the destination and the request ID wait for the answer.
-    pub(crate) async fn saml_logout_url(
+    pub(crate) async fn saml_logout(
         &self,
         pool: &UserPool,
         idp: &IdentityProvider,
         up: &portcullis_core::session::UpstreamSignIn,
         then: Option<&str>,
         base: &str,
-    ) -> Result<Option<String>, FedError> {
+    ) -> Result<Option<Departure>, FedError> {
         let (Some(who), md) = (up.saml.as_ref(), self.saml_metadata(idp).await?) else {
             return Ok(None);
         };
-        if md.slo_redirect_url.is_none() {
+        if md.slo.is_none() {
             return Ok(None);
         }
         let request_id = format!("_{}", random_token().map_err(internal)?);
@@ -329,8 +330,8 @@ impl App {
             session_index: who.session_index.clone(),
         };
         let sp = self.saml_sp(pool, base).await?;
-        portcullis_saml::logout_request_url(&md, &sp, &request_id, &subject, &state)
-            .map(Some)
+        portcullis_saml::logout_request(&md, &sp, &request_id, &subject, &state)
+            .map(|o| Some(departure(o)))
             .map_err(internal)
     }
 
@@ -367,15 +368,15 @@ impl App {
 impl App {
     /// A LogoutRequest an IdP sent to `{issuer}/saml2/logout`: the provider whose
     /// certificates verify it (among the pool's SAML providers with `IDPSignout`), the user it
-    /// names signed out everywhere (sessions and tokens), and the signed LogoutResponse URL
-    /// to send the browser back with.
+    /// names signed out everywhere (sessions and tokens), and our signed LogoutResponse for
+    /// the browser to take back.
     pub async fn saml_idp_logout(
         &self,
         pool: &UserPool,
         msg: portcullis_saml::Inbound<'_>,
         relay: Option<&str>,
         base: &str,
-    ) -> Result<String, FedError> {
+    ) -> Result<Departure, FedError> {
         let sp = self.saml_sp(pool, base).await?;
         for idp in self.store.list_idps(&pool.id).await? {
             if idp.provider_type != portcullis_core::idp::ProviderType::Saml
@@ -418,11 +419,19 @@ impl App {
                     .await?;
                 tracing::info!(pool = %pool.id, provider = %idp.name, user = %sub, "signed out by the IdP");
             }
-            return portcullis_saml::logout_response_url(&md, &sp, &req.request_id, relay)
+            return portcullis_saml::logout_response(&md, &sp, &req.request_id, relay)
+                .map(departure)
                 .map_err(internal);
         }
         Err(FedError::Invalid(
             "no provider of the pool sent this LogoutRequest".into(),
         ))
+    }
+}
+
+fn departure(o: portcullis_saml::Outbound) -> Departure {
+    match o {
+        portcullis_saml::Outbound::Redirect(url) => Departure::Redirect(url),
+        portcullis_saml::Outbound::Post { action, fields } => Departure::Post { action, fields },
     }
 }

@@ -1,6 +1,7 @@
 //! Server-rendered HTML for people: the sign-in and new-password forms, error and signed-out
 //! pages. No scripts and no third-party assets; every page forbids framing and referrers.
-//! Every interpolated value is escaped.
+//! Every interpolated value is escaped. The one exception to "no scripts" is the form that
+//! carries a SAML message by HTTP-POST, whose single fixed line is allowed by its hash.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -253,6 +254,45 @@ pub(crate) fn signed_out() -> Response {
     )
 }
 
+/// The line that submits an [`auto_post`] form; the page's CSP allows it by its SHA-256.
+const SUBMIT_SCRIPT: &str = "document.forms[0].submit()";
+
+/// A form the browser submits to `action` by itself (SAML's HTTP-POST binding), with a
+/// button for browsers without scripts. Only this line of script may run.
+pub(crate) fn auto_post(action: &str, fields: &[(String, String)]) -> Response {
+    use base64::Engine;
+    let inputs: String = fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                escape(k),
+                escape(v)
+            )
+        })
+        .collect();
+    let body = format!(
+        "<h1>Signing you out</h1><form method=\"post\" action=\"{}\">{inputs}\
+         <noscript><button type=\"submit\">Continue</button></noscript></form>\
+         <script>{SUBMIT_SCRIPT}</script>",
+        escape(action)
+    );
+    let mut res = page(StatusCode::OK, "Signing you out", &body);
+    let hash = base64::engine::general_purpose::STANDARD.encode(aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        SUBMIT_SCRIPT.as_bytes(),
+    ));
+    // No form-action: browsers apply it to the redirects after the submission too, and the
+    // IdP sends the person on to wherever the app's logout ends.
+    let csp = format!(
+        "default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,5 +303,24 @@ mod tests {
             escape("\"><svg onload=x>'&"),
             "&quot;&gt;&lt;svg onload=x&gt;&#39;&amp;"
         );
+    }
+
+    #[test]
+    fn auto_post_allows_only_its_own_line() {
+        let res = super::auto_post(
+            "https://idp.example.test/slo?x=1",
+            &[("SAMLRequest".into(), "a\"<b>".into())],
+        );
+        let csp = res.headers()[axum::http::header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        // echo -n 'document.forms[0].submit()' | openssl dgst -sha256 -binary | base64
+        assert!(
+            csp.contains("script-src 'sha256-ePniVEkSivX/c7XWBGafqh8tSpiRrKiqYeqbG7N1TOE='"),
+            "{csp}"
+        );
+        assert!(!csp.contains("script-src 'unsafe"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"));
     }
 }

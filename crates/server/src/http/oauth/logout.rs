@@ -55,7 +55,7 @@ pub(crate) async fn logout(
     if let Some(up) = &upstream {
         match s
             .app
-            .upstream_logout_url(&ctx.pool, up, target.as_deref(), &ctx.base, upstream_too)
+            .upstream_logout(&ctx.pool, up, target.as_deref(), &ctx.base, upstream_too)
             .await
         {
             Ok(url) => via = url,
@@ -65,9 +65,10 @@ pub(crate) async fn logout(
             }
         }
     }
-    let mut res = match via.or(target) {
-        Some(url) => see_other(&url, false),
-        None => pages::signed_out(),
+    let mut res = match (via, target) {
+        (Some(departure), _) => super::respond::depart(&departure),
+        (None, Some(url)) => see_other(&url, false),
+        (None, None) => pages::signed_out(),
     };
     if let Ok(v) = HeaderValue::from_str(&cookies::clear(&name, ctx.cookie_path(), ctx.secure)) {
         res.headers_mut().append(header::SET_COOKIE, v);

@@ -40,6 +40,15 @@ pub(crate) fn see_other(location: &str, after_post: bool) -> Response {
     res
 }
 
+/// Sends the browser on to a provider's logout, by redirect or by self-submitting form.
+pub(crate) fn depart(d: &crate::federation::logout::Departure) -> Response {
+    use crate::federation::logout::Departure;
+    match d {
+        Departure::Redirect(url) => see_other(url, false),
+        Departure::Post { action, fields } => pages::auto_post(action, fields),
+    }
+}
+
 pub(crate) fn error_redirect(ctx: &PoolCtx, r: &Redirect, after_post: bool) -> Response {
     let mut pairs = vec![
         ("error", r.error.code.as_str()),

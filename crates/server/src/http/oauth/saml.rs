@@ -163,7 +163,7 @@ async fn logout_message(
             .saml_idp_logout(&ctx.pool, msg, relay, &ctx.base)
             .await
         {
-            Ok(back) => super::respond::see_other(&back, false),
+            Ok(back) => super::respond::depart(&back),
             Err(e) => {
                 tracing::warn!(pool = %ctx.pool.id, error = %e, "IdP logout request refused");
                 pages::error(
