@@ -2,6 +2,7 @@
 SDK, checked by the server; access-key scoping; Cognito's error names as the SDK parses them.
 Run by tests/e2e/run.sh with PORTCULLIS_BIN set."""
 
+import base64
 import json
 import os
 import socket
@@ -484,6 +485,14 @@ class CognitoApi(unittest.TestCase):
         self.assertEqual(self.error_code(c.describe_identity_provider, UserPoolId=pool, ProviderName="ADFS"),
                          "ResourceNotFoundException")
         self.assertEqual(self.error_code(c.get_identity_provider_by_identifier, UserPoolId=pool, IdpIdentifier="example.net"),
+                         "ResourceNotFoundException")
+        # The pool's SAML certificate: the one its SP metadata lists, the same at every call.
+        cert = c.get_signing_certificate(UserPoolId=pool)["Certificate"]
+        self.assertEqual(base64.b64decode(cert)[:1], b"\x30", "DER")
+        self.assertEqual(c.get_signing_certificate(UserPoolId=pool)["Certificate"], cert)
+        metadata = urllib.request.urlopen(f"{self.url}/{pool}/saml2/metadata").read().decode()
+        self.assertIn(f"<ds:X509Certificate>{cert}</ds:X509Certificate>", metadata)
+        self.assertEqual(self.error_code(c.get_signing_certificate, UserPoolId="local_nopenopen1"),
                          "ResourceNotFoundException")
         # Linking an Okta identity to a local user, and undoing it.
         c.admin_create_user(UserPoolId=pool, Username="lin", MessageAction="SUPPRESS")

@@ -76,6 +76,13 @@ impl App {
         })
     }
 
+    /// The certificate of the pool's SP key, base64 DER (GetSigningCertificate).
+    pub async fn saml_sp_certificate(&self, pool: &UserPool) -> Result<String, FedError> {
+        use base64::Engine;
+        let key = self.saml_sp_key(pool).await?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(key.cert_der))
+    }
+
     async fn saml_sp_key(&self, pool: &UserPool) -> Result<SpKey, FedError> {
         use base64::Engine;
         let b64 = base64::engine::general_purpose::STANDARD;

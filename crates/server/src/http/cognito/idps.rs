@@ -1,8 +1,8 @@
 //! Identity provider actions: CreateIdentityProvider, DescribeIdentityProvider,
 //! UpdateIdentityProvider, DeleteIdentityProvider, ListIdentityProviders,
 //! GetIdentityProviderByIdentifier, and linking upstream identities to users
-//! (AdminLinkProviderForUser, AdminDisableProviderForUser). Signing in through OIDC providers
-//! is `crate::federation`.
+//! (AdminLinkProviderForUser, AdminDisableProviderForUser), and GetSigningCertificate (the
+//! pool's SAML certificate). Signing in through upstream providers is `crate::federation`.
 
 use super::Call;
 use super::error::CognitoError;
@@ -132,6 +132,20 @@ pub(crate) async fn by_identifier(c: &Call<'_>) -> Result<Value, CognitoError> {
             .map_err(c.core(None))?
             .ok_or_else(|| not_found(id))?;
     Ok(json!({"IdentityProvider": idp_type(c, &idp)?}))
+}
+
+/// GetSigningCertificate: the certificate (base64 DER) of the pool's SAML SP key, made at
+/// first use, which IdPs take to check our signed requests and to encrypt to us; the same
+/// one `{issuer}/saml2/metadata` lists.
+#[cfg(feature = "saml")]
+pub(crate) async fn signing_certificate(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let cert =
+        c.s.app
+            .saml_sp_certificate(&pool)
+            .await
+            .map_err(|e| CognitoError::from_core(Error::Internal(e.to_string()), None))?;
+    Ok(json!({"Certificate": cert}))
 }
 
 /// `{ProviderName, ProviderAttributeName, ProviderAttributeValue}` from `field`.

@@ -99,6 +99,8 @@ const IMPLEMENTED: &[&str] = &[
     "DeleteIdentityProvider",
     "ListIdentityProviders",
     "GetIdentityProviderByIdentifier",
+    // Answered by builds with SAML (the `saml` feature); others say it is not supported.
+    "GetSigningCertificate",
 ];
 
 /// Actions Cognito's model marks `auth: none`.
@@ -265,6 +267,8 @@ async fn dispatch(
         "GetIdentityProviderByIdentifier" => idps::by_identifier(&call).await,
         "AdminLinkProviderForUser" => idps::link_user(&call).await,
         "AdminDisableProviderForUser" => idps::unlink_user(&call).await,
+        #[cfg(feature = "saml")]
+        "GetSigningCertificate" => idps::signing_certificate(&call).await,
         other => Err(CognitoError::unknown_operation(&format!(
             "{other} is not supported"
         ))),
