@@ -21,9 +21,9 @@ fuzz_target!(|data: &[u8]| {
     let sp = SpConfig {
         entity_id: "urn:amazon:cognito:sp:local_fuzzfuzz1".into(),
         acs_url: "https://auth.fuzz.test/local_fuzzfuzz1/saml2/idpresponse".into(),
-        slo_url: None,
         // With a key, EncryptedAssertions are opened too (and must still never pass).
         key: Some(SP_KEY.get_or_init(|| generate_sp_key("fuzz").expect("an SP key")).clone()),
+        ..SpConfig::default()
     };
     let encoded = base64::engine::general_purpose::STANDARD.encode(data);
     // Nothing here is signed by the fixture's key, so nothing may be accepted.

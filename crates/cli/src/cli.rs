@@ -266,6 +266,19 @@ pub enum PoolCmd {
         #[arg(long)]
         clear: bool,
     },
+    /// The pool's SAML SP keys, and their rotation: --stage a next key (published in the
+    /// SP metadata, decrypting already), --promote it (it signs from then on; the old one
+    /// keeps decrypting), --retire the old one. Without a step, shows the fingerprints.
+    SamlKey {
+        #[arg(long)]
+        pool: String,
+        #[arg(long, conflicts_with_all = ["promote", "retire"])]
+        stage: bool,
+        #[arg(long, conflicts_with = "retire")]
+        promote: bool,
+        #[arg(long)]
+        retire: bool,
+    },
     /// Delete a pool and everything in it.
     Delete(PoolRef),
 }

@@ -853,3 +853,75 @@ fn read_json_line(child: &mut Child) -> Value {
     }
     serde_json::from_slice(&line).unwrap()
 }
+
+#[cfg(feature = "saml")]
+on_both_backends!(
+    sqlite_saml_keys_rotate_in_three_steps,
+    postgres_saml_keys_rotate_in_three_steps,
+    saml_keys_rotate_in_three_steps
+);
+
+/// `pool saml-key` while a server runs on the same database: what the SP metadata publishes
+/// follows each step.
+#[cfg(feature = "saml")]
+fn saml_keys_rotate_in_three_steps(env: &Env) {
+    let pool = env.new_pool();
+    let server = start_server(env, &[]);
+    let certs = || {
+        let (status, md) = http_get(server.port, &format!("/{pool}/saml2/metadata")).unwrap();
+        assert_eq!(status, 200);
+        let mut found: Vec<String> = md
+            .split("<ds:X509Certificate>")
+            .skip(1)
+            .map(|s| s.split('<').next().unwrap().to_owned())
+            .collect();
+        found.dedup();
+        found
+    };
+    let key = |step: &[&str]| {
+        let mut args = vec!["pool", "saml-key", "--pool", pool.as_str()];
+        args.extend_from_slice(step);
+        env.json(&args)
+    };
+    let first = key(&[]);
+    assert!(first["current"].as_str().unwrap().len() == 64, "{first}");
+    assert!(first["next"].is_null() && first["previous"].is_null());
+    let published = certs();
+    assert_eq!(published.len(), 1);
+    assert!(
+        env.fails(&["pool", "saml-key", "--pool", &pool, "--promote"])
+            .contains("no next key is staged")
+    );
+
+    let staged = key(&["--stage"]);
+    assert_eq!(
+        staged["current"], first["current"],
+        "still signing with the first"
+    );
+    assert!(staged["next"].is_string());
+    let both = certs();
+    assert_eq!(both.len(), 2, "the next certificate is published ahead");
+    assert_eq!(both[0], published[0]);
+    assert!(
+        env.fails(&["pool", "saml-key", "--pool", &pool, "--stage"])
+            .contains("staged already")
+    );
+
+    let promoted = key(&["--promote"]);
+    assert_eq!(promoted["current"], staged["next"]);
+    assert_eq!(promoted["previous"], first["current"]);
+    assert!(promoted["next"].is_null());
+    assert_eq!(
+        certs(),
+        [both[1].clone()],
+        "only the new one is offered now"
+    );
+
+    let retired = key(&["--retire"]);
+    assert!(retired["previous"].is_null());
+    assert!(
+        env.fails(&["pool", "saml-key", "--pool", &pool, "--retire"])
+            .contains("no previous key")
+    );
+    assert_eq!(key(&[])["current"], promoted["current"]);
+}

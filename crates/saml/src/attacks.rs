@@ -57,8 +57,7 @@ pub(crate) fn sp() -> SpConfig {
     SpConfig {
         entity_id: "urn:amazon:cognito:sp:local_attackabc".into(),
         acs_url: "https://auth.attack.test/local_attackabc/saml2/idpresponse".into(),
-        slo_url: None,
-        key: None,
+        ..SpConfig::default()
     }
 }
 

@@ -387,3 +387,49 @@ fn encrypted_variants_are_refused_alike() {
     // The baseline of this run opens.
     assert!(open(&md, &sp, &unsigned_outer(&inner, gcm)).is_ok());
 }
+
+#[test]
+fn during_a_rotation_every_kept_key_decrypts_and_the_next_one_is_published() {
+    use base64::Engine;
+    let idp = test_idp("enc-idp");
+    let md = metadata(&idp);
+    let (current, next, previous, stranger) =
+        (sp_with_key(), sp_with_key(), sp_with_key(), sp_with_key());
+    let key = |s: &Sp| s.config.key.clone();
+    let sp = SpConfig {
+        key: key(&current),
+        next_key: key(&next),
+        previous_key: key(&previous),
+        ..attacks::sp()
+    };
+    let inner = signed_assertion(&idp, &Shape::default());
+    let sealed_to = |cert: &[u8]| response_xml(&Shape::default(), &seal(&inner, cert, SSP));
+    let open_with = |xml: &str| validate_response(&b64(xml), &md, &sp, &[REQ], true);
+    for (who, s) in [
+        ("current", &current),
+        ("next", &next),
+        ("previous", &previous),
+    ] {
+        assert!(
+            open_with(&sealed_to(&s.cert)).is_ok(),
+            "sealed to the {who} key"
+        );
+    }
+    assert!(open_with(&sealed_to(&stranger.cert)).is_err());
+    let published = sp_metadata(&sp);
+    let b64 = |c: &[u8]| base64::engine::general_purpose::STANDARD.encode(c);
+    assert_eq!(
+        published.matches(&b64(&current.cert)).count(),
+        2,
+        "signing and encryption"
+    );
+    assert_eq!(
+        published.matches(&b64(&next.cert)).count(),
+        2,
+        "taken in ahead of time"
+    );
+    assert!(
+        !published.contains(&b64(&previous.cert)),
+        "no longer offered"
+    );
+}

@@ -57,10 +57,10 @@ pub(crate) fn open(
     certs: &[CertificateDer],
     sp: &SpConfig,
 ) -> Result<String, SamlError> {
-    let key = sp
-        .key
-        .as_ref()
-        .ok_or_else(|| SamlError::Response("no SP key to decrypt with".into()))?;
+    let keys: Vec<&[u8]> = sp.decryption_keys().map(|k| k.key_der.as_slice()).collect();
+    if keys.is_empty() {
+        return Err(SamlError::Response("no SP key to decrypt with".into()));
+    }
     let outer_signed = root_is_signed(xml)?;
     let outer = if outer_signed {
         verified_xml(xml, certs)?
@@ -68,7 +68,7 @@ pub(crate) fn open(
         xml.to_owned()
     };
     let sealed = find_sealed(&outer)?;
-    let plain = decrypt(&sealed, &key.key_der)?;
+    let plain = decrypt(&sealed, &keys)?;
     let plain = with_namespaces(&plain, &sealed.namespaces)?;
     check_plain_assertion(&plain)?;
     let assertion = if root_is_signed(&plain)? {
@@ -385,7 +385,9 @@ fn decrypt_content(key: &[u8], mode: Mode, data: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-fn decrypt(s: &Sealed, sp_key_der: &[u8]) -> Result<String, SamlError> {
+/// Tries every EncryptedKey with every SP key (the current one first; during a rotation the
+/// IdP may have sealed to the next or the previous one).
+fn decrypt(s: &Sealed, sp_keys: &[&[u8]]) -> Result<String, SamlError> {
     let (len, mode) = content_named(&s.algorithm).ok_or_else(|| {
         SamlError::Response(format!(
             "content encryption {:?} is not accepted (AES-GCM or AES-CBC)",
@@ -394,11 +396,13 @@ fn decrypt(s: &Sealed, sp_key_der: &[u8]) -> Result<String, SamlError> {
     })?;
     let data = b64(&s.cipher).ok_or_else(unreadable)?;
     for k in &s.keys {
-        let key = unwrap_key(k, sp_key_der, len)?;
-        if let Some(plain) = decrypt_content(&key, mode, &data)
-            && let Ok(text) = String::from_utf8(plain)
-        {
-            return Ok(text);
+        for sp_key_der in sp_keys {
+            let key = unwrap_key(k, sp_key_der, len)?;
+            if let Some(plain) = decrypt_content(&key, mode, &data)
+                && let Ok(text) = String::from_utf8(plain)
+            {
+                return Ok(text);
+            }
         }
     }
     Err(unreadable())

@@ -57,11 +57,11 @@ impl Recordings {
             sp: SpConfig {
                 entity_id: sp_line[0].clone(),
                 acs_url: sp_line[1].clone(),
-                slo_url: None,
                 key: Some(SpKey {
                     key_der: read("sp-key.der"),
                     cert_der: read("sp-cert.der"),
                 }),
+                ..SpConfig::default()
             },
             idp: IdpMetadata::parse(&String::from_utf8(read("idp-metadata.xml")).expect("UTF-8"))
                 .expect("the recorded metadata parses"),

@@ -150,15 +150,31 @@ impl IdpMetadata {
     }
 }
 
-/// Our side: the entity ID the IdP knows us by, where it posts responses, and our key (its
-/// certificate goes in our metadata; the key decrypts encrypted assertions).
-#[derive(Debug, Clone)]
+/// Our side: the entity ID the IdP knows us by, where it posts responses, and our keys.
+#[derive(Debug, Clone, Default)]
 pub struct SpConfig {
     pub entity_id: String,
     pub acs_url: String,
-    /// Where LogoutResponses come back (HTTP-Redirect), published in our metadata.
+    /// Where logout messages reach us, published in our metadata.
     pub slo_url: Option<String>,
+    /// The key that signs and decrypts; its certificate is in our metadata.
     pub key: Option<SpKey>,
+    /// During a rotation, the key that comes next: in our metadata too (so IdPs can take it
+    /// in before it signs) and decrypting already.
+    pub next_key: Option<SpKey>,
+    /// After a rotation, the key that was replaced: it still decrypts what an IdP sealed to
+    /// it before fetching our new metadata, and is no longer published.
+    pub previous_key: Option<SpKey>,
+}
+
+impl SpConfig {
+    /// Every key that may decrypt, the signing one first.
+    pub fn decryption_keys(&self) -> impl Iterator<Item = &SpKey> {
+        self.key
+            .iter()
+            .chain(self.next_key.iter())
+            .chain(self.previous_key.iter())
+    }
 }
 
 /// An SP key pair: the RSA private key (PKCS#1 DER) and its self-signed certificate (DER).
@@ -304,18 +320,15 @@ pub fn sp_metadata(sp: &SpConfig) -> String {
                 xml_escape(u)
             ))
             .collect()),
-        keys = sp.key.as_ref().map_or_else(String::new, |k| {
+        keys = sp.key.iter().chain(sp.next_key.iter()).flat_map(|k| {
             use base64::Engine;
             let cert = base64::engine::general_purpose::STANDARD.encode(&k.cert_der);
-            ["signing", "encryption"]
-                .iter()
-                .map(|usage| {
-                    format!(
-                        "    <md:KeyDescriptor use=\"{usage}\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\n"
-                    )
-                })
-                .collect()
-        })
+            ["signing", "encryption"].map(|usage| {
+                format!(
+                    "    <md:KeyDescriptor use=\"{usage}\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\n"
+                )
+            })
+        }).collect::<String>()
     )
 }
 

@@ -8,8 +8,7 @@ fn sp() -> SpConfig {
     SpConfig {
         entity_id: "urn:amazon:cognito:sp:local_abcdefghi".into(),
         acs_url: "https://auth.example.test/local_abcdefghi/saml2/idpresponse".into(),
-        slo_url: None,
-        key: None,
+        ..SpConfig::default()
     }
 }
 

@@ -105,6 +105,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "saml sp keys",
         include_str!("../migrations/0012_saml_sp_keys.sql"),
     ),
+    (
+        13,
+        "saml sp key slots",
+        include_str!("../migrations/0013_saml_sp_key_slots.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -354,6 +354,70 @@ async fn saml_sp_keys_are_set_once_per_pool(store: &dyn Store) {
             .await
             .is_err()
     );
+
+    // Rotation: stage, promote, retire.
+    let slots = |p: &PoolId| {
+        let p = p.clone();
+        async move { store.saml_sp_key_slots(&p).await.unwrap() }
+    };
+    assert!(
+        matches!(
+            store.stage_saml_sp_key(&b.id, "k", "c", 4).await,
+            Err(Error::NotFound(_))
+        ),
+        "nothing to rotate before the first key"
+    );
+    assert!(matches!(
+        store.promote_saml_sp_key(&a.id, 4).await,
+        Err(Error::NotFound(_))
+    ));
+    store
+        .stage_saml_sp_key(&a.id, "key-3", "cert-3", 5)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            store.stage_saml_sp_key(&a.id, "key-4", "cert-4", 6).await,
+            Err(Error::Conflict(_))
+        ),
+        "one staged key at a time"
+    );
+    assert_eq!(
+        slots(&a.id).await,
+        [("next".into(), "key-3".into(), "cert-3".into())]
+    );
+    assert_eq!(
+        store.saml_sp_key(&a.id).await.unwrap(),
+        Some(first.clone()),
+        "still signing with the first"
+    );
+    store.promote_saml_sp_key(&a.id, 7).await.unwrap();
+    assert_eq!(
+        store.saml_sp_key(&a.id).await.unwrap(),
+        Some(("key-3".to_string(), "cert-3".to_string()))
+    );
+    assert_eq!(
+        slots(&a.id).await,
+        [("previous".into(), "key-1".into(), "cert-1".into())]
+    );
+    // A second round replaces the previous key.
+    store
+        .stage_saml_sp_key(&a.id, "key-5", "cert-5", 8)
+        .await
+        .unwrap();
+    store.promote_saml_sp_key(&a.id, 9).await.unwrap();
+    assert_eq!(
+        slots(&a.id).await,
+        [("previous".into(), "key-3".into(), "cert-3".into())]
+    );
+    assert!(store.retire_saml_sp_key(&a.id).await.unwrap());
+    assert!(!store.retire_saml_sp_key(&a.id).await.unwrap());
+    assert!(slots(&a.id).await.is_empty());
+    assert_eq!(
+        slots(&b.id).await,
+        Vec::<(String, String, String)>::new(),
+        "per pool"
+    );
 }
 
 async fn federated_links_map_identities_to_users(store: &dyn Store) {

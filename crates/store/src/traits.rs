@@ -286,6 +286,23 @@ pub trait SamlKeyStore {
         now: UnixTime,
     ) -> Result<(String, String)>;
     async fn saml_sp_key(&self, pool: &PoolId) -> Result<Option<(String, String)>>;
+    /// The keys beside the current one, `(slot, key_sealed, cert)`, slot `next` (staged) or
+    /// `previous` (replaced).
+    async fn saml_sp_key_slots(&self, pool: &PoolId) -> Result<Vec<(String, String, String)>>;
+    /// Stages the key that comes next; `Conflict` when one is staged already, `NotFound` when
+    /// the pool has no current key yet.
+    async fn stage_saml_sp_key(
+        &self,
+        pool: &PoolId,
+        key_sealed: &str,
+        cert: &str,
+        now: UnixTime,
+    ) -> Result<()>;
+    /// In one step: the current key becomes `previous` (replacing any), the staged key
+    /// becomes current. `NotFound` when nothing is staged.
+    async fn promote_saml_sp_key(&self, pool: &PoolId, now: UnixTime) -> Result<()>;
+    /// Forgets the `previous` key; whether there was one.
+    async fn retire_saml_sp_key(&self, pool: &PoolId) -> Result<bool>;
 }
 
 /// The facade the rest of Portcullis holds (`Arc<dyn Store>`).

@@ -98,10 +98,41 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
                 &app.update_pool_settings(&pool, settings).await?,
             ));
         }
+        PoolCmd::SamlKey {
+            pool,
+            stage,
+            promote,
+            retire,
+        } => saml_key(app, &pool, [stage, promote, retire], out).await?,
         PoolCmd::Delete(r) => {
             app.delete_pool(&r.pool).await?;
             out.done(&format!("deleted pool {}", r.pool));
         }
     }
     Ok(())
+}
+
+#[cfg(feature = "saml")]
+async fn saml_key(app: &App, pool: &str, steps: [bool; 3], out: &Out) -> Result<()> {
+    use portcullis_server::federation::saml_keys::SamlKeyStep;
+    let step = match steps {
+        [true, _, _] => Some(SamlKeyStep::Stage),
+        [_, true, _] => Some(SamlKeyStep::Promote),
+        [_, _, true] => Some(SamlKeyStep::Retire),
+        _ => None,
+    };
+    let pool = app.pool(pool).await?;
+    let state = app.saml_key_rotation(&pool, step).await?;
+    out.object(&serde_json::json!({
+        "pool": pool.id.to_string(),
+        "current": state.current,
+        "next": state.next,
+        "previous": state.previous,
+    }));
+    Ok(())
+}
+
+#[cfg(not(feature = "saml"))]
+async fn saml_key(_: &App, _: &str, _: [bool; 3], _: &Out) -> Result<()> {
+    anyhow::bail!("this portcullis was built without SAML (cargo feature `saml`)")
 }

@@ -12,6 +12,8 @@ pub mod pending;
 pub mod route;
 #[cfg(feature = "saml")]
 pub mod saml;
+#[cfg(feature = "saml")]
+pub mod saml_keys;
 pub mod upstream;
 pub mod users;
 
@@ -38,6 +40,11 @@ impl std::fmt::Display for FedError {
             FedError::Internal(m) => write!(f, "federation failed on our side: {m}"),
         }
     }
+}
+
+/// Our side failed (a store, the master key, a task): the detail is for the logs.
+pub(crate) fn internal(e: impl std::fmt::Display) -> FedError {
+    FedError::Internal(e.to_string())
 }
 
 impl From<portcullis_core::Error> for FedError {

@@ -4,9 +4,9 @@
 //! response, redeems the code, verifies the ID token, reads userinfo, and returns the
 //! upstream claims.
 
-use super::FedError;
 use super::pending::{Pending, Upstream};
 use super::upstream::Endpoints;
+use super::{FedError, internal};
 use crate::App;
 use portcullis_core::federation::id_token::{self, Expected};
 use portcullis_core::idp::IdentityProvider;
@@ -22,10 +22,6 @@ pub struct Callback<'a> {
     pub code: Option<&'a str>,
     pub iss: Option<&'a str>,
     pub error: Option<&'a str>,
-}
-
-fn internal(e: impl std::fmt::Display) -> FedError {
-    FedError::Internal(e.to_string())
 }
 
 impl App {

@@ -3,7 +3,7 @@
 //! dispatch to the protocol's start, the verified upstream identity, and what a session keeps
 //! of its provider.
 
-use super::FedError;
+use super::{FedError, internal};
 use crate::App;
 use portcullis_core::code::OneTimeRecord;
 use portcullis_core::idp::IdentityProvider;
@@ -64,10 +64,6 @@ pub struct Upstream {
 
 fn id_token_context(pool: &UserPool) -> String {
     format!("upstream-id-token:{}", pool.id)
-}
-
-fn internal(e: impl std::fmt::Display) -> FedError {
-    FedError::Internal(e.to_string())
 }
 
 impl App {

@@ -4,10 +4,11 @@
 //! async runtime, each assertion ID remembered until it expires so a replay fails on any
 //! node. The verified NameID and attributes go on to the same provisioning as OIDC.
 
-use super::FedError;
 use super::logout::Departure;
 use super::pending::{Pending, Upstream};
+use super::saml_keys::{SLOT_NEXT, SLOT_PREVIOUS};
 use super::upstream::cache_key;
+use super::{FedError, internal};
 use crate::App;
 use portcullis_core::code::OneTimeRecord;
 use portcullis_core::federation::provision;
@@ -15,7 +16,7 @@ use portcullis_core::idp::IdentityProvider;
 use portcullis_core::oauth::authorize::AuthorizeRequest;
 use portcullis_core::pool::UserPool;
 use portcullis_crypto::tokens::{random_token, token_hash};
-use portcullis_saml::{IdpMetadata, SpConfig, SpKey, VerifiedLogin};
+use portcullis_saml::{IdpMetadata, SpConfig, VerifiedLogin};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -38,10 +39,6 @@ type Cached = (Instant, IdpMetadata, Option<Instant>);
 #[derive(Default)]
 pub(crate) struct MetadataCache(Mutex<HashMap<String, Cached>>);
 
-fn internal(e: impl std::fmt::Display) -> FedError {
-    FedError::Internal(e.to_string())
-}
-
 /// Attributes as claims: one value as a string, several as an array.
 fn claims_of(login: &VerifiedLogin) -> Value {
     let mut m = Map::new();
@@ -56,13 +53,10 @@ fn claims_of(login: &VerifiedLogin) -> Value {
     Value::Object(m)
 }
 
-fn key_context(pool: &UserPool) -> String {
-    format!("saml-sp-key:{}", pool.id)
-}
-
 impl App {
     /// Our SP in the pool: its entity ID (the pool's setting, else Cognito's form), the ACS
-    /// seen from `base`, and the pool's SP key (made at first use).
+    /// seen from `base`, and the pool's SP keys (the current one made at first use; the next
+    /// and previous ones while a rotation is under way).
     pub async fn saml_sp(&self, pool: &UserPool, base: &str) -> Result<SpConfig, FedError> {
         Ok(SpConfig {
             entity_id: pool
@@ -73,50 +67,8 @@ impl App {
             acs_url: format!("{base}/saml2/idpresponse"),
             slo_url: Some(format!("{base}/saml2/logout")),
             key: Some(self.saml_sp_key(pool).await?),
-        })
-    }
-
-    /// The certificate of the pool's SP key, base64 DER (GetSigningCertificate).
-    pub async fn saml_sp_certificate(&self, pool: &UserPool) -> Result<String, FedError> {
-        use base64::Engine;
-        let key = self.saml_sp_key(pool).await?;
-        Ok(base64::engine::general_purpose::STANDARD.encode(key.cert_der))
-    }
-
-    async fn saml_sp_key(&self, pool: &UserPool) -> Result<SpKey, FedError> {
-        use base64::Engine;
-        let b64 = base64::engine::general_purpose::STANDARD;
-        let (sealed, cert) = match self.store.saml_sp_key(&pool.id).await? {
-            Some(pair) => pair,
-            None => {
-                let cn = pool.id.to_string();
-                let fresh =
-                    tokio::task::spawn_blocking(move || portcullis_saml::generate_sp_key(&cn))
-                        .await
-                        .map_err(internal)?
-                        .map_err(internal)?;
-                let sealed = self
-                    .master
-                    .seal(&key_context(pool), &fresh.key_der)
-                    .map_err(internal)?;
-                // Another node may have been first; everyone uses the stored pair.
-                self.store
-                    .saml_sp_key_or_insert(
-                        &pool.id,
-                        &sealed,
-                        &b64.encode(&fresh.cert_der),
-                        self.now(),
-                    )
-                    .await?
-            }
-        };
-        Ok(SpKey {
-            key_der: self
-                .master
-                .open(&key_context(pool), &sealed)
-                .map_err(internal)?
-                .to_vec(),
-            cert_der: b64.decode(cert).map_err(internal)?,
+            next_key: self.saml_sp_slot(pool, SLOT_NEXT).await?,
+            previous_key: self.saml_sp_slot(pool, SLOT_PREVIOUS).await?,
         })
     }
 
