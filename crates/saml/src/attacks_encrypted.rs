@@ -140,17 +140,13 @@ fn seal(plain: &str, cert_der: &[u8], how: Seal) -> String {
     )
 }
 
-fn strip_decl(xml: &str) -> String {
-    match xml.find("?>") {
-        Some(i) if xml.starts_with("<?xml") => xml[i + 2..].trim_start().to_owned(),
-        _ => xml.to_owned(),
-    }
-}
-
 /// An assertion signed on its own (for sign-then-encrypt).
 fn signed_assertion(idp: &TestIdp, s: &Shape) -> String {
     let template = signature_template("_assert-1", &idp.cert_b64, s.method, s.digest);
-    strip_decl(&Crypto::sign_xml(assertion_xml(s, "_assert-1", &template), &idp.key_der).unwrap())
+    strip_declaration(
+        &Crypto::sign_xml(assertion_xml(s, "_assert-1", &template), &idp.key_der).unwrap(),
+    )
+    .to_owned()
 }
 
 struct Sp {

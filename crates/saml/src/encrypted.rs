@@ -15,7 +15,9 @@
 //! and MGF). `rsa-1_5` is refused (Bleichenbacher). Content: AES-128/192/256 in GCM and
 //! CBC (CBC stays for SimpleSAMLphp, ADFS and Entra, which send it by default).
 
-use super::{SamlError, SpConfig, no_doctype, root_is_signed, verified_xml};
+use super::{
+    SamlError, SpConfig, base64_decode, no_doctype, root_is_signed, strip_declaration, verified_xml,
+};
 use openssl::hash::MessageDigest;
 use quick_xml::events::Event;
 use samael::crypto::CertificateDer;
@@ -86,14 +88,6 @@ pub(crate) fn open(
         assertion,
         &outer[sealed.range.end..]
     ))
-}
-
-fn strip_declaration(xml: &str) -> &str {
-    let xml = xml.trim_start();
-    match xml.strip_prefix("<?xml") {
-        Some(rest) => rest.find("?>").map_or(xml, |i| rest[i + 2..].trim_start()),
-        None => xml,
-    }
 }
 
 fn attr(e: &quick_xml::events::BytesStart<'_>, name: &[u8]) -> Option<String> {
@@ -273,14 +267,6 @@ fn content_named(uri: &str) -> Option<(usize, Mode)> {
     })
 }
 
-fn b64(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine;
-    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(compact)
-        .ok()
-}
-
 /// The content key, or a random one of the right length when the RSA step fails in any
 /// way, so that the failure shows only later, where every failure looks the same.
 fn unwrap_key(k: &EncryptedKey, sp_key_der: &[u8], len: usize) -> Result<Vec<u8>, SamlError> {
@@ -311,7 +297,7 @@ fn unwrap_key(k: &EncryptedKey, sp_key_der: &[u8], len: usize) -> Result<Vec<u8>
         ctx.set_rsa_oaep_md(md_ref(digest))?;
         ctx.set_rsa_mgf1_md(md_ref(mgf))?;
         let mut out = Vec::new();
-        ctx.decrypt_to_vec(&b64(&k.cipher).unwrap_or_default(), &mut out)?;
+        ctx.decrypt_to_vec(&base64_decode(&k.cipher).unwrap_or_default(), &mut out)?;
         Ok(out)
     };
     match rsa_oaep() {
@@ -394,7 +380,7 @@ fn decrypt(s: &Sealed, sp_keys: &[&[u8]]) -> Result<String, SamlError> {
             s.algorithm
         ))
     })?;
-    let data = b64(&s.cipher).ok_or_else(unreadable)?;
+    let data = base64_decode(&s.cipher).ok_or_else(unreadable)?;
     for k in &s.keys {
         for sp_key_der in sp_keys {
             let key = unwrap_key(k, sp_key_der, len)?;

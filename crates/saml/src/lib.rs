@@ -647,6 +647,15 @@ fn root_is_signed(xml: &str) -> Result<bool, SamlError> {
     }
 }
 
+/// The document without its XML declaration (libxml2 writes one on what it serialises).
+pub(crate) fn strip_declaration(xml: &str) -> &str {
+    let xml = xml.trim_start();
+    match xml.strip_prefix("<?xml") {
+        Some(rest) => rest.find("?>").map_or(xml, |i| rest[i + 2..].trim_start()),
+        None => xml,
+    }
+}
+
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
     use base64::Engine;
     // HTTP-POST carries the response base64, line breaks allowed.

@@ -6,7 +6,6 @@
 
 use super::logout::Departure;
 use super::pending::{Pending, Upstream};
-use super::saml_keys::{SLOT_NEXT, SLOT_PREVIOUS};
 use super::upstream::cache_key;
 use super::{FedError, internal};
 use crate::App;
@@ -59,6 +58,7 @@ impl App {
     /// seen from `base`, and the pool's SP keys (the current one made at first use; the next
     /// and previous ones while a rotation is under way).
     pub async fn saml_sp(&self, pool: &UserPool, base: &str) -> Result<SpConfig, FedError> {
+        let (key, next_key, previous_key) = self.saml_sp_keys(pool).await?;
         Ok(SpConfig {
             entity_id: pool
                 .settings
@@ -67,9 +67,9 @@ impl App {
                 .unwrap_or_else(|| format!("urn:amazon:cognito:sp:{}", pool.id)),
             acs_url: format!("{base}/saml2/idpresponse"),
             slo_url: Some(format!("{base}/saml2/logout")),
-            key: Some(self.saml_sp_key(pool).await?),
-            next_key: self.saml_sp_slot(pool, SLOT_NEXT).await?,
-            previous_key: self.saml_sp_slot(pool, SLOT_PREVIOUS).await?,
+            key: Some(key),
+            next_key,
+            previous_key,
         })
     }
 

@@ -9,8 +9,8 @@ use crate::App;
 use portcullis_core::pool::UserPool;
 use portcullis_saml::SpKey;
 
-pub(crate) const SLOT_NEXT: &str = "next";
-pub(crate) const SLOT_PREVIOUS: &str = "previous";
+const SLOT_NEXT: &str = "next";
+const SLOT_PREVIOUS: &str = "previous";
 
 fn key_context(pool: &UserPool) -> String {
     format!("saml-sp-key:{}", pool.id)
@@ -49,8 +49,8 @@ impl App {
         Ok(base64::engine::general_purpose::STANDARD.encode(key.cert_der))
     }
 
-    /// A fresh key pair for the pool, sealed: `(key_sealed, cert_b64, key)`.
-    async fn fresh_sp_key(&self, pool: &UserPool) -> Result<(String, String, SpKey), FedError> {
+    /// A fresh key pair for the pool, sealed: `(key_sealed, cert_b64)`.
+    async fn fresh_sp_key(&self, pool: &UserPool) -> Result<(String, String), FedError> {
         use base64::Engine;
         let cn = pool.id.to_string();
         let fresh = tokio::task::spawn_blocking(move || portcullis_saml::generate_sp_key(&cn))
@@ -62,7 +62,7 @@ impl App {
             .seal(&key_context(pool), &fresh.key_der)
             .map_err(internal)?;
         let cert = base64::engine::general_purpose::STANDARD.encode(&fresh.cert_der);
-        Ok((sealed, cert, fresh))
+        Ok((sealed, cert))
     }
 
     fn open_sp_key(&self, pool: &UserPool, sealed: &str, cert: &str) -> Result<SpKey, FedError> {
@@ -84,7 +84,7 @@ impl App {
         let (sealed, cert) = match self.store.saml_sp_key(&pool.id).await? {
             Some(pair) => pair,
             None => {
-                let (sealed, cert, _) = self.fresh_sp_key(pool).await?;
+                let (sealed, cert) = self.fresh_sp_key(pool).await?;
                 self.store
                     .saml_sp_key_or_insert(&pool.id, &sealed, &cert, self.now())
                     .await?
@@ -93,19 +93,23 @@ impl App {
         self.open_sp_key(pool, &sealed, &cert)
     }
 
-    /// The key in `slot` (`next` or `previous`), if any.
-    pub(crate) async fn saml_sp_slot(
+    /// The current key (made at first use) and, during a rotation, the next and previous
+    /// ones: `(current, next, previous)`, in two store reads.
+    pub(crate) async fn saml_sp_keys(
         &self,
         pool: &UserPool,
-        slot: &str,
-    ) -> Result<Option<SpKey>, FedError> {
-        self.store
-            .saml_sp_key_slots(&pool.id)
-            .await?
-            .into_iter()
-            .find(|(s, _, _)| s == slot)
-            .map(|(_, sealed, cert)| self.open_sp_key(pool, &sealed, &cert))
-            .transpose()
+    ) -> Result<(SpKey, Option<SpKey>, Option<SpKey>), FedError> {
+        let current = self.saml_sp_key(pool).await?;
+        let (mut next, mut previous) = (None, None);
+        for (slot, sealed, cert) in self.store.saml_sp_key_slots(&pool.id).await? {
+            let key = Some(self.open_sp_key(pool, &sealed, &cert)?);
+            match slot.as_str() {
+                SLOT_NEXT => next = key,
+                SLOT_PREVIOUS => previous = key,
+                _ => {}
+            }
+        }
+        Ok((current, next, previous))
     }
 
     /// Takes `step` of the rotation (none: only looks), and says what each slot holds.
@@ -116,11 +120,12 @@ impl App {
     ) -> portcullis_core::Result<SamlKeyState> {
         use portcullis_core::Error;
         let ours = |e: FedError| Error::internal(e);
-        let current = self.saml_sp_key(pool).await.map_err(ours)?;
+        // The current key exists before any step (a first look makes it).
+        self.saml_sp_key(pool).await.map_err(ours)?;
         match step {
             None => {}
             Some(SamlKeyStep::Stage) => {
-                let (sealed, cert, _) = self.fresh_sp_key(pool).await.map_err(ours)?;
+                let (sealed, cert) = self.fresh_sp_key(pool).await.map_err(ours)?;
                 let staged = self
                     .store
                     .stage_saml_sp_key(&pool.id, &sealed, &cert, self.now());
@@ -143,28 +148,11 @@ impl App {
                 false => return Err(Error::invalid("there is no previous key to retire")),
             },
         }
-        let current = match step {
-            Some(SamlKeyStep::Promote) => self.saml_sp_key(pool).await.map_err(ours)?,
-            _ => current,
-        };
-        let slots = self.store.saml_sp_key_slots(&pool.id).await?;
-        let fingerprint_of = |name: &str| -> portcullis_core::Result<Option<String>> {
-            slots
-                .iter()
-                .find(|(s, _, _)| s == name)
-                .map(|(_, _, cert)| {
-                    use base64::Engine;
-                    let der = base64::engine::general_purpose::STANDARD
-                        .decode(cert)
-                        .map_err(Error::internal)?;
-                    Ok(fingerprint(&der))
-                })
-                .transpose()
-        };
+        let (current, next, previous) = self.saml_sp_keys(pool).await.map_err(ours)?;
         Ok(SamlKeyState {
             current: fingerprint(&current.cert_der),
-            next: fingerprint_of(SLOT_NEXT)?,
-            previous: fingerprint_of(SLOT_PREVIOUS)?,
+            next: next.map(|k| fingerprint(&k.cert_der)),
+            previous: previous.map(|k| fingerprint(&k.cert_der)),
         })
     }
 }
