@@ -193,6 +193,14 @@ pub struct ServeArgs {
     /// Create (once) a demo pool, app client and user, and print how to sign in.
     #[arg(long)]
     pub demo: bool,
+    /// A reverse proxy (address or CIDR block) whose X-Forwarded-For / Forwarded headers
+    /// are believed; repeat for several. Without one, the TCP peer is the client.
+    #[arg(long, env = "PORTCULLIS_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxy: Vec<portcullis_server::http::Cidr>,
+    /// A region that signed Cognito API calls may name in their credential scope; repeat
+    /// for several. Without one, any region is accepted.
+    #[arg(long, env = "PORTCULLIS_REGIONS", value_delimiter = ',')]
+    pub region: Vec<String>,
 }
 
 #[derive(Debug, Args)]

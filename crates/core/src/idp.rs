@@ -108,6 +108,15 @@ impl IdentityProvider {
             }
             Ok(())
         };
+        if let Some(list) = d.get("link_email_domains") {
+            for domain in list.split([',', ' ']).filter(|x| !x.is_empty()) {
+                crate::pool::check_domain(domain).map_err(|_| {
+                    Error::invalid(format!(
+                        "link_email_domains: {domain:?} is not a domain name"
+                    ))
+                })?;
+            }
+        }
         match self.provider_type {
             ProviderType::Oidc => {
                 need(&[

@@ -18,6 +18,7 @@ pub mod password_policy;
 pub mod pool;
 pub mod resource_server;
 pub mod session;
+pub mod throttle;
 pub mod user;
 pub mod user_filter;
 

@@ -308,10 +308,11 @@ impl UserPool {
 
     /// The key under which a username is unique in this pool.
     pub fn username_key(&self, username: &str) -> String {
+        let nfc = crate::user::normalize_username(username);
         if self.settings.case_sensitive_usernames {
-            username.to_owned()
+            nfc
         } else {
-            username.to_lowercase()
+            nfc.to_lowercase()
         }
     }
 }

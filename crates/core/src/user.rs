@@ -117,6 +117,7 @@ impl User {
         now: UnixTime,
     ) -> Result<Self> {
         check_username(username)?;
+        let username = &normalize_username(username);
         let sub = Uuid::new_v4();
         let username = if pool.email_is_username() {
             let email = attributes
@@ -178,6 +179,8 @@ impl User {
 }
 
 /// Cognito: 1–128 characters, printable, no whitespace (`[\p{L}\p{M}\p{S}\p{N}\p{P}]+`).
+/// Format and invisible characters (zero-width spaces, bidirectional overrides, fillers) are
+/// refused too: they make names that look like someone else's.
 pub fn check_username(username: &str) -> Result<()> {
     if username.is_empty() || username.chars().count() > 128 {
         return Err(Error::invalid("username must be 1-128 characters"));
@@ -190,7 +193,40 @@ pub fn check_username(username: &str) -> Result<()> {
             "username must not contain whitespace or control characters",
         ));
     }
+    if username.chars().any(is_invisible) {
+        return Err(Error::invalid(
+            "username must not contain invisible or formatting characters",
+        ));
+    }
     Ok(())
+}
+
+/// A username in Unicode normalization form C, so `josé` typed either way is one name.
+pub fn normalize_username(username: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    username.nfc().collect()
+}
+
+/// Unicode's format characters (general category Cf) and the characters that render as
+/// nothing: Hangul fillers, the combining grapheme joiner, variation selectors, the Braille
+/// blank, tag characters.
+fn is_invisible(c: char) -> bool {
+    matches!(u32::from(c),
+        0x00AD | 0x034F | 0x061C | 0x06DD | 0x070F | 0x08E2 | 0x115F | 0x1160 | 0x17B4
+        | 0x17B5 | 0x180E | 0x2800 | 0x3164 | 0xFEFF | 0xFFA0 | 0x110BD | 0x110CD | 0xE0001
+        | 0x0600..=0x0605
+        | 0x0890..=0x0891
+        | 0x180B..=0x180F
+        | 0x200B..=0x200F
+        | 0x202A..=0x202E
+        | 0x2060..=0x206F
+        | 0xFE00..=0xFE0F
+        | 0xFFF0..=0xFFFB
+        | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A
+        | 0xE0020..=0xE007F
+        | 0xE0100..=0xE01EF)
 }
 
 /// Standard attributes by name, `custom:` attributes of up to 20 name characters;
@@ -293,6 +329,16 @@ mod tests {
         assert!(check_username("").is_err());
         assert!(check_username("a b").is_err());
         assert!(check_username(&"x".repeat(129)).is_err());
+        for spoof in [
+            "al\u{200b}ice",
+            "alice\u{202e}gnp",
+            "\u{feff}alice",
+            "a\u{3164}",
+        ] {
+            assert!(check_username(spoof).is_err(), "{spoof:?}");
+        }
+        assert!(check_username("jos\u{e9}").is_ok() && check_username("jose\u{301}").is_ok());
+        assert_eq!(normalize_username("jose\u{301}"), "jos\u{e9}");
         assert!(check_attribute("favourite_color", "x").is_err());
         assert!(check_attribute("custom:", "x").is_err());
         assert!(check_attribute("custom:this_name_is_far_too_long", "x").is_err());

@@ -101,6 +101,26 @@ pub fn new_verifier(pool_suffix: &str, user_id: &str, password: &str) -> Result<
     Ok((salt, v.to_str_radix(16)))
 }
 
+/// A stand-in (salt, verifier) for a user who does not exist or has no verifier, derived
+/// from `seed` (a server-secret MAC of the pool and name): the same every time for the same
+/// name, like a real user's, and indistinguishable from one without the secret. It costs no
+/// exponentiation, so the answer for an unknown user takes what a real one takes. No
+/// password matches it, because nobody knows its discrete logarithm.
+pub fn decoy_verifier(seed: &[u8]) -> (String, String) {
+    let key = hmac::Key::new(hmac::HMAC_SHA256, seed);
+    let salt: String = hmac::sign(&key, b"salt").as_ref()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    // 384 bytes (the size of N) in 12 blocks, reduced mod N.
+    let mut wide = Vec::with_capacity(384);
+    for block in 0u8..12 {
+        wide.extend_from_slice(hmac::sign(&key, &[b'v', block]).as_ref());
+    }
+    let v = BigUint::from_bytes_be(&wide) % &group().n;
+    (salt, v.to_str_radix(16))
+}
+
 /// The server's ephemeral pair: (b secret hex, B public hex), B = k·v + g^b mod N.
 pub fn server_ephemeral(verifier_hex: &str) -> Result<(String, String)> {
     let g = group();
@@ -285,6 +305,34 @@ mod tests {
         assert_eq!(pad_hex_str("8a"), "008a");
         assert_eq!(pad_hex_str("7a"), "7a");
         assert!(group().n.bits() == 3072);
+    }
+
+    #[test]
+    fn decoys_are_stable_per_seed_and_shaped_like_real_verifiers() {
+        let (salt, v) = decoy_verifier(b"seed-1");
+        assert_eq!(decoy_verifier(b"seed-1"), (salt.clone(), v.clone()));
+        assert_ne!(decoy_verifier(b"seed-2").0, salt);
+        let (real_salt, _) = new_verifier("p", "u", "pw").unwrap();
+        assert_eq!(salt.len(), real_salt.len());
+        assert!(parse_hex(&v).is_some_and(|n| n < group().n));
+        // A decoy takes part in the exchange like any verifier, and no password fits it.
+        let (b, big_b) = server_ephemeral(&v).unwrap();
+        let a = BigUint::from_bytes_be(&random_bytes::<128>().unwrap());
+        let big_a = client_public(&a);
+        let block_b64 = b64::std_encode(b"block");
+        let ts = "Sun Nov 22 05:00:00 UTC 2026";
+        let sig = client_proof(&a, "p", "u", "pw", &salt, &big_b, b"block", ts);
+        assert!(!verify_claim(&Claim {
+            a_hex: &big_a,
+            b_secret_hex: &b,
+            b_public_hex: &big_b,
+            verifier_hex: &v,
+            pool_suffix: "p",
+            user_id: "u",
+            secret_block_b64: &block_b64,
+            timestamp: ts,
+            signature_b64: &sig,
+        }));
     }
 
     #[test]

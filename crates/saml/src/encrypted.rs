@@ -73,6 +73,7 @@ pub(crate) fn open(
     let plain = decrypt(&sealed, &keys)?;
     let plain = with_namespaces(&plain, &sealed.namespaces)?;
     check_plain_assertion(&plain)?;
+    crate::references::check_references(&plain)?;
     let assertion = if root_is_signed(&plain)? {
         strip_declaration(&verified_xml(&plain, certs)?).to_owned()
     } else if outer_signed {

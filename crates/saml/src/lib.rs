@@ -381,6 +381,8 @@ pub fn validate_response_at(
         ));
     }
     let encrypted = check_envelope(&xml, sp)?;
+    references::check_response_issuer(&xml, &idp.entity_id)?;
+    references::check_references(&xml)?;
     if require_encrypted && !encrypted {
         return Err(refuse("the provider must encrypt its assertions".into()));
     }
@@ -667,6 +669,7 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 
 mod encrypted;
 mod logout;
+mod references;
 pub use logout::{
     IdpLogout, Inbound, LogoutSubject, check_logout_request, check_logout_response, logout_request,
     logout_response,

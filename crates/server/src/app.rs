@@ -96,6 +96,10 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     /// Without a trailing slash, e.g. `http://127.0.0.1:9400`.
     pub public_url: String,
+    /// The regions SigV4 credential scopes may name; any region when empty.
+    pub regions: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed.
+    pub trusted_proxies: Vec<crate::http::Cidr>,
 }
 
 impl ServeConfig {

@@ -46,6 +46,8 @@ pub(crate) async fn test_app_with_clock(
         config: ServeConfig {
             listen: "127.0.0.1:0".parse().unwrap(),
             public_url: "http://127.0.0.1:9400".into(),
+            regions: vec![],
+            trusted_proxies: vec![],
         },
         _dir: dir,
     }

@@ -110,6 +110,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "saml sp key slots",
         include_str!("../migrations/0013_saml_sp_key_slots.sql"),
     ),
+    (
+        14,
+        "revocations and lockout",
+        include_str!("../migrations/0014_revocations_and_lockout.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

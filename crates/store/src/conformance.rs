@@ -13,6 +13,7 @@ use portcullis_core::key::{KeyStatus, SigningKey};
 use portcullis_core::pool::{PoolSettings, UserPool};
 use portcullis_core::resource_server::{ResourceServer, ResourceServerScope};
 use portcullis_core::session::{RefreshToken, Session, TokenFamily};
+use portcullis_core::throttle::Failures;
 use portcullis_core::user::{User, UserStatus};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -1291,15 +1292,47 @@ async fn families_revoke_as_one(store: &dyn Store) {
         upstream: None,
     };
     store.create_session(&s).await.unwrap();
+    assert_eq!(
+        store.user_revoked_at(&pool.id, alice.sub).await.unwrap(),
+        None
+    );
+    // A password change keeps the caller's own family, and ends the rest.
+    let own = family(&pool.id, &c.client_id, alice.sub, "famOwn");
+    store.create_family(&own, None).await.unwrap();
     store
-        .revoke_user_tokens(&pool.id, alice.sub, 90)
+        .revoke_user_tokens(&pool.id, alice.sub, 90, Some("famOwn"))
         .await
         .unwrap();
     assert_eq!(
         store.family_revoked(&pool.id, "famB").await.unwrap(),
         Some(true)
     );
+    assert_eq!(
+        store.family_revoked(&pool.id, "famOwn").await.unwrap(),
+        Some(false)
+    );
     assert_eq!(store.get_session(&pool.id, "sB", 2).await.unwrap(), None);
+    assert_eq!(
+        store.user_revoked_at(&pool.id, alice.sub).await.unwrap(),
+        Some(90)
+    );
+    assert_eq!(
+        store.user_revoked_at(&other.id, alice.sub).await.unwrap(),
+        None
+    );
+    // Global sign-out: every family; the revocation time moves on.
+    store
+        .revoke_user_tokens(&pool.id, alice.sub, 95, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.family_revoked(&pool.id, "famOwn").await.unwrap(),
+        Some(true)
+    );
+    assert_eq!(
+        store.user_revoked_at(&pool.id, alice.sub).await.unwrap(),
+        Some(95)
+    );
 
     // Deleting the client removes its families.
     store.delete_client(&pool.id, &c.client_id).await.unwrap();
@@ -1309,52 +1342,42 @@ async fn families_revoke_as_one(store: &dyn Store) {
 async fn login_failures_count_per_window(store: &dyn Store) {
     let pool = new_pool(store, PoolSettings::default()).await;
     let other = new_pool(store, PoolSettings::default()).await;
-    for expected in 1..=3 {
+    for (expected, at) in (1..=3).zip([100, 110, 120]) {
         assert_eq!(
             store
-                .record_failure(&pool.id, "user:alice", 100, 60)
+                .record_failure(&pool.id, "user:alice", at, 60)
                 .await
                 .unwrap(),
             expected
         );
     }
+    let seen = |at| store.failures(&pool.id, "user:alice", at, 60);
     assert_eq!(
-        store
-            .failure_count(&pool.id, "user:alice", 120, 60)
-            .await
-            .unwrap(),
-        3
+        seen(150).await.unwrap(),
+        Failures {
+            count: 3,
+            last: 120
+        }
     );
     assert_eq!(
         store
-            .failure_count(&other.id, "user:alice", 120, 60)
+            .failures(&other.id, "user:alice", 150, 60)
             .await
             .unwrap(),
-        0
+        Failures::default()
     );
-    // The window has passed: counting starts again.
+    // Remembered for 60 s after the latest failure, not the first.
+    assert_eq!(seen(179).await.unwrap().count, 3);
+    assert_eq!(seen(180).await.unwrap(), Failures::default());
     assert_eq!(
         store
-            .failure_count(&pool.id, "user:alice", 160, 60)
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        store
-            .record_failure(&pool.id, "user:alice", 160, 60)
+            .record_failure(&pool.id, "user:alice", 180, 60)
             .await
             .unwrap(),
         1
     );
     store.clear_failures(&pool.id, "user:alice").await.unwrap();
-    assert_eq!(
-        store
-            .failure_count(&pool.id, "user:alice", 161, 60)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(seen(181).await.unwrap(), Failures::default());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

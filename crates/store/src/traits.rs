@@ -15,6 +15,7 @@ use portcullis_core::message::{OutboundMessage, VerificationCode};
 use portcullis_core::pool::UserPool;
 use portcullis_core::resource_server::ResourceServer;
 use portcullis_core::session::{RefreshState, RefreshToken, Session, TokenFamily};
+use portcullis_core::throttle::Failures;
 use portcullis_core::user::User;
 use uuid::Uuid;
 
@@ -170,27 +171,39 @@ pub trait TokenStore {
         now: UnixTime,
     ) -> Result<bool>;
     /// Revokes every family and session of a user (global sign-out, password reset).
-    async fn revoke_user_tokens(&self, pool: &PoolId, sub: Uuid, now: UnixTime) -> Result<()>;
+    /// Revokes the user's token families (all but `keep`, the caller's own, when given) and
+    /// sessions, and records `now` as the time before which the user's authorization codes
+    /// are void: one transaction.
+    async fn revoke_user_tokens(
+        &self,
+        pool: &PoolId,
+        sub: Uuid,
+        now: UnixTime,
+        keep: Option<&str>,
+    ) -> Result<()>;
+    /// When the user's tokens were last revoked ([`TokenStore::revoke_user_tokens`]).
+    async fn user_revoked_at(&self, pool: &PoolId, sub: Uuid) -> Result<Option<UnixTime>>;
 }
 
 #[async_trait]
 pub trait ThrottleStore {
-    /// Counts one failure under `key` and returns the failures within the window that
-    /// started at most `window` seconds before `now` (a new window starts after that).
+    /// Counts one failure under `key` at `now` and returns the count; failures are forgotten
+    /// `memory` seconds after the latest one (counting then starts again at 1).
     async fn record_failure(
         &self,
         pool: &PoolId,
         key: &str,
         now: UnixTime,
-        window: i64,
+        memory: i64,
     ) -> Result<u32>;
-    async fn failure_count(
+    /// The failures under `key` still remembered at `now`, and when the latest happened.
+    async fn failures(
         &self,
         pool: &PoolId,
         key: &str,
         now: UnixTime,
-        window: i64,
-    ) -> Result<u32>;
+        memory: i64,
+    ) -> Result<Failures>;
     async fn clear_failures(&self, pool: &PoolId, key: &str) -> Result<()>;
 }
 

@@ -26,6 +26,8 @@ pub async fn run(global: &Global, args: ServeArgs, out: &Out) -> Result<()> {
     let config = ServeConfig {
         listen: args.listen,
         public_url,
+        regions: args.region,
+        trusted_proxies: args.trusted_proxy,
     };
     let app = Arc::new(
         config::app(global)

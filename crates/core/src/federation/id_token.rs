@@ -32,6 +32,8 @@ pub enum IdTokenError {
     AuthorizedParty,
     Expired,
     IssuedInFuture,
+    /// `nbf` beyond the tolerated skew (RFC 7519 §4.1.5), or not a number.
+    NotYetValid,
     Nonce,
     Subject,
 }
@@ -45,6 +47,7 @@ impl fmt::Display for IdTokenError {
             IdTokenError::AuthorizedParty => "the ID token's azp is not our client id",
             IdTokenError::Expired => "the ID token has expired, or its exp is missing or absurd",
             IdTokenError::IssuedInFuture => "the ID token's iat is missing or in the future",
+            IdTokenError::NotYetValid => "the ID token's nbf is in the future",
             IdTokenError::Nonce => "the ID token's nonce does not match the request",
             IdTokenError::Subject => "the ID token has no usable sub",
         })
@@ -79,6 +82,11 @@ pub fn check(claims: &Value, e: &Expected<'_>) -> Result<String, IdTokenError> {
     }
     if int("iat").is_none_or(|iat| iat > e.now + SKEW_SECS) {
         return Err(IdTokenError::IssuedInFuture);
+    }
+    if let Some(nbf) = claims.get("nbf")
+        && nbf.as_i64().is_none_or(|nbf| nbf > e.now + SKEW_SECS)
+    {
+        return Err(IdTokenError::NotYetValid);
     }
     if text("nonce") != Some(e.nonce) {
         return Err(IdTokenError::Nonce);
@@ -135,6 +143,8 @@ mod tests {
         // Within the tolerated skew.
         assert!(run(&with("exp", json!(NOW - SKEW_SECS + 1))).is_ok());
         assert!(run(&with("iat", json!(NOW + SKEW_SECS))).is_ok());
+        assert!(run(&with("nbf", json!(NOW + SKEW_SECS))).is_ok());
+        assert!(run(&with("nbf", json!(NOW - 3600))).is_ok());
     }
 
     #[test]
@@ -155,6 +165,9 @@ mod tests {
             (with("exp", json!((NOW + 300) * 1000)), Expired),
             (with("iat", json!(NOW + SKEW_SECS + 1)), IssuedInFuture),
             (without("iat"), IssuedInFuture),
+            (with("nbf", json!(NOW + 3600)), NotYetValid),
+            (with("nbf", json!(NOW + SKEW_SECS + 1)), NotYetValid),
+            (with("nbf", json!("later")), NotYetValid),
             (with("nonce", json!("n-2")), Nonce),
             (without("nonce"), Nonce),
             (with("sub", json!("")), Subject),

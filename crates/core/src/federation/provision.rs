@@ -118,17 +118,36 @@ pub fn map_attributes(
 }
 
 /// Whether an upstream sign-in may be linked to the local user with the same email address:
-/// only when the provider is trusted for email (an administrator's opt-in) and the upstream
-/// says, in this sign-in, that it verified the address. Anything else would let whoever
-/// controls an upstream account with a victim's address take over the victim's local account
-/// (nOAuth), or let an attacker pre-register an address they do not own.
+/// only when the provider is trusted for email (an administrator's opt-in), the address is in
+/// a domain the provider is trusted for (`trusted_domains`: its identifiers, or an explicit
+/// allow-list), and the upstream says, in this sign-in, that it verified the address.
+/// Anything else would let whoever controls an upstream account with a victim's address take
+/// over the victim's local account (nOAuth), or let any provider speak for any domain.
 pub fn may_link_by_email(
     provider_trusted_for_email: bool,
+    trusted_domains: &[String],
     mapped: &BTreeMap<String, String>,
 ) -> bool {
+    let Some(email) = mapped.get("email").filter(|e| !e.is_empty()) else {
+        return false;
+    };
+    let in_trusted_domain = email.rsplit_once('@').is_some_and(|(_, domain)| {
+        trusted_domains
+            .iter()
+            .any(|d| d.trim().eq_ignore_ascii_case(domain))
+    });
     provider_trusted_for_email
-        && mapped.get("email").is_some_and(|e| !e.is_empty())
+        && in_trusted_domain
         && mapped.get("email_verified").map(String::as_str) == Some("true")
+}
+
+/// Whether a local user may receive an automatic link: only a CONFIRMED user whose own email
+/// is verified. An unconfirmed sign-up, or one that never proved the address, may have been
+/// made by someone else with the victim's address and a password of their own (account
+/// pre-hijacking): linking would hand the victim's upstream sign-in to that account.
+pub fn may_receive_link(user: &crate::user::User) -> bool {
+    user.status == crate::user::UserStatus::Confirmed
+        && user.attributes.get("email_verified").map(String::as_str) == Some("true")
 }
 
 #[cfg(test)]
@@ -184,19 +203,31 @@ mod tests {
     }
 
     #[test]
-    fn linking_needs_trust_and_a_verified_email() {
+    fn linking_needs_trust_a_trusted_domain_and_a_verified_email() {
+        let domains = vec!["acme.test".to_string()];
         let verified = BTreeMap::from([
-            ("email".to_string(), "a@acme.test".to_string()),
+            ("email".to_string(), "a@ACME.test".to_string()),
             ("email_verified".to_string(), "true".to_string()),
         ]);
-        assert!(may_link_by_email(true, &verified));
-        assert!(!may_link_by_email(false, &verified), "provider not trusted");
+        assert!(may_link_by_email(true, &domains, &verified));
+        assert!(
+            !may_link_by_email(false, &domains, &verified),
+            "provider not trusted"
+        );
+        assert!(
+            !may_link_by_email(true, &["evil.test".to_string()], &verified),
+            "a provider trusted for another domain"
+        );
+        assert!(
+            !may_link_by_email(true, &[], &verified),
+            "no domains at all"
+        );
         let mut unverified = verified.clone();
         unverified.insert("email_verified".into(), "false".into());
-        assert!(!may_link_by_email(true, &unverified));
+        assert!(!may_link_by_email(true, &domains, &unverified));
         unverified.remove("email_verified");
         assert!(
-            !may_link_by_email(true, &unverified),
+            !may_link_by_email(true, &domains, &unverified),
             "unmapped means unknown"
         );
     }

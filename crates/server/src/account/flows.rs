@@ -266,7 +266,7 @@ impl App {
         user.updated_at = self.now();
         self.store.update_user(&user).await?;
         self.store
-            .revoke_user_tokens(&pool.id, user.sub, self.now())
+            .revoke_user_tokens(&pool.id, user.sub, self.now(), None)
             .await?;
         Ok(user)
     }

@@ -17,7 +17,7 @@ impl App {
 
     async fn revoke_everything(&self, user: &User) -> Result<()> {
         self.store
-            .revoke_user_tokens(&user.pool_id, user.sub, self.now())
+            .revoke_user_tokens(&user.pool_id, user.sub, self.now(), None)
             .await
     }
 
@@ -112,8 +112,16 @@ impl App {
         self.revoke_everything(user).await
     }
 
-    /// ChangePassword with the old password as proof.
-    pub async fn change_password(&self, user: &User, old: &str, new: &str) -> Result<User> {
+    /// ChangePassword with the old password as proof. The caller's own token family
+    /// (`keep`, from the access token that asked) survives; every other one, every hosted
+    /// session and every outstanding authorization code of the user ends.
+    pub async fn change_password(
+        &self,
+        user: &User,
+        old: &str,
+        new: &str,
+        keep: Option<&str>,
+    ) -> Result<User> {
         let pool = self.pool(user.pool_id.as_str()).await?;
         let ok = match &user.password_hash {
             Some(h) => self.verify_password(old, h).await?,
@@ -123,7 +131,8 @@ impl App {
             return Err(Error::Unauthorized);
         }
         let name = user.lookup_name(&pool);
-        self.set_password(pool.id.as_str(), &name, new, true).await
+        self.replace_password(pool.id.as_str(), &name, new, true, keep)
+            .await
     }
 
     /// ListUsers with Cognito's filter: scans pages in key order until `limit` matches;

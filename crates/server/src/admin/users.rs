@@ -80,13 +80,28 @@ impl App {
     }
 
     /// Sets a password (policy-checked). Permanent: the user becomes CONFIRMED; temporary:
-    /// FORCE_CHANGE_PASSWORD. Cognito's AdminSetUserPassword.
+    /// FORCE_CHANGE_PASSWORD. Cognito's AdminSetUserPassword. Every session, refresh token
+    /// and outstanding authorization code of the user ends with the old password.
     pub async fn set_password(
         &self,
         pool_id: &str,
         username: &str,
         password: &str,
         permanent: bool,
+    ) -> Result<User> {
+        self.replace_password(pool_id, username, password, permanent, None)
+            .await
+    }
+
+    /// [`App::set_password`], keeping the token family `keep` (the caller's own, when users
+    /// change their password themselves) alive.
+    pub(crate) async fn replace_password(
+        &self,
+        pool_id: &str,
+        username: &str,
+        password: &str,
+        permanent: bool,
+        keep: Option<&str>,
     ) -> Result<User> {
         let pool = self.pool(pool_id).await?;
         let mut user = self.user(pool_id, username).await?;
@@ -103,6 +118,9 @@ impl App {
         };
         user.updated_at = self.now();
         self.store.update_user(&user).await?;
+        self.store
+            .revoke_user_tokens(&pool.id, user.sub, self.now(), keep)
+            .await?;
         Ok(user)
     }
 

@@ -378,7 +378,7 @@ impl App {
             };
             if let Some(sub) = sub {
                 self.store
-                    .revoke_user_tokens(&pool.id, sub, self.now())
+                    .revoke_user_tokens(&pool.id, sub, self.now(), None)
                     .await?;
                 tracing::info!(pool = %pool.id, provider = %idp.name, user = %sub, "signed out by the IdP");
             }

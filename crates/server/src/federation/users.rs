@@ -18,6 +18,30 @@ use portcullis_core::{Error, Result};
 /// The provider detail that opts in to linking by verified email (not a Cognito detail).
 pub const LINK_BY_EMAIL: &str = "link_verified_email";
 
+/// The provider detail listing the email domains it may link for, beside its identifiers
+/// (not a Cognito detail): comma- or space-separated.
+pub const LINK_DOMAINS: &str = "link_email_domains";
+
+/// The email domains a provider is trusted for when linking: its identifiers and its
+/// `link_email_domains`.
+fn link_domains(idp: &IdentityProvider) -> Vec<String> {
+    let listed = idp
+        .details
+        .get(LINK_DOMAINS)
+        .map(String::as_str)
+        .unwrap_or("");
+    idp.identifiers
+        .iter()
+        .cloned()
+        .chain(
+            listed
+                .split([',', ' '])
+                .filter(|d| !d.is_empty())
+                .map(str::to_owned),
+        )
+        .collect()
+}
+
 /// Cognito's limit of linked identities per user.
 const MAX_LINKS: usize = 5;
 
@@ -60,18 +84,21 @@ impl App {
             return usable(u);
         }
         let trusted = idp.detail_is_true(LINK_BY_EMAIL);
-        if provision::may_link_by_email(trusted, &mapped)
+        if provision::may_link_by_email(trusted, &link_domains(idp), &mapped)
             && let Some(email) = mapped.get("email")
         {
-            let mut local: Vec<User> = self
+            let local: Vec<User> = self
                 .store
                 .users_with_email(&pool.id, email)
                 .await?
                 .into_iter()
                 .filter(|u| u.status != UserStatus::ExternalProvider)
                 .collect();
-            if local.len() == 1 {
-                let u = local.remove(0);
+            // Exactly one local user has the address, and it proved the address itself.
+            if let [u] = local.as_slice()
+                && provision::may_receive_link(u)
+            {
+                let u = u.clone();
                 self.link(pool, idp, &up.subject, &u).await?;
                 tracing::info!(provider = %idp.name, user = %u.sub, "upstream identity linked by verified email");
                 return usable(u);
@@ -219,7 +246,7 @@ impl App {
                 u.updated_at = self.now();
                 self.store.update_user(&u).await?;
                 self.store
-                    .revoke_user_tokens(&pool.id, u.sub, self.now())
+                    .revoke_user_tokens(&pool.id, u.sub, self.now(), None)
                     .await?;
                 Ok(())
             }

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
+use portcullis_core::client::OAuthFlow;
 use portcullis_crypto::signing::jwks as jwks_document;
 use serde_json::json;
 
@@ -15,6 +16,19 @@ pub(crate) async fn openid_configuration(
 ) -> Result<impl IntoResponse, JsonError> {
     let pool = s.app.pool(&pool).await?;
     let issuer = s.config.issuer(pool.id.as_str());
+    // Advertise what can be used: the implicit flow (and its fragment responses) only while
+    // some client of the pool enables it.
+    let implicit = s
+        .app
+        .list_clients(pool.id.as_str())
+        .await?
+        .iter()
+        .any(|c| c.allowed_oauth_flows.contains(&OAuthFlow::Implicit));
+    let (response_types, response_modes) = if implicit {
+        (json!(["code", "token"]), json!(["query", "fragment"]))
+    } else {
+        (json!(["code"]), json!(["query"]))
+    };
     let doc = json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{issuer}/oauth2/authorize"),
@@ -23,8 +37,8 @@ pub(crate) async fn openid_configuration(
         "revocation_endpoint": format!("{issuer}/oauth2/revoke"),
         "end_session_endpoint": format!("{issuer}/logout"),
         "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
-        "response_types_supported": ["code", "token"],
-        "response_modes_supported": ["query", "fragment"],
+        "response_types_supported": response_types,
+        "response_modes_supported": response_modes,
         "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],

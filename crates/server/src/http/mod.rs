@@ -20,6 +20,8 @@ mod oauth;
 mod pages;
 mod params;
 
+pub use client_ip::Cidr;
+
 use crate::{App, ServeConfig};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue};
@@ -51,7 +53,10 @@ pub fn router(app: Arc<App>, config: ServeConfig) -> Router {
                 .layer(cors()),
         )
         .merge(oauth::routes())
-        .route("/", axum::routing::post(cognito::handle))
+        .route(
+            "/",
+            axum::routing::post(cognito::handle).layer(cognito::cors()),
+        )
         .fallback(error::not_found)
         .with_state(state.clone())
         .layer(SetResponseHeaderLayer::overriding(

@@ -135,6 +135,19 @@ impl App {
             ));
         }
         check_pkce(grant.code_challenge.as_deref(), verifier)?;
+        // A password change, reset, disable or global sign-out after the code was issued
+        // voids it, as it ends the sessions and refresh tokens of that moment.
+        let issued_at = record.expires_at - CODE_TTL_SECS;
+        let revoked_at = self
+            .store
+            .user_revoked_at(&pool.id, grant.sub)
+            .await
+            .map_err(server_error)?;
+        if revoked_at.is_some_and(|r| r > issued_at) {
+            return Err(OAuthError::invalid_grant(
+                "authorization code was revoked with the user's sessions",
+            ));
+        }
         let user = self.live_user(pool, grant.sub).await?;
         let subject = Subject {
             user: &user,

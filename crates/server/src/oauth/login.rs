@@ -1,29 +1,34 @@
-//! Signing a person in with username and password, for the hosted login page (and later the
-//! Cognito API's password flows). Failures are throttled per account and per client IP in
-//! the store, so the limits hold across nodes; what the person is told stays generic.
+//! Signing a person in with username and password, for the hosted login page and the Cognito
+//! API's password and SRP flows. Failures are throttled per account name and per client
+//! address in the store, so the limits hold across nodes (the rule is
+//! [`portcullis_core::throttle`]); what the person is told stays generic.
 
 use crate::App;
 use crate::admin::crypto_err;
 use portcullis_core::code::OneTimeRecord;
 use portcullis_core::pool::{UserPool, UserRef};
+use portcullis_core::throttle::{self, ADDRESS_WINDOW_SECS, NAME_MEMORY_SECS, Refusal};
 use portcullis_core::user::{User, UserStatus};
 use portcullis_core::{Error, Result};
 use portcullis_crypto::tokens::{random_token, token_hash};
 use portcullis_store::Consumed;
 use serde_json::json;
 
-/// Failures counted per account within this window before sign-in is refused.
-pub const ACCOUNT_FAILURE_LIMIT: u32 = 5;
-/// Failures counted per client IP within the window.
-pub const IP_FAILURE_LIMIT: u32 = 50;
-pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
 const NEW_PASSWORD_KIND: &str = "new_password";
 const NEW_PASSWORD_TTL_SECS: i64 = 600;
 
-/// The throttle keys of one sign-in attempt.
+/// The throttle keys of one sign-in attempt, and whether it may be checked at all.
 pub struct Attempt {
     user_key: String,
     ip_key: String,
+    refused: Option<Refusal>,
+}
+
+impl Attempt {
+    /// Whether the throttle refuses this attempt before any credential is looked at.
+    pub fn throttled(&self) -> bool {
+        self.refused.is_some()
+    }
 }
 
 #[derive(Debug)]
@@ -39,8 +44,11 @@ pub enum LoginOutcome {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginFailure {
-    /// Unknown user, wrong password, disabled user, too many attempts: one answer for all.
+    /// Unknown user, wrong password, disabled user: one answer for all.
     BadCredentials,
+    /// The name is locked out for a while after repeated failures (whether or not such a
+    /// user exists), or its failures come from an address that spent its allowance.
+    TooManyAttempts,
     /// Right password, but the account is not confirmed yet.
     NotConfirmed,
     /// Right temporary password, but it expired.
@@ -50,38 +58,46 @@ pub enum LoginFailure {
 }
 
 impl App {
-    /// Starts a sign-in attempt: its throttle keys, and whether they are over the limit.
+    /// Starts a sign-in attempt: its throttle keys, and whether the throttle lets it through
+    /// ([`portcullis_core::throttle`]). The same reads happen whether or not the user exists.
     pub async fn login_attempt(
         &self,
         pool: &UserPool,
         username: &str,
         client_ip: &str,
-    ) -> Result<(Attempt, bool)> {
+    ) -> Result<Attempt> {
         let now = self.now();
-        let attempt = Attempt {
-            user_key: format!("user:{}", pool.username_key(username)),
-            ip_key: format!("ip:{client_ip}"),
-        };
-        let store = &self.store;
-        let throttled = store
-            .failure_count(&pool.id, &attempt.user_key, now, FAILURE_WINDOW_SECS)
-            .await?
-            >= ACCOUNT_FAILURE_LIMIT
-            || store
-                .failure_count(&pool.id, &attempt.ip_key, now, FAILURE_WINDOW_SECS)
-                .await?
-                >= IP_FAILURE_LIMIT;
-        Ok((attempt, throttled))
+        let user_key = format!("user:{}", pool.username_key(username));
+        let ip_key = format!("ip:{client_ip}");
+        let name = self
+            .store
+            .failures(&pool.id, &user_key, now, NAME_MEMORY_SECS)
+            .await?;
+        let address = self
+            .store
+            .failures(&pool.id, &ip_key, now, ADDRESS_WINDOW_SECS)
+            .await?;
+        Ok(Attempt {
+            user_key,
+            ip_key,
+            refused: throttle::decide(name, address, now).err(),
+        })
     }
 
-    /// Counts a failed attempt; the answer is always the same generic failure.
+    /// Counts a failed attempt, unless the throttle refused it (attempts during a lockout do
+    /// not lengthen it). The answer says nothing of whether the user exists.
     pub async fn login_failed(&self, pool: &UserPool, attempt: &Attempt) -> Result<LoginOutcome> {
-        let now = self.now();
-        for key in [&attempt.user_key, &attempt.ip_key] {
-            self.store
-                .record_failure(&pool.id, key, now, FAILURE_WINDOW_SECS)
-                .await?;
+        if attempt.refused.is_some() {
+            tracing::info!(pool = %pool.id, "sign-in refused by the throttle");
+            return Ok(LoginOutcome::Failed(LoginFailure::TooManyAttempts));
         }
+        let now = self.now();
+        self.store
+            .record_failure(&pool.id, &attempt.user_key, now, NAME_MEMORY_SECS)
+            .await?;
+        self.store
+            .record_failure(&pool.id, &attempt.ip_key, now, ADDRESS_WINDOW_SECS)
+            .await?;
         tracing::info!(pool = %pool.id, "failed sign-in");
         Ok(LoginOutcome::Failed(LoginFailure::BadCredentials))
     }
@@ -148,9 +164,9 @@ impl App {
         password: &str,
         client_ip: &str,
     ) -> Result<LoginOutcome> {
-        let (attempt, throttled) = self.login_attempt(pool, username, client_ip).await?;
+        let attempt = self.login_attempt(pool, username, client_ip).await?;
         let user = self.find_user(pool, username).await?;
-        let verified = match (&user, throttled) {
+        let verified = match (&user, attempt.throttled()) {
             (Some(u), false) => match &u.password_hash {
                 Some(h) => self.verify_password(password, h).await?,
                 None => false,
@@ -208,6 +224,9 @@ impl App {
         user.status = UserStatus::Confirmed;
         user.updated_at = self.now();
         self.store.update_user(&user).await?;
+        self.store
+            .revoke_user_tokens(&pool.id, user.sub, self.now(), None)
+            .await?;
         Ok(user)
     }
 

@@ -154,11 +154,30 @@ impl TokenStore for SqlStore {
         Ok(true)
     }
 
-    async fn revoke_user_tokens(&self, pool: &PoolId, sub: Uuid, now: UnixTime) -> Result<()> {
+    async fn revoke_user_tokens(
+        &self,
+        pool: &PoolId,
+        sub: Uuid,
+        now: UnixTime,
+        keep: Option<&str>,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(internal)?;
+        // `keep` is never a family id when absent: family ids are not empty.
+        sqlx::query(
+            "UPDATE token_families SET revoked_at = $3 \
+             WHERE pool_id = $1 AND sub = $2 AND revoked_at IS NULL AND family_id <> $4",
+        )
+        .bind(pool.as_str())
+        .bind(sub.to_string())
+        .bind(now)
+        .bind(keep.unwrap_or(""))
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
         for q in [
-            "UPDATE token_families SET revoked_at = $3 WHERE pool_id = $1 AND sub = $2 AND revoked_at IS NULL",
             "UPDATE sessions SET revoked_at = $3 WHERE pool_id = $1 AND sub = $2 AND revoked_at IS NULL",
+            "INSERT INTO user_revocations (pool_id, sub, revoked_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (pool_id, sub) DO UPDATE SET revoked_at = $3",
         ] {
             sqlx::query(q)
                 .bind(pool.as_str())
@@ -169,5 +188,16 @@ impl TokenStore for SqlStore {
                 .map_err(internal)?;
         }
         tx.commit().await.map_err(internal)
+    }
+
+    async fn user_revoked_at(&self, pool: &PoolId, sub: Uuid) -> Result<Option<UnixTime>> {
+        let row =
+            sqlx::query("SELECT revoked_at FROM user_revocations WHERE pool_id = $1 AND sub = $2")
+                .bind(pool.as_str())
+                .bind(sub.to_string())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(internal)?;
+        row.map(|r| get::<i64>(&r, "revoked_at")).transpose()
     }
 }

@@ -1,6 +1,9 @@
 //! AWS Signature V4 on admin actions: the key must exist, the signature must match what
-//! arrived, the service must be `cognito-idp`, and `X-Amz-Date` must be within 15 minutes of
-//! our clock (replays of old captures fail). Error names are the ones AWS SDKs expect.
+//! arrived, the service must be `cognito-idp` (and the region one of the deployment's, when
+//! it names them), and `X-Amz-Date` must be within 15 minutes of our clock (replays of old
+//! captures fail). The action travels in `X-Amz-Target`, so it must be among the signed
+//! headers, as must every other `x-amz-*` header present: a captured signature then cannot
+//! be replayed as another action. Error names are the ones AWS SDKs expect.
 
 use super::error::CognitoError;
 use crate::http::Shared;
@@ -54,6 +57,14 @@ pub(crate) async fn verify(
             "Credential should be scoped to correct service: 'cognito-idp'.",
         ));
     }
+    let regions = &s.config.regions;
+    if !regions.is_empty() && !regions.contains(&auth.region) {
+        return Err(CognitoError::invalid_signature(&format!(
+            "Credential should be scoped to a valid region, not '{}'. ",
+            auth.region
+        )));
+    }
+    check_signed_headers(headers, &auth.signed_headers)?;
     let amz_date = headers
         .get("x-amz-date")
         .and_then(|v| v.to_str().ok())
@@ -100,6 +111,29 @@ pub(crate) async fn verify(
             "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
         ))
     }
+}
+
+/// `X-Amz-Target` names the action, so it must be signed; so must every other `x-amz-*`
+/// header that arrived (AWS refuses unsigned ones the same way).
+fn check_signed_headers(headers: &HeaderMap, signed: &[String]) -> Result<(), CognitoError> {
+    let is_signed = |name: &str| signed.iter().any(|h| h.eq_ignore_ascii_case(name));
+    let mut unsigned: Vec<&str> = headers
+        .keys()
+        .map(|k| k.as_str())
+        .filter(|k| k.starts_with("x-amz-") && !is_signed(k))
+        .collect();
+    if !is_signed("x-amz-target") && !unsigned.contains(&"x-amz-target") {
+        unsigned.push("x-amz-target");
+    }
+    if unsigned.is_empty() {
+        return Ok(());
+    }
+    unsigned.sort_unstable();
+    unsigned.dedup();
+    Err(CognitoError::invalid_signature(&format!(
+        "There were headers present in the request which were not signed: {}",
+        unsigned.join(", ")
+    )))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use aws_lc_rs::hmac;
 use base64::Engine;
 use portcullis_core::client::AppClient;
 use portcullis_core::pool::UserPool;
-use portcullis_core::user::User;
+use portcullis_core::user::{SrpVerifier, User};
 use portcullis_crypto::tokens::token_hash;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -152,6 +152,9 @@ async fn outcome_to_response(
         LoginOutcome::Failed(LoginFailure::BadCredentials) => Err(CognitoError::not_authorized(
             "Incorrect username or password.",
         )),
+        LoginOutcome::Failed(LoginFailure::TooManyAttempts) => {
+            Err(CognitoError::not_authorized("Password attempts exceeded"))
+        }
         LoginOutcome::Failed(LoginFailure::NotConfirmed) => Err(CognitoError::user_not_confirmed()),
         LoginOutcome::Failed(LoginFailure::ResetRequired) => Err(CognitoError::named(
             "PasswordResetRequiredException",
@@ -286,8 +289,32 @@ pub(crate) fn parse_srp_timestamp(s: &str) -> Option<i64> {
 }
 const SRP_TTL_SECS: i64 = 300;
 
+/// What step one shows for a name without a verifier (no such user, or one imported without
+/// one): a salt, a verifier and, where email is the username, a user id, all derived from
+/// the master key and the pool and name. Asked twice, it answers alike, as for a real user,
+/// and it costs what a real user's answer costs.
+fn decoy(c: &Call<'_>, pool: &UserPool, username: &str) -> (String, SrpVerifier) {
+    let seed = c.s.app.master.mac(
+        "srp-decoy",
+        &format!("{}\0{}", pool.id, pool.username_key(username)),
+    );
+    let (salt, verifier) = portcullis_crypto::srp::decoy_verifier(seed.as_bytes());
+    let user_id = if pool.email_is_username() {
+        // Real users of such pools are known by their sub.
+        let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, seed.as_bytes());
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(d.as_ref().get(..16).unwrap_or(&[0; 16]));
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string()
+    } else {
+        username.to_owned()
+    };
+    (user_id, SrpVerifier { salt, verifier })
+}
+
 /// USER_SRP_AUTH, step one: the server's ephemeral value, and the challenge state sealed into
-/// SECRET_BLOCK. Unknown users get a challenge too (with a throwaway verifier), so the
+/// SECRET_BLOCK. Unknown users get a challenge too (with a stable decoy verifier), so the
 /// answer does not say who exists; their proof can never match.
 async fn srp_start(
     c: &Call<'_>,
@@ -304,13 +331,8 @@ async fn srp_start(
     let (sub, user_id, srp) = match user.as_ref().and_then(|u| u.srp.clone().map(|s| (u, s))) {
         Some((u, srp)) => (Some(u.sub), u.username.clone(), srp),
         None => {
-            let throwaway = portcullis_crypto::tokens::random_token()
-                .map_err(|e| c.core(None)(crate::admin::crypto_err(e)))?;
-            let v = app
-                .srp_verifier(pool, username, &throwaway)
-                .await
-                .map_err(c.core(None))?;
-            (None, username.to_owned(), v)
+            let (user_id, v) = decoy(c, pool, username);
+            (None, user_id, v)
         }
     };
     let verifier = srp.verifier.clone();
@@ -402,7 +424,7 @@ async fn srp_finish(
     if field("client_id") != client.client_id {
         return Err(denied());
     }
-    let (attempt, throttled) = app
+    let attempt = app
         .login_attempt(pool, &field("username"), &c.client_ip)
         .await
         .map_err(c.core(None))?;
@@ -444,7 +466,7 @@ async fn srp_finish(
         None => None,
     };
     let outcome = match user {
-        Some(u) if ok && !throttled && u.enabled => {
+        Some(u) if ok && !attempt.throttled() && u.enabled => {
             app.login_verified(pool, &attempt, u, None).await
         }
         _ => app.login_failed(pool, &attempt).await,
@@ -550,6 +572,16 @@ pub(crate) async fn token_user(
     c: &Call<'_>,
     token: &str,
 ) -> Result<(UserPool, User), CognitoError> {
+    token_session(c, token)
+        .await
+        .map(|(pool, user, _)| (pool, user))
+}
+
+/// [`token_user`], with the token's family (`origin_jti`).
+pub(crate) async fn token_session(
+    c: &Call<'_>,
+    token: &str,
+) -> Result<(UserPool, User, String), CognitoError> {
     let invalid = || CognitoError::not_authorized("Invalid Access Token");
     let payload = token.split('.').nth(1).ok_or_else(invalid)?;
     let claims: Value = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -584,7 +616,7 @@ pub(crate) async fn token_user(
             .map_err(c.core(None))?
             .filter(|u| u.enabled)
             .ok_or_else(invalid)?;
-    Ok((pool, user))
+    Ok((pool, user, at.origin_jti))
 }
 
 /// RevokeToken: a refresh token of this client (with its secret, if it has one) revokes its

@@ -143,19 +143,45 @@ pub(crate) async fn handle(
     body: Bytes,
 ) -> Response {
     let result = dispatch(&s, client_ip, &method, &uri, &headers, &body).await;
-    let (status, value) = match result {
-        Ok(v) => (axum::http::StatusCode::OK, v),
-        Err(e) => {
-            let mut res = e.into_response();
-            res.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
-            return res;
-        }
+    let mut res = match result {
+        Ok(v) => (axum::http::StatusCode::OK, v.to_string()).into_response(),
+        Err(e) => e.into_response(),
     };
-    let mut res = (status, value.to_string()).into_response();
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    // Answers carry tokens, sessions and codes: no cache may keep them (RFC 6749 §5.1).
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     res
+}
+
+/// Browser apps (amazon-cognito-identity-js, Amplify) call the API from their own origin, as
+/// they do Cognito's: any origin, no credentials (the API takes none from cookies), the
+/// headers the SDKs send, and the error headers they read.
+pub(crate) fn cors() -> tower_http::cors::CorsLayer {
+    use axum::http::HeaderName;
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::CACHE_CONTROL,
+            HeaderName::from_static("x-amz-target"),
+            HeaderName::from_static("x-amz-user-agent"),
+            HeaderName::from_static("x-amz-date"),
+            HeaderName::from_static("x-amz-content-sha256"),
+            HeaderName::from_static("x-amz-security-token"),
+            HeaderName::from_static("amz-sdk-invocation-id"),
+            HeaderName::from_static("amz-sdk-request"),
+        ])
+        .expose_headers([
+            HeaderName::from_static("x-amzn-requestid"),
+            HeaderName::from_static("x-amzn-errortype"),
+            HeaderName::from_static("x-amzn-errormessage"),
+            header::DATE,
+        ])
+        .max_age(std::time::Duration::from_secs(86400))
 }
 
 async fn dispatch(
@@ -372,21 +398,21 @@ impl Call<'_> {
         move |e| CognitoError::from_core(e, r.as_deref())
     }
 
-    /// The pool named by `UserPoolId`, if this caller may administer it.
+    /// The pool named by `UserPoolId`, if this caller may administer it. A key scoped to
+    /// other pools is refused before the lookup, so it cannot tell which pools exist.
     pub async fn pool(&self) -> Result<portcullis_core::pool::UserPool, CognitoError> {
         let id = self.string("UserPoolId")?;
-        let pool = self
-            .s
+        if let Some(k) = &self.key
+            && !k.is_global()
+            && !portcullis_core::ids::PoolId::parse(id).is_ok_and(|p| k.allows(&p))
+        {
+            return Err(CognitoError::access_denied(id));
+        }
+        self.s
             .app
             .pool(id)
             .await
-            .map_err(|e| CognitoError::from_core(e, Some(id)))?;
-        if let Some(k) = &self.key
-            && !k.allows(&pool.id)
-        {
-            return Err(CognitoError::access_denied(&pool.id.to_string()));
-        }
-        Ok(pool)
+            .map_err(|e| CognitoError::from_core(e, Some(id)))
     }
 }
 
@@ -400,3 +426,5 @@ fn lower_first(s: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_security;

@@ -200,9 +200,14 @@ pub(crate) async fn list_users(c: &Call<'_>) -> Result<Value, CognitoError> {
 
 /// ChangePassword with an access token and the previous password.
 pub(crate) async fn change_password(c: &Call<'_>) -> Result<Value, CognitoError> {
-    let (_, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
+    let (_, user, family) = super::flows::token_session(c, c.string("AccessToken")?).await?;
     let (old, new) = (c.string("PreviousPassword")?, c.string("ProposedPassword")?);
-    match c.s.app.change_password(&user, old, new).await {
+    match c
+        .s
+        .app
+        .change_password(&user, old, new, Some(&family))
+        .await
+    {
         Ok(_) => Ok(json!({})),
         Err(portcullis_core::Error::Unauthorized) => Err(CognitoError::not_authorized(
             "Incorrect username or password.",

@@ -277,6 +277,9 @@ pub(crate) async fn submit(
         LoginOutcome::Failed(f) => {
             let message = match f {
                 LoginFailure::BadCredentials => BAD_CREDENTIALS,
+                LoginFailure::TooManyAttempts => {
+                    "Too many failed attempts. Please wait a moment and try again."
+                }
                 LoginFailure::NotConfirmed => "Your account is not confirmed yet.",
                 LoginFailure::ResetRequired => BAD_CREDENTIALS,
                 LoginFailure::TemporaryPasswordExpired => {

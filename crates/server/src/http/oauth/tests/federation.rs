@@ -165,6 +165,11 @@ struct Fed {
 }
 
 async fn fed_world(link_by_email: bool) -> Fed {
+    fed_world_with(link_by_email, Some("t1.example")).await
+}
+
+/// `link_domains`: the email domains the provider may link for, besides its identifier.
+async fn fed_world_with(link_by_email: bool, link_domains: Option<&str>) -> Fed {
     let w = world().await;
     let up = upstream().await;
     let id = w.pool.id.to_string();
@@ -179,6 +184,10 @@ async fn fed_world(link_by_email: bool) -> Fed {
         ("attributes_request_method".to_string(), "GET".to_string()),
         ("link_verified_email".to_string(), link_by_email.to_string()),
     ]);
+    let mut details = details;
+    if let Some(d) = link_domains {
+        details.insert("link_email_domains".into(), d.into());
+    }
     let mapping = BTreeMap::from([
         ("email".to_string(), "email".to_string()),
         ("email_verified".to_string(), "email_verified".to_string()),
@@ -590,15 +599,46 @@ async fn the_state_is_single_use_and_bound_to_the_browser() {
     );
 }
 
+/// How the local user alice stands when the upstream sign-in arrives.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Local {
+    /// Confirmed, with her own email verified.
+    Proven,
+    /// Confirmed, but she never verified the address (anyone could have typed it).
+    EmailUnverified,
+    /// Signed up and never confirmed: an attacker's pre-registration of the address.
+    Unconfirmed,
+}
+
 #[tokio::test]
-async fn linking_by_email_needs_the_policy_and_a_verified_address() {
+async fn linking_by_email_needs_the_policy_a_trusted_domain_a_verified_address_and_a_proven_local_user()
+ {
     // alice@t1.example is a local user of the pool.
-    for (policy, verified, linked) in [
-        (false, true, false),
-        (true, false, false),
-        (true, true, true),
+    let trusted = Some("t1.example");
+    for (policy, verified, domains, local, linked) in [
+        (false, true, trusted, Local::Proven, false),
+        (true, false, trusted, Local::Proven, false),
+        (true, true, trusted, Local::Proven, true),
+        // The provider is trusted for up.example only: it cannot speak for t1.example.
+        (true, true, None, Local::Proven, false),
+        (true, true, Some("evil.example"), Local::Proven, false),
+        // Account pre-hijacking: the local account's owner never proved the address.
+        (true, true, trusted, Local::EmailUnverified, false),
+        (true, true, trusted, Local::Unconfirmed, false),
     ] {
-        let f = fed_world(policy).await;
+        let f = fed_world_with(policy, domains).await;
+        let id = f.w.pool.id.to_string();
+        let mut alice = f.w.t.app.user(&id, "alice").await.unwrap();
+        match local {
+            Local::Proven => {}
+            Local::EmailUnverified => {
+                alice
+                    .attributes
+                    .insert("email_verified".into(), "false".into());
+            }
+            Local::Unconfirmed => alice.status = portcullis_core::user::UserStatus::Unconfirmed,
+        }
+        f.w.t.app.store.update_user(&alice).await.unwrap();
         f.bend(|b| {
             b.email = Some("alice@t1.example".into());
             b.email_verified = Some(verified);
@@ -609,7 +649,7 @@ async fn linking_by_email_needs_the_policy_and_a_verified_address() {
             .await;
         let tokens = redeem(&f.w, &r.redirect_params()["code"]).await;
         let id = claims_of(tokens["id_token"].as_str().unwrap());
-        let case = format!("policy {policy}, verified {verified}");
+        let case = format!("policy {policy}, verified {verified}, domains {domains:?}, {local:?}");
         if linked {
             assert_eq!(
                 id["sub"], f.w.alice_sub,
@@ -628,7 +668,17 @@ async fn linking_by_email_needs_the_policy_and_a_verified_address() {
                 id["sub"], f.w.alice_sub,
                 "{case}: a separate federated user"
             );
-            assert_eq!(id["cognito:username"], "Up_ann-1");
+            assert_eq!(id["cognito:username"], "Up_ann-1", "{case}");
+            let after =
+                f.w.t
+                    .app
+                    .user(&f.w.pool.id.to_string(), "alice")
+                    .await
+                    .unwrap();
+            assert!(
+                !after.attributes.contains_key("identities"),
+                "{case}: the local user was not linked"
+            );
         }
     }
 }
