@@ -143,10 +143,10 @@ impl IdentityProvider {
                         "token_endpoint_auth_method must be client_secret_basic, client_secret_post or none",
                     ));
                 }
-                if d.get("link_verified_email")
-                    .is_some_and(|v| v != "true" && v != "false")
-                {
-                    return Err(Error::invalid("link_verified_email must be true or false"));
+                for flag in ["link_verified_email", "own_callback"] {
+                    if d.get(flag).is_some_and(|v| v != "true" && v != "false") {
+                        return Err(Error::invalid(format!("{flag} must be true or false")));
+                    }
                 }
                 let endpoints = ["authorize_url", "token_url", "attributes_url", "jwks_uri"];
                 let given = endpoints.iter().filter(|k| d.contains_key(**k)).count();

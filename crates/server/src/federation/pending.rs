@@ -66,6 +66,30 @@ fn id_token_context(pool: &UserPool) -> String {
     format!("upstream-id-token:{}", pool.id)
 }
 
+/// The provider detail that gives an OIDC provider its own callback,
+/// `{base}/oauth2/idpresponse/{provider}`, instead of Cognito's shared one (not a Cognito
+/// detail). With it, an answer can only come back for a sign-in started at that provider,
+/// whether or not the provider names itself with RFC 9207's `iss`: the mix-up defence for
+/// pools with several providers.
+pub const OWN_CALLBACK: &str = "own_callback";
+
+/// Where `idp` sends the browser back to.
+pub fn oidc_callback(base: &str, idp: &IdentityProvider) -> String {
+    let shared = format!("{base}/oauth2/idpresponse");
+    if !idp.detail_is_true(OWN_CALLBACK) {
+        return shared;
+    }
+    match url::Url::parse(&shared) {
+        Ok(mut u) => {
+            if let Ok(mut segments) = u.path_segments_mut() {
+                segments.push(&idp.name);
+            }
+            u.into()
+        }
+        Err(_) => shared,
+    }
+}
+
 impl App {
     /// Starts a sign-in at `idp` for the app request `req`; returns (provider URL, state).
     /// `base` is where the browser sees the pool's pages (the issuer, or the pool's domain).
@@ -84,7 +108,7 @@ impl App {
                 "this build has no SAML support (build with --features saml)".into(),
             )),
             _ => {
-                self.oidc_start(pool, idp, req, &format!("{base}/oauth2/idpresponse"))
+                self.oidc_start(pool, idp, req, &oidc_callback(base, idp))
                     .await
             }
         }

@@ -8,9 +8,9 @@ use super::PoolCtx;
 use super::login::signed_in;
 use super::respond::{error_redirect, see_other};
 use crate::federation::FedError;
-use crate::federation::pending::{Pending, Upstream};
+use crate::federation::pending::{OWN_CALLBACK, Pending, Upstream, oidc_callback};
 use crate::http::{Shared, cookies, pages, params};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
 use portcullis_core::idp::IdentityProvider;
@@ -20,10 +20,6 @@ use subtle::ConstantTimeEq;
 
 const FED_COOKIE: &str = "portcullis_fed";
 const FED_COOKIE_SECS: i64 = 600;
-
-fn callback(ctx: &PoolCtx) -> String {
-    format!("{}/oauth2/idpresponse", ctx.base)
-}
 
 fn app_error(
     ctx: &PoolCtx,
@@ -95,13 +91,35 @@ pub(crate) async fn to_upstream(
     }
 }
 
+/// `GET {issuer}/oauth2/idpresponse`: Cognito's callback, shared by the pool's providers.
 pub(crate) async fn idp_response(
     State(s): State<Shared>,
     ctx: PoolCtx,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let mut res = answer(&s, &ctx, &uri, &headers).await;
+    respond_and_forget(&s, &ctx, &uri, &headers, None).await
+}
+
+/// `GET {issuer}/oauth2/idpresponse/{provider}`: the callback of one provider.
+pub(crate) async fn idp_response_for(
+    State(s): State<Shared>,
+    ctx: PoolCtx,
+    Path((_, provider)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    respond_and_forget(&s, &ctx, &uri, &headers, Some(&provider)).await
+}
+
+async fn respond_and_forget(
+    s: &Shared,
+    ctx: &PoolCtx,
+    uri: &Uri,
+    headers: &HeaderMap,
+    path_provider: Option<&str>,
+) -> Response {
+    let mut res = answer(s, ctx, uri, headers, path_provider).await;
     let name = cookies::name(FED_COOKIE, ctx.secure);
     set_cookie(
         &mut res,
@@ -110,7 +128,13 @@ pub(crate) async fn idp_response(
     res
 }
 
-async fn answer(s: &Shared, ctx: &PoolCtx, uri: &Uri, headers: &HeaderMap) -> Response {
+async fn answer(
+    s: &Shared,
+    ctx: &PoolCtx,
+    uri: &Uri,
+    headers: &HeaderMap,
+    path_provider: Option<&str>,
+) -> Response {
     let bad = |m: &str| pages::error(StatusCode::BAD_REQUEST, m);
     let Ok(p) = params::from_query(uri.query()) else {
         return bad("This sign-in response repeats a parameter. Start again from the app.");
@@ -134,9 +158,16 @@ async fn answer(s: &Shared, ctx: &PoolCtx, uri: &Uri, headers: &HeaderMap) -> Re
     };
     let waiting = &pending;
     complete(s, ctx, &pending, false, |idp| async move {
-        s.app
-            .federation_finish(&idp, waiting, &cb, &callback(ctx))
-            .await
+        // The answer must come back where this provider was told to send it: another
+        // provider's answer (a mix-up) arrives at another path.
+        let callback = oidc_callback(&ctx.base, &idp);
+        let own = idp.detail_is_true(OWN_CALLBACK);
+        if own != path_provider.is_some() || path_provider.is_some_and(|p| p != idp.name) {
+            return Err(FedError::Invalid(format!(
+                "the answer arrived at another callback than {callback}"
+            )));
+        }
+        s.app.federation_finish(&idp, waiting, &cb, &callback).await
     })
     .await
 }

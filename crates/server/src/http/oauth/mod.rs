@@ -5,6 +5,7 @@
 //! | `GET, POST {issuer}/oauth2/authorize` | authorization request → sign-in page, or a code (or implicit tokens) for the client |
 //! | `GET {issuer}/login` | the sign-in form for a pending authorization request |
 //! | `GET {issuer}/oauth2/idpresponse` | an upstream OIDC provider's answer (federation) |
+//! | `GET {issuer}/oauth2/idpresponse/{provider}` | the same, for a provider with its own callback (`own_callback`) |
 //! | `POST {issuer}/saml2/idpresponse`, `GET {issuer}/saml2/metadata` | SAML IdP responses; our SP metadata |
 //! | `GET`/`POST {issuer}/saml2/logout` | SAML single logout (Redirect and POST bindings) |
 //! | `POST {issuer}/login` | check the password, start the session, answer the client (303) |
@@ -57,6 +58,10 @@ pub(crate) fn routes() -> Router<Shared> {
         )
         .route("/{pool}/login", get(login::show).post(login::submit))
         .route("/{pool}/oauth2/idpresponse", get(federation::idp_response))
+        .route(
+            "/{pool}/oauth2/idpresponse/{provider}",
+            get(federation::idp_response_for),
+        )
         .route("/{pool}/login/new-password", post(login::new_password))
         .route(
             "/{pool}/signup",
@@ -134,11 +139,13 @@ impl axum::extract::FromRequestParts<Shared> for PoolCtx {
         parts: &mut axum::http::request::Parts,
         s: &Shared,
     ) -> Result<Self, Response> {
-        let axum::extract::Path(pool) = axum::extract::Path::<String>::from_request_parts(parts, s)
-            .await
-            .map_err(|_| {
-                pages::error(StatusCode::NOT_FOUND, "This sign-in page does not exist.")
-            })?;
+        // Routes may name more than the pool (`/oauth2/idpresponse/{provider}`).
+        let axum::extract::Path(params) = axum::extract::Path::<
+            std::collections::HashMap<String, String>,
+        >::from_request_parts(parts, s)
+        .await
+        .map_err(|_| pages::error(StatusCode::NOT_FOUND, "This sign-in page does not exist."))?;
+        let pool = params.get("pool").cloned().unwrap_or_default();
         let mount = parts.extensions.get::<Mount>().cloned();
         PoolCtx::load(s, &pool, mount.as_ref())
             .await

@@ -584,7 +584,13 @@ async fn the_state_is_single_use_and_bound_to_the_browser() {
     // The right browser succeeds once; a replay is refused.
     b.cookies = std::mem::take(&mut c);
     let ok = b.get(&back).await;
-    assert!(ok.redirect_params().contains_key("code"), "{}", ok.body);
+    assert!(
+        ok.redirect_params().contains_key("code"),
+        "{:?} {:?} {}",
+        ok.status,
+        ok.location(),
+        ok.body
+    );
     b.cookies.extend(c);
     let mut replay = Browser::new(&f.w.router);
     replay.cookies = b.cookies.clone();
@@ -848,4 +854,88 @@ async fn by_default_providers_on_private_addresses_are_not_called() {
         f.up.jwks_fetches.load(std::sync::atomic::Ordering::SeqCst),
         0
     );
+}
+
+#[tokio::test]
+async fn a_provider_with_its_own_callback_cannot_be_mixed_up_with_another() {
+    // Up plays the attacker's provider; Hon is honest but sends no RFC 9207 iss, and has its
+    // own callback.
+    let f = fed_world(false).await;
+    f.bend(|_| {});
+    let hon = upstream().await;
+    let id = f.w.pool.id.to_string();
+    let details = BTreeMap::from([
+        ("client_id".to_string(), "us".to_string()),
+        ("client_secret".to_string(), "up-secret".to_string()),
+        ("authorize_scopes".to_string(), "openid email".to_string()),
+        ("oidc_issuer".to_string(), hon.base.clone()),
+        ("attributes_request_method".to_string(), "GET".to_string()),
+        ("own_callback".to_string(), "true".to_string()),
+    ]);
+    f.w.t
+        .app
+        .create_idp(
+            &id,
+            "Hon",
+            ProviderType::Oidc,
+            crate::admin::IdpInput {
+                details,
+                attribute_mapping: BTreeMap::new(),
+                identifiers: vec!["hon.example".into()],
+            },
+        )
+        .await
+        .unwrap();
+    let mut spa = f.w.t.app.client(&id, &f.w.spa).await.unwrap();
+    spa.supported_identity_providers.push("Hon".into());
+    f.w.t.app.update_client(spa).await.unwrap();
+    let own = format!("{}/oauth2/idpresponse/Hon", f.w.issuer);
+    let start = |provider: &'static str| {
+        let router = &f.w.router;
+        let url =
+            f.w.authorize_url(&f.w.spa, &[("identity_provider", provider)]);
+        async move {
+            let mut b = Browser::new(router);
+            let r = b.get(&url).await;
+            (b, query_of(&r.location().unwrap()))
+        }
+    };
+
+    // Hon's own sign-in comes back to Hon's own callback.
+    let (mut b, q) = start("Hon").await;
+    assert_eq!(q["redirect_uri"], own);
+    *hon.last.lock().unwrap() = (q["nonce"].clone(), q["code_challenge"].clone());
+    let ok = b
+        .get(&format!("{own}?code=up-code&state={}", q["state"]))
+        .await;
+    assert!(
+        ok.redirect_params().contains_key("code"),
+        "{:?} {:?} {}",
+        ok.status,
+        ok.location(),
+        ok.body
+    );
+
+    // The mix-up: a sign-in started at Up, answered with Hon's code (and Up's state) at the
+    // only place Hon sends codes to. Refused before any code goes anywhere.
+    let (mut b, q) = start("Up").await;
+    assert_eq!(
+        q["redirect_uri"],
+        format!("{}/oauth2/idpresponse", f.w.issuer)
+    );
+    let mixed = b
+        .get(&format!("{own}?code=up-code&state={}", q["state"]))
+        .await;
+    assert_eq!(mixed.redirect_params()["error"], "invalid_request");
+    assert!(!mixed.redirect_params().contains_key("code"));
+
+    // Hon's answers are never taken at the shared callback either.
+    let (mut b, q) = start("Hon").await;
+    let shared = b
+        .get(&format!(
+            "{}/oauth2/idpresponse?code=up-code&state={}",
+            f.w.issuer, q["state"]
+        ))
+        .await;
+    assert_eq!(shared.redirect_params()["error"], "invalid_request");
 }
