@@ -29,6 +29,30 @@ impl App {
         issuer: &str,
         token: &str,
     ) -> Result<Option<Value>> {
+        self.verify_pool_jwt_with(pool, issuer, token, true).await
+    }
+
+    /// An ID token this pool signed for `issuer`, expired or not (OIDC RP-Initiated Logout
+    /// §2: an `id_token_hint` may have expired), `None` for anything else.
+    pub async fn verify_id_token_hint(
+        &self,
+        pool: &UserPool,
+        issuer: &str,
+        token: &str,
+    ) -> Result<Option<Value>> {
+        let claims = self
+            .verify_pool_jwt_with(pool, issuer, token, false)
+            .await?;
+        Ok(claims.filter(|c| c.get("token_use").and_then(Value::as_str) == Some("id")))
+    }
+
+    async fn verify_pool_jwt_with(
+        &self,
+        pool: &UserPool,
+        issuer: &str,
+        token: &str,
+        unexpired: bool,
+    ) -> Result<Option<Value>> {
         let Ok(header) = peek_header(token) else {
             return Ok(None);
         };
@@ -49,7 +73,7 @@ impl App {
             .and_then(Value::as_i64)
             .unwrap_or(i64::MAX);
         if claims.get("iss").and_then(Value::as_str) != Some(issuer)
-            || exp <= now
+            || (unexpired && exp <= now)
             || iat > now + SKEW_SECS
         {
             return Ok(None);

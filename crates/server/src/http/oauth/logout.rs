@@ -1,7 +1,8 @@
 //! `GET /logout`: ends the hosted-UI session server-side and clears its cookie, then
 //! redirects to a registered logout URL (`logout_uri`, Cognito's name, or OIDC's
 //! `post_logout_redirect_uri`), or back to sign-in (`redirect_uri` + `response_type`).
-//! Anything unregistered gets an error page, no redirect, and the session stays. With
+//! Anything unregistered gets an error page, no redirect, and the session stays; so does an
+//! `id_token_hint` that is not this pool's ID token for that client. With
 //! `upstream_logout=true`, a session that signed in through an upstream provider is also
 //! signed out there first (`idp_logout` brings the browser back and on).
 
@@ -79,14 +80,22 @@ pub(crate) async fn logout(
 /// Where to go after signing out; `Err` is the error page for anything not registered.
 async fn target(s: &Shared, ctx: &PoolCtx, p: &Params) -> Result<Option<String>, Response> {
     let bad = |m: &str| pages::error(StatusCode::BAD_REQUEST, m);
-    let client_id = match p.get("client_id") {
-        Some(c) => c.to_owned(),
-        None => match p.get("id_token_hint") {
-            Some(hint) => client_of_id_token(s, ctx, hint)
+    // A hint, when given, must be this pool's ID token, and for the client named beside it.
+    let hinted = match p.get("id_token_hint") {
+        Some(hint) => Some(
+            client_of_id_token(s, ctx, hint)
                 .await
                 .ok_or_else(|| bad("The id_token_hint is not valid."))?,
-            None => return Err(bad("The request has no client_id.")),
-        },
+        ),
+        None => None,
+    };
+    let client_id = match (p.get("client_id"), hinted) {
+        (Some(c), Some(h)) if c != h => {
+            return Err(bad("The id_token_hint was issued to another app client."));
+        }
+        (Some(c), _) => c.to_owned(),
+        (None, Some(h)) => h,
+        (None, None) => return Err(bad("The request has no client_id.")),
     };
     let client = s
         .app
@@ -142,17 +151,14 @@ async fn target(s: &Shared, ctx: &PoolCtx, p: &Params) -> Result<Option<String>,
     Ok(None)
 }
 
-/// The `aud` of an unexpired ID token this pool signed.
+/// The `aud` of an ID token this pool signed (expired or not: apps send the one they have).
 async fn client_of_id_token(s: &Shared, ctx: &PoolCtx, token: &str) -> Option<String> {
     let claims = s
         .app
-        .verify_pool_jwt(&ctx.pool, &ctx.issuer, token)
+        .verify_id_token_hint(&ctx.pool, &ctx.issuer, token)
         .await
         .ok()
         .flatten()?;
-    if claims.get("token_use").and_then(Value::as_str) != Some("id") {
-        return None;
-    }
     claims.get("aud").and_then(Value::as_str).map(str::to_owned)
 }
 

@@ -362,3 +362,73 @@ async fn logout_ends_the_session_and_redirects_only_to_registered_urls() {
         .await;
     assert_eq!(r.location().unwrap(), "https://app.t1/bye?state=s9");
 }
+
+/// alice's tokens for `client` (public), through the hosted page.
+async fn tokens_of(w: &World, client: &str) -> serde_json::Value {
+    let mut b = Browser::new(&w.router);
+    let code = w.code(&mut b, client, &[]).await;
+    let r = w
+        .token(
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", client),
+                ("code", &code),
+                ("redirect_uri", CB),
+                ("code_verifier", VERIFIER),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+#[tokio::test]
+async fn a_logout_hint_must_be_this_pools_id_token_for_that_client() {
+    let w = world().await;
+    let elsewhere = world().await;
+    let mut b = Browser::new(&w.router);
+    w.code(&mut b, &w.spa, &[]).await;
+    let mine = tokens_of(&w, &w.spa).await;
+    let foreign = tokens_of(&elsewhere, &elsewhere.spa).await;
+    let id_token = mine["id_token"].as_str().unwrap();
+    let mut tampered = id_token.to_owned();
+    tampered.push('A');
+    let logout = |hint: &str| {
+        format!(
+            "{}/logout?client_id={}&logout_uri=https://app.t1/bye&id_token_hint={hint}",
+            w.issuer, w.spa
+        )
+    };
+    for (case, hint) in [
+        (
+            "another pool's ID token",
+            foreign["id_token"].as_str().unwrap(),
+        ),
+        ("an access token", mine["access_token"].as_str().unwrap()),
+        ("a bad signature", tampered.as_str()),
+        ("not a token", "garbage"),
+    ] {
+        let r = b.get(&logout(hint)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{case}");
+        assert!(r.location().is_none(), "{case}");
+    }
+    // The hint names one client, the request another.
+    let r = b
+        .get(&format!(
+            "{}/logout?client_id={}&logout_uri=https://app.t1/bye&id_token_hint={id_token}",
+            w.issuer, w.web
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let silent = b.get(&w.authorize_url(&w.spa, &[("prompt", "none")])).await;
+    assert!(
+        silent.redirect_params().contains_key("code"),
+        "the session survived"
+    );
+    // This pool's ID token for this client, even expired, signs out.
+    w.clock.advance(2 * 3600);
+    let r = b.get(&logout(id_token)).await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
+    assert_eq!(r.location().unwrap(), "https://app.t1/bye");
+}
