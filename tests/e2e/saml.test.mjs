@@ -60,11 +60,47 @@ test('a work email routes to a SAML IdP and the app gets our tokens', { timeout:
     assert.equal(claims.identities[0].userId, SAML_PERSON.email);
     assert.equal(p.cli('user', 'get', '--pool', pool, '--username', `Corp_${SAML_PERSON.email}`).status, 'EXTERNAL_PROVIDER');
 
-    // The same response again (its RelayState spent, its assertion remembered): refused.
+    // The same response again, from outside the browser: without the browser's federation
+    // cookie it is bounced to be posted again same-site, and then refused.
     assert.ok(posted, 'the IdP posted a response');
-    const replay = await fetch(`${issuer}/saml2/idpresponse`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: posted, redirect: 'manual' });
-    assert.equal(replay.status, 400);
+    const post = (body) => fetch(`${issuer}/saml2/idpresponse`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+    const replay = await post(posted);
+    assert.equal(replay.status, 200);
+    assert.match(await replay.text(), /name="portcullis_bounced"/);
+    const bounced = await post(`${posted}&portcullis_bounced=1`);
+    assert.equal(bounced.status, 400);
+    assert.match(await bounced.text(), /did not start in this browser/);
+
+    // Login CSRF: an attacker starts a sign-in, keeps the IdP's answer, and makes a victim's
+    // browser post it from another site. The victim is not signed in as the attacker.
+    const attacker = await (await browser.newContext()).newPage();
+    let kept = null;
+    await attacker.route('**/saml2/idpresponse', async (route) => {
+      kept = route.request().postData();
+      await route.abort();
+    });
+    await attacker.goto(oidc.buildAuthorizationUrl(config, {
+      redirect_uri: `${cb.base}/callback`, scope: 'openid email', state: 'csrf-1', identity_provider: 'Corp',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+    }).href);
+    await attacker.locator('#username').fill(SAML_PERSON.username);
+    await attacker.locator('#password').fill(SAML_PERSON.password);
+    await attacker.locator('#password').press('Enter').catch(() => {});
+    for (let i = 0; i < 100 && !kept; i += 1) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(kept, 'the attacker kept the IdP answer');
+    const victim = await (await browser.newContext()).newPage();
+    const fields = [...new URLSearchParams(kept)].map(([k, v]) =>
+      `<input type="hidden" name="${k}" value="${v.replace(/"/g, '&quot;')}">`).join('');
+    const beforeCsrf = cb.count();
+    await victim.setContent(`<form method="post" action="${issuer}/saml2/idpresponse">${fields}</form>`);
+    await Promise.all([
+      victim.waitForURL((u) => u.pathname.endsWith('/saml2/idpresponse') && !u.href.includes('callback')),
+      victim.evaluate(() => document.forms[0].submit()),
+    ]);
+    await victim.waitForLoadState();
+    await victim.waitForFunction(() => document.body && /did not start in this browser/.test(document.body.innerText));
+    assert.equal(cb.count(), beforeCsrf, 'the app heard nothing');
 
     // IdP-initiated (IDPInit=true): the IdP's own link, the app's request in RelayState.
     const v2 = oidc.randomPKCECodeVerifier();

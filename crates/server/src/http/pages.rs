@@ -259,7 +259,9 @@ const SUBMIT_SCRIPT: &str = "document.forms[0].submit()";
 
 /// A form the browser submits to `action` by itself (SAML's HTTP-POST binding), with a
 /// button for browsers without scripts. Only this line of script may run.
-pub(crate) fn auto_post(action: &str, fields: &[(String, String)]) -> Response {
+/// A page that posts `fields` to `action` at once (a button without JavaScript), under the
+/// heading `title`.
+pub(crate) fn auto_post(title: &str, action: &str, fields: &[(String, String)]) -> Response {
     use base64::Engine;
     let inputs: String = fields
         .iter()
@@ -272,12 +274,13 @@ pub(crate) fn auto_post(action: &str, fields: &[(String, String)]) -> Response {
         })
         .collect();
     let body = format!(
-        "<h1>Signing you out</h1><form method=\"post\" action=\"{}\">{inputs}\
+        "<h1>{}</h1><form method=\"post\" action=\"{}\">{inputs}\
          <noscript><button type=\"submit\">Continue</button></noscript></form>\
          <script>{SUBMIT_SCRIPT}</script>",
+        escape(title),
         escape(action)
     );
-    let mut res = page(StatusCode::OK, "Signing you out", &body);
+    let mut res = page(StatusCode::OK, title, &body);
     let hash = base64::engine::general_purpose::STANDARD.encode(aws_lc_rs::digest::digest(
         &aws_lc_rs::digest::SHA256,
         SUBMIT_SCRIPT.as_bytes(),
@@ -308,6 +311,7 @@ mod tests {
     #[test]
     fn auto_post_allows_only_its_own_line() {
         let res = super::auto_post(
+            "Signing you out",
             "https://idp.example.test/slo?x=1",
             &[("SAMLRequest".into(), "a\"<b>".into())],
         );

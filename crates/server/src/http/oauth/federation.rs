@@ -18,7 +18,8 @@ use portcullis_core::oauth::authorize::{AuthorizeRequest, Redirect, ResponseType
 use portcullis_core::oauth::{ErrorCode, OAuthError};
 use subtle::ConstantTimeEq;
 
-const FED_COOKIE: &str = "portcullis_fed";
+/// The state of the upstream sign-in this browser started (OIDC state, SAML RelayState).
+pub(super) const FED_COOKIE: &str = "portcullis_fed";
 const FED_COOKIE_SECS: i64 = 600;
 
 fn app_error(

@@ -45,7 +45,7 @@ pub(crate) fn depart(d: &crate::federation::logout::Departure) -> Response {
     use crate::federation::logout::Departure;
     match d {
         Departure::Redirect(url) => see_other(url, false),
-        Departure::Post { action, fields } => pages::auto_post(action, fields),
+        Departure::Post { action, fields } => pages::auto_post("Signing you out", action, fields),
     }
 }
 

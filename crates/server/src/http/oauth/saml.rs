@@ -3,23 +3,33 @@
 
 use super::PoolCtx;
 use super::authorize::validated;
-use super::federation::complete;
+use super::federation::{FED_COOKIE, complete};
 use crate::federation::FedError;
 use crate::federation::pending::Pending;
-use crate::http::{Shared, pages, params};
+use crate::http::{Shared, cookies, pages, params};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use portcullis_core::idp::ProviderType;
+use subtle::ConstantTimeEq;
 
-/// `POST {issuer}/saml2/idpresponse`: a SAML IdP's response (HTTP-POST binding). The IdP's
-/// page posts it cross-site, so no cookie of ours comes with it: the single-use RelayState
-/// and the AuthnRequest ID it must answer (InResponseTo) tie it to the sign-in we started.
-/// With `IDPInit`, a provider may also start the sign-in; its RelayState then carries the
-/// app's authorization request (Cognito's convention) and only the assertion-ID memory
-/// stands between it and a replay.
-pub(crate) async fn saml_response(State(s): State<Shared>, ctx: PoolCtx, body: Bytes) -> Response {
+/// `POST {issuer}/saml2/idpresponse`: a SAML IdP's response (HTTP-POST binding). The
+/// single-use RelayState and the AuthnRequest ID it must answer (InResponseTo) tie it to the
+/// sign-in we started, and the RelayState must be the one this browser keeps in its
+/// federation cookie, so a response started elsewhere cannot be pushed into a victim's
+/// browser (login CSRF). The IdP's page often posts from another site, without our
+/// SameSite=Lax cookie: such a post is bounced once through a page of ours that posts it
+/// again, same-site, cookie included. With `IDPInit`, a provider may also start the
+/// sign-in; its RelayState then carries the app's authorization request (Cognito's
+/// convention), there is no browser to bind to, and only the assertion-ID memory stands
+/// between it and a replay.
+pub(crate) async fn saml_response(
+    State(s): State<Shared>,
+    ctx: PoolCtx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let bad = |m: &str| pages::error(StatusCode::BAD_REQUEST, m);
     let Ok(form) = params::from_urlencoded(&body) else {
         return bad("This sign-in response repeats a parameter. Start again from the app.");
@@ -28,10 +38,45 @@ pub(crate) async fn saml_response(State(s): State<Shared>, ctx: PoolCtx, body: B
         // Sign-ins started at the identity provider (no RelayState of ours) are not accepted.
         return bad("This sign-in response is incomplete. Start again from the app.");
     };
+    let idp_initiated = relay.contains("client_id=");
+    let cookie = cookies::get(&headers, &cookies::name(FED_COOKIE, ctx.secure));
+    match (idp_initiated, cookie, form.get(BOUNCED)) {
+        (true, _, _) => {}
+        (false, Some(c), _) if bool::from(c.as_bytes().ct_eq(relay.as_bytes())) => {}
+        (false, None, None) => {
+            let action = format!("{}/saml2/idpresponse", ctx.base);
+            let fields = vec![
+                ("SAMLResponse".to_owned(), response.to_owned()),
+                ("RelayState".to_owned(), relay.to_owned()),
+                (BOUNCED.to_owned(), "1".to_owned()),
+            ];
+            return pages::auto_post("Signing you in", &action, &fields);
+        }
+        _ => {
+            tracing::warn!(pool = %ctx.pool.id, "SAML response for a sign-in this browser did not start");
+            return bad("This sign-in did not start in this browser. Start again from the app.");
+        }
+    }
+    let mut res = saml_answer(&s, &ctx, response, relay).await;
+    if !idp_initiated {
+        let name = cookies::name(FED_COOKIE, ctx.secure);
+        if let Ok(v) = HeaderValue::from_str(&cookies::clear(&name, ctx.cookie_path(), ctx.secure))
+        {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// The form field that marks a response we posted again ourselves.
+const BOUNCED: &str = "portcullis_bounced";
+
+async fn saml_answer(s: &Shared, ctx: &PoolCtx, response: &str, relay: &str) -> Response {
+    let bad = |m: &str| pages::error(StatusCode::BAD_REQUEST, m);
     let pending = match s.app.federation_pending(&ctx.pool, relay).await {
         Ok(Some(p)) => p,
         // An IdP-initiated sign-in: the RelayState is the app's authorization request.
-        Ok(None) if relay.contains("client_id=") => match unsolicited(&s, &ctx, relay).await {
+        Ok(None) if relay.contains("client_id=") => match unsolicited(s, ctx, relay).await {
             Ok(p) => p,
             Err(r) => return r,
         },
@@ -46,9 +91,9 @@ pub(crate) async fn saml_response(State(s): State<Shared>, ctx: PoolCtx, body: B
             );
         }
     };
-    let (s2, ctx2) = (&s, &ctx);
+    let (s2, ctx2) = (s, ctx);
     let pending2 = &pending;
-    complete(&s, &ctx, &pending, true, |idp| async move {
+    complete(s, ctx, &pending, true, |idp| async move {
         if idp.provider_type != ProviderType::Saml {
             return Err(FedError::Invalid(
                 "a SAML response for a non-SAML provider".into(),
