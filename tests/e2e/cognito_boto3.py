@@ -254,9 +254,24 @@ class CognitoApi(unittest.TestCase):
         c = self.client()
         anon = boto3.client("cognito-idp", endpoint_url=self.url, region_name="us-east-1",
                             config=Config(signature_version=__import__("botocore").UNSIGNED))
-        pool = c.create_user_pool(PoolName="admin")["UserPool"]["Id"]
+        pool = c.create_user_pool(PoolName="admin", Schema=[
+            {"Name": "tenant", "AttributeDataType": "String", "Mutable": True,
+             "StringAttributeConstraints": {"MaxLength": "32"}}])["UserPool"]["Id"]
+        schema = c.describe_user_pool(UserPoolId=pool)["UserPool"]["SchemaAttributes"]
+        tenant = next(a for a in schema if a["Name"] == "custom:tenant")
+        self.assertEqual(tenant["StringAttributeConstraints"]["MaxLength"], "32")
         app = c.create_user_pool_client(UserPoolId=pool, ClientName="a", ExplicitAuthFlows=[
             "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+        # A custom attribute nobody declared is nobody's to give.
+        self.assertEqual(self.error_code(c.admin_create_user, UserPoolId=pool, Username="eve", MessageAction="SUPPRESS",
+                                         UserAttributes=[{"Name": "custom:role", "Value": "admin"}]),
+                         "InvalidParameterException")
+        # A client that may read only email, and write nothing but given_name.
+        narrow = c.create_user_pool_client(UserPoolId=pool, ClientName="n", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+                                           ReadAttributes=["email"], WriteAttributes=["given_name"])["UserPoolClient"]
+        self.assertEqual(narrow["ReadAttributes"], ["email"])
+        self.assertEqual(c.describe_user_pool_client(UserPoolId=pool, ClientId=narrow["ClientId"])
+                         ["UserPoolClient"]["WriteAttributes"], ["given_name"])
         for name, tenant in [("ann", "acme"), ("andy", "acme"), ("bea", "other")]:
             c.admin_create_user(UserPoolId=pool, Username=name, MessageAction="SUPPRESS", UserAttributes=[
                 {"Name": "email", "Value": f"{name}@{tenant}.test"}, {"Name": "custom:tenant", "Value": tenant}])

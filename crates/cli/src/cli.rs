@@ -231,6 +231,11 @@ pub enum PoolCmd {
         /// A standard attribute every user must have (e.g. given_name); repeat for several.
         #[arg(long = "required-attribute")]
         required_attributes: Vec<String>,
+        /// A custom attribute users may have, NAME or NAME:TYPE (TYPE: String, Number,
+        /// DateTime, Boolean; default String), without its custom: prefix; repeat for several.
+        /// Undeclared custom attributes are refused.
+        #[arg(long = "custom-attribute")]
+        custom_attributes: Vec<String>,
     },
     List,
     Get(PoolRef),
@@ -328,6 +333,14 @@ pub enum ClientCmd {
         /// identity providers of the pool; repeat for several. Default: COGNITO.
         #[arg(long = "identity-provider")]
         identity_providers: Vec<String>,
+        /// The user attributes this client's tokens show (Cognito's ReadAttributes),
+        /// comma-separated, e.g. email,custom:tenant. Default: all.
+        #[arg(long, value_delimiter = ',')]
+        read_attributes: Vec<String>,
+        /// The attributes users may set through this client (Cognito's WriteAttributes),
+        /// comma-separated. Default: all.
+        #[arg(long, value_delimiter = ',')]
+        write_attributes: Vec<String>,
     },
     List(PoolRef),
     Get {

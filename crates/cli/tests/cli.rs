@@ -128,7 +128,29 @@ on_both_backends!(
 );
 
 fn every_command_works(env: &Env) {
-    let pool = env.new_pool();
+    let created = env.json(&[
+        "pool",
+        "create",
+        "--name",
+        "acme",
+        "--custom-attribute",
+        "tenant",
+        "--custom-attribute",
+        "level:Number",
+    ]);
+    assert_eq!(
+        created["settings"]["custom_attributes"][1]["data_type"],
+        "Number"
+    );
+    env.fails(&[
+        "pool",
+        "create",
+        "--name",
+        "x",
+        "--custom-attribute",
+        "tenant:Colour",
+    ]);
+    let pool = created["id"].as_str().unwrap().to_owned();
     let (region, rest) = pool.split_once('_').unwrap();
     assert_eq!(region, "local");
     assert_eq!(rest.len(), 9);
@@ -250,6 +272,17 @@ fn every_command_works(env: &Env) {
     ]);
     assert_eq!(alice["status"], "CONFIRMED");
     assert_eq!(alice["attributes"]["custom:tenant"], "acme");
+    // A custom attribute the pool does not declare is refused.
+    env.fails(&[
+        "user",
+        "create",
+        "--pool",
+        &pool,
+        "--username",
+        "eve",
+        "--attribute",
+        "custom:role=admin",
+    ]);
     assert!(alice.get("temporary_password").is_none());
     let bob = env.json(&["user", "create", "--pool", &pool, "--username", "bob"]);
     assert_eq!(bob["status"], "FORCE_CHANGE_PASSWORD");

@@ -95,6 +95,14 @@ pub struct AppClient {
     pub refresh_rotation: RefreshRotation,
     pub prevent_user_existence_errors: bool,
     pub enable_token_revocation: bool,
+    /// Cognito's ReadAttributes: the user attributes this client's tokens and GetUser show;
+    /// empty means all.
+    #[serde(default)]
+    pub read_attributes: Vec<String>,
+    /// Cognito's WriteAttributes: the attributes users may set through this client (SignUp,
+    /// UpdateUserAttributes); empty means all.
+    #[serde(default)]
+    pub write_attributes: Vec<String>,
     pub created_at: UnixTime,
     pub updated_at: UnixTime,
 }
@@ -110,9 +118,55 @@ pub struct NewClient {
     pub explicit_auth_flows: Option<Vec<String>>,
     pub token_validity: Option<TokenValidity>,
     pub refresh_rotation: RefreshRotation,
+    pub read_attributes: Vec<String>,
+    pub write_attributes: Vec<String>,
 }
 
 impl AppClient {
+    /// The attributes of `attributes` this client may read.
+    pub fn readable(
+        &self,
+        attributes: &std::collections::BTreeMap<String, String>,
+    ) -> std::collections::BTreeMap<String, String> {
+        attributes
+            .iter()
+            .filter(|(k, _)| self.read_attributes.is_empty() || self.read_attributes.contains(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// The first attribute of `attributes` this client may not write, if any.
+    pub fn unwritable<'a>(
+        &self,
+        attributes: &'a std::collections::BTreeMap<String, String>,
+    ) -> Option<&'a str> {
+        if self.write_attributes.is_empty() {
+            return None;
+        }
+        attributes
+            .keys()
+            .find(|k| !self.write_attributes.contains(k))
+            .map(String::as_str)
+    }
+
+    /// ReadAttributes / WriteAttributes name attributes the pool has (Cognito's check).
+    pub fn check_attribute_lists(&self, declared: &[crate::schema::CustomAttribute]) -> Result<()> {
+        for (what, list) in [
+            ("read", &self.read_attributes),
+            ("write", &self.write_attributes),
+        ] {
+            if let Some(bad) = list
+                .iter()
+                .find(|a| !crate::schema::known_attribute(declared, a))
+            {
+                return Err(Error::invalid(format!(
+                    "Invalid {what} attributes specified while creating a client: {bad}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     pub fn create(
         pool_id: &PoolId,
         req: NewClient,
@@ -140,6 +194,8 @@ impl AppClient {
             refresh_rotation: req.refresh_rotation,
             prevent_user_existence_errors: true,
             enable_token_revocation: true,
+            read_attributes: req.read_attributes,
+            write_attributes: req.write_attributes,
             created_at: now,
             updated_at: now,
         };

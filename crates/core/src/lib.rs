@@ -17,6 +17,7 @@ pub mod oauth;
 pub mod password_policy;
 pub mod pool;
 pub mod resource_server;
+pub mod schema;
 pub mod session;
 pub mod throttle;
 pub mod user;

@@ -191,6 +191,8 @@ pub struct PoolSettings {
     pub email: EmailSettings,
     /// The entity ID SAML IdPs know this pool by; `urn:amazon:cognito:sp:{pool-id}` when unset.
     pub saml_sp_entity_id: Option<String>,
+    /// The `custom:` attributes users of this pool may have (Cognito's schema).
+    pub custom_attributes: Vec<crate::schema::CustomAttribute>,
 }
 
 impl PoolSettings {
@@ -231,6 +233,7 @@ impl PoolSettings {
                 )));
             }
         }
+        crate::schema::validate_declarations(&self.custom_attributes)?;
         self.token_validity.validate()
     }
 }

@@ -135,6 +135,11 @@ impl User {
         for (name, value) in &attributes {
             check_attribute(name, value)?;
         }
+        crate::schema::check_write(
+            &pool.settings.custom_attributes,
+            &attributes,
+            crate::schema::Write::Create,
+        )?;
         Ok(User {
             pool_id: pool.id.clone(),
             sub,
@@ -280,7 +285,11 @@ mod tests {
 
     #[test]
     fn users_get_a_fresh_sub_and_validated_attributes() {
-        let pool = UserPool::new("local", "acme", PoolSettings::default(), 0).unwrap();
+        let settings = PoolSettings {
+            custom_attributes: vec![crate::schema::CustomAttribute::string("tenant")],
+            ..Default::default()
+        };
+        let pool = UserPool::new("local", "acme", settings, 0).unwrap();
         let attrs = BTreeMap::from([
             ("email".to_string(), "alice@example.com".to_string()),
             ("custom:tenant".to_string(), "acme".to_string()),

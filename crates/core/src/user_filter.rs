@@ -93,7 +93,11 @@ mod tests {
 
     #[test]
     fn parse_and_match() {
-        let pool = UserPool::new("local", "p", PoolSettings::default(), 0).unwrap();
+        let settings = PoolSettings {
+            custom_attributes: vec![crate::schema::CustomAttribute::string("tenant")],
+            ..Default::default()
+        };
+        let pool = UserPool::new("local", "p", settings, 0).unwrap();
         let attrs = BTreeMap::from([
             ("email".to_string(), "alice@acme.com".to_string()),
             ("custom:tenant".to_string(), "acme".to_string()),

@@ -19,6 +19,8 @@ pub async fn run(app: &App, cmd: ClientCmd, out: &Out) -> Result<()> {
             refresh_rotation,
             refresh_grace_secs,
             identity_providers,
+            read_attributes,
+            write_attributes,
         } => {
             // Checked before anything is written.
             for p in identity_providers.iter().filter(|p| *p != "COGNITO") {
@@ -53,6 +55,8 @@ pub async fn run(app: &App, cmd: ClientCmd, out: &Out) -> Result<()> {
                     enabled: refresh_rotation,
                     grace_secs: refresh_grace_secs,
                 },
+                read_attributes,
+                write_attributes,
             };
             let mut created = app.create_client(&pool, req, secret).await?;
             if !identity_providers.is_empty() {

@@ -4,6 +4,7 @@ use crate::output::Out;
 use anyhow::Result;
 use portcullis_core::password_policy::PasswordPolicy;
 use portcullis_core::pool::{PoolSettings, UsernameAttribute};
+use portcullis_core::schema::{CustomAttribute, DataType};
 use portcullis_server::App;
 
 pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
@@ -15,7 +16,19 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             case_sensitive_usernames,
             password_min_length,
             required_attributes,
+            custom_attributes,
         } => {
+            let custom_attributes = custom_attributes
+                .iter()
+                .map(|spec| {
+                    let (name, kind) = spec.split_once(':').unwrap_or((spec, "String"));
+                    Ok(CustomAttribute {
+                        data_type: DataType::parse(kind)?,
+                        ..CustomAttribute::string(name)
+                    })
+                })
+                .collect::<portcullis_core::Result<Vec<_>>>()
+                .map_err(|e| anyhow::anyhow!("--custom-attribute: {e}"))?;
             let settings = PoolSettings {
                 password_policy: PasswordPolicy {
                     minimum_length: password_min_length,
@@ -28,6 +41,7 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
                 },
                 case_sensitive_usernames,
                 required_attributes,
+                custom_attributes,
                 ..Default::default()
             };
             let pool = app.create_pool(&region, &name, settings).await?;

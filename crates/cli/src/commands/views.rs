@@ -33,6 +33,8 @@ pub fn client(c: &AppClient, secret: Option<&str>) -> Value {
         "refresh_rotation": c.refresh_rotation,
         "prevent_user_existence_errors": c.prevent_user_existence_errors,
         "enable_token_revocation": c.enable_token_revocation,
+        "read_attributes": c.read_attributes,
+        "write_attributes": c.write_attributes,
         "created_at": c.created_at,
     });
     if let Some(s) = secret {

@@ -168,7 +168,11 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn user() -> User {
-        let pool = UserPool::new("local", "acme", PoolSettings::default(), 0).unwrap();
+        let settings = PoolSettings {
+            custom_attributes: vec![crate::schema::CustomAttribute::string("tier")],
+            ..Default::default()
+        };
+        let pool = UserPool::new("local", "acme", settings, 0).unwrap();
         let attrs = BTreeMap::from([
             ("email".to_string(), "a@example.com".to_string()),
             ("email_verified".to_string(), "true".to_string()),

@@ -33,6 +33,7 @@ impl App {
         });
         let mut client =
             AppClient::create(&pool.id, req, placeholder, &resource_servers, self.now())?;
+        client.check_attribute_lists(&pool.settings.custom_attributes)?;
         let secret = if with_secret {
             let secret = client_secret::generate().map_err(crypto_err)?;
             client.secret = Some(StoredSecret {
@@ -70,6 +71,8 @@ impl App {
     pub async fn update_client(&self, mut client: AppClient) -> Result<AppClient> {
         let resource_servers = self.store.list_resource_servers(&client.pool_id).await?;
         client.validate(&resource_servers)?;
+        let pool = self.pool(client.pool_id.as_str()).await?;
+        client.check_attribute_lists(&pool.settings.custom_attributes)?;
         client.updated_at = self.now();
         self.store.update_client(&client).await?;
         Ok(client)

@@ -56,6 +56,11 @@ impl App {
             }
             check_attribute(name, value)?;
         }
+        portcullis_core::schema::check_write(
+            &pool.settings.custom_attributes,
+            &attrs,
+            portcullis_core::schema::Write::Update,
+        )?;
         user.attributes.extend(attrs);
         self.save(user).await
     }

@@ -52,7 +52,22 @@ impl App {
         idp: &IdentityProvider,
         up: &Upstream,
     ) -> std::result::Result<User, FedError> {
-        let (mapped, refused) = provision::map_attributes(&idp.attribute_mapping, &up.claims);
+        let (mut mapped, mut refused) =
+            provision::map_attributes(&idp.attribute_mapping, &up.claims);
+        // Custom attributes the pool does not declare (or whose values do not fit) stay out.
+        mapped.retain(|name, value| {
+            let one = std::collections::BTreeMap::from([(name.clone(), value.clone())]);
+            let fits = portcullis_core::schema::check_write(
+                &pool.settings.custom_attributes,
+                &one,
+                portcullis_core::schema::Write::Create,
+            )
+            .is_ok();
+            if !fits {
+                refused.push(name.clone());
+            }
+            fits
+        });
         if !refused.is_empty() {
             tracing::warn!(provider = %idp.name, attributes = ?refused, "upstream claims left out: not valid attribute values");
         }

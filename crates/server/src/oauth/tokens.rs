@@ -67,10 +67,13 @@ impl App {
             .into_iter()
             .map(|g| g.name)
             .collect();
+        // Tokens carry only the attributes the client may read (its ReadAttributes).
+        let mut visible = s.user.clone();
+        visible.attributes = client.readable(&s.user.attributes);
         let grant = Grant {
             issuer,
             client_id: &client.client_id,
-            user: s.user,
+            user: &visible,
             groups: &groups,
             scopes: s.scopes,
             auth_time: s.auth_time,

@@ -59,6 +59,7 @@ pub(crate) async fn sign_up(c: &Call<'_>) -> Result<Value, CognitoError> {
     check_hash(c, &client, username)?;
     let password = c.string("Password")?;
     let attrs = c.attributes("UserAttributes")?;
+    super::users::check_writable(&client, &attrs)?;
     let (user, delivery) =
         c.s.app
             .sign_up(&pool, &client.client_id, username, password, attrs)

@@ -24,6 +24,12 @@ pub(crate) fn client_type(c: &AppClient, secret: Option<&str>) -> Value {
         "PreventUserExistenceErrors": if c.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" },
         "EnableTokenRevocation": c.enable_token_revocation,
     });
+    if !c.read_attributes.is_empty() {
+        v["ReadAttributes"] = json!(c.read_attributes);
+    }
+    if !c.write_attributes.is_empty() {
+        v["WriteAttributes"] = json!(c.write_attributes);
+    }
     if let Some(s) = secret {
         v["ClientSecret"] = json!(s);
     }
@@ -89,6 +95,8 @@ pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {
         explicit_auth_flows: c.strings("ExplicitAuthFlows")?,
         token_validity: None,
         refresh_rotation: RefreshRotation::default(),
+        read_attributes: c.strings("ReadAttributes")?.unwrap_or_default(),
+        write_attributes: c.strings("WriteAttributes")?.unwrap_or_default(),
     };
     let with_secret = c.opt_bool("GenerateSecret")?.unwrap_or(false);
     let created =

@@ -577,11 +577,11 @@ pub(crate) async fn token_user(
         .map(|(pool, user, _)| (pool, user))
 }
 
-/// [`token_user`], with the token's family (`origin_jti`).
+/// [`token_user`], with the token's claims (its client, its family).
 pub(crate) async fn token_session(
     c: &Call<'_>,
     token: &str,
-) -> Result<(UserPool, User, String), CognitoError> {
+) -> Result<(UserPool, User, crate::oauth::verify::AccessClaims), CognitoError> {
     let invalid = || CognitoError::not_authorized("Invalid Access Token");
     let payload = token.split('.').nth(1).ok_or_else(invalid)?;
     let claims: Value = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -616,7 +616,7 @@ pub(crate) async fn token_session(
             .map_err(c.core(None))?
             .filter(|u| u.enabled)
             .ok_or_else(invalid)?;
-    Ok((pool, user, at.origin_jti))
+    Ok((pool, user, at))
 }
 
 /// RevokeToken: a refresh token of this client (with its secret, if it has one) revokes its

@@ -15,6 +15,7 @@ pub(crate) async fn update_pool(c: &Call<'_>) -> Result<Value, CognitoError> {
     // in Cognito).
     settings.username_attributes = pool.settings.username_attributes.clone();
     settings.required_attributes = pool.settings.required_attributes.clone();
+    settings.custom_attributes = pool.settings.custom_attributes.clone();
     // Not a Cognito setting: UpdateUserPool leaves it as it is.
     settings.saml_sp_entity_id = pool.settings.saml_sp_entity_id.clone();
     settings.case_sensitive_usernames = pool.settings.case_sensitive_usernames;
@@ -68,6 +69,8 @@ pub(crate) async fn update_client(c: &Call<'_>) -> Result<Value, CognitoError> {
     if let Some(r) = c.opt_bool("EnableTokenRevocation")? {
         client.enable_token_revocation = r;
     }
+    client.read_attributes = c.strings("ReadAttributes")?.unwrap_or_default();
+    client.write_attributes = c.strings("WriteAttributes")?.unwrap_or_default();
     let client =
         c.s.app
             .update_client(client)

@@ -4,6 +4,7 @@ use super::Call;
 use super::error::CognitoError;
 use portcullis_core::password_policy::PasswordPolicy;
 use portcullis_core::pool::{PoolSettings, UserPool, UsernameAttribute};
+use portcullis_core::schema::{CustomAttribute, DataType};
 use serde_json::{Value, json};
 
 /// Cognito's `UserPoolType`, as far as Portcullis has it.
@@ -40,6 +41,7 @@ fn pool_type(p: &UserPool) -> Value {
         },
         "SchemaAttributes": p.settings.required_attributes.iter()
             .map(|n| json!({"Name": n, "AttributeDataType": "String", "Required": true, "Mutable": true}))
+            .chain(p.settings.custom_attributes.iter().map(custom_schema))
             .collect::<Vec<_>>(),
         "AdminCreateUserConfig": {"InviteMessageTemplate": {
             "EmailMessage": p.settings.messages.invitation_message,
@@ -127,14 +129,18 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
         .flatten()
     {
         let name = a.get("Name").and_then(Value::as_str).unwrap_or("");
+        // Custom attributes are named without their `custom:` prefix here.
+        let standard = portcullis_core::user::STANDARD_ATTRIBUTES.contains(&name);
         if a.get("Required").and_then(Value::as_bool) == Some(true) {
-            // Custom attributes are named without their `custom:` prefix here.
-            if !portcullis_core::user::STANDARD_ATTRIBUTES.contains(&name) {
+            if !standard {
                 return Err(CognitoError::invalid_parameter(
                     "Required custom attributes are not supported currently.",
                 ));
             }
             s.required_attributes.push(name.to_owned());
+        }
+        if !standard {
+            s.custom_attributes.push(custom_attribute(a, name)?);
         }
     }
     if let Some(cs) = input
@@ -144,6 +150,77 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
         s.case_sensitive_usernames = cs;
     }
     Ok(s)
+}
+
+/// A custom attribute's `SchemaAttributeType`: its type is required, its constraints
+/// optional (Cognito sends numbers as strings in them).
+fn custom_attribute(a: &Value, name: &str) -> Result<CustomAttribute, CognitoError> {
+    let short = name.strip_prefix("custom:").unwrap_or(name);
+    let data_type = a
+        .get("AttributeDataType")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            CognitoError::invalid_parameter(&format!(
+                "AttributeDataType is required for the custom attribute {short}"
+            ))
+        })?;
+    let num = |ptr: &str| -> Result<Option<i64>, CognitoError> {
+        match a.pointer(ptr) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(t)) => t.trim().parse().map(Some).map_err(|_| {
+                CognitoError::invalid_parameter(&format!("{ptr} of {short} must be a number"))
+            }),
+            Some(v) => v.as_i64().map(Some).ok_or_else(|| {
+                CognitoError::invalid_parameter(&format!("{ptr} of {short} must be a number"))
+            }),
+        }
+    };
+    let length = |ptr: &str| -> Result<Option<u32>, CognitoError> {
+        num(ptr)?
+            .map(|n| {
+                u32::try_from(n).map_err(|_| {
+                    CognitoError::invalid_parameter(&format!("{ptr} of {short} must be positive"))
+                })
+            })
+            .transpose()
+    };
+    Ok(CustomAttribute {
+        name: short.to_owned(),
+        data_type: DataType::parse(data_type)
+            .map_err(|e| CognitoError::invalid_parameter(&e.to_string()))?,
+        mutable: a.get("Mutable").and_then(Value::as_bool).unwrap_or(true),
+        min_length: length("/StringAttributeConstraints/MinLength")?,
+        max_length: length("/StringAttributeConstraints/MaxLength")?,
+        min_value: num("/NumberAttributeConstraints/MinValue")?,
+        max_value: num("/NumberAttributeConstraints/MaxValue")?,
+    })
+}
+
+/// A custom attribute as DescribeUserPool echoes it.
+fn custom_schema(a: &CustomAttribute) -> Value {
+    let mut v = json!({"Name": a.full_name(), "AttributeDataType": a.data_type.as_str(),
+        "DeveloperOnlyAttribute": false, "Mutable": a.mutable, "Required": false});
+    if a.data_type == DataType::String {
+        let mut c = json!({});
+        if let Some(n) = a.min_length {
+            c["MinLength"] = json!(n.to_string());
+        }
+        if let Some(n) = a.max_length {
+            c["MaxLength"] = json!(n.to_string());
+        }
+        v["StringAttributeConstraints"] = c;
+    }
+    if a.data_type == DataType::Number {
+        let mut c = json!({});
+        if let Some(n) = a.min_value {
+            c["MinValue"] = json!(n.to_string());
+        }
+        if let Some(n) = a.max_value {
+            c["MaxValue"] = json!(n.to_string());
+        }
+        v["NumberAttributeConstraints"] = c;
+    }
+    v
 }
 
 pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {

@@ -394,6 +394,7 @@ async fn required_schema_attributes_are_enforced_and_a_refusal_creates_nothing()
         .as_array()
         .unwrap()
         .iter()
+        .filter(|a| a["Required"] == true)
         .map(|a| a["Name"].as_str().unwrap())
         .collect();
     assert_eq!(required, ["email", "given_name"]);

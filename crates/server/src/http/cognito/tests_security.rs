@@ -612,3 +612,174 @@ async fn behind_a_trusted_proxy_one_client_cannot_lock_everyone_out() {
         .await;
     assert_eq!(a.body["message"], "Password attempts exceeded");
 }
+
+#[tokio::test]
+async fn users_cannot_give_themselves_custom_attributes_and_clients_narrow_what_is_seen() {
+    let w = world(|_| {}).await;
+    let a = w
+        .admin(
+            "CreateUserPool",
+            json!({"PoolName": "p", "Schema": [
+                {"Name": "tenant", "AttributeDataType": "String", "Mutable": true},
+                {"Name": "plan", "AttributeDataType": "String", "Mutable": false}]}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let pool = a.body["UserPool"]["Id"].as_str().unwrap().to_owned();
+    let names: Vec<&str> = a.body["UserPool"]["SchemaAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["Name"].as_str())
+        .collect();
+    assert!(names.contains(&"custom:tenant") && names.contains(&"custom:plan"));
+    let client = |extra: Value| {
+        let mut body = json!({"UserPoolId": pool, "ClientName": "c",
+            "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let w = &w;
+        async move {
+            let a = w.admin("CreateUserPoolClient", body).await;
+            assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+            a.body["UserPoolClient"]["ClientId"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let open = client(json!({})).await;
+    let narrow = client(json!({"ReadAttributes": ["email"],
+                               "WriteAttributes": ["email", "custom:tenant"]}))
+    .await;
+    let a = w
+        .admin(
+            "CreateUserPoolClient",
+            json!({"UserPoolId": pool, "ClientName": "bad", "ReadAttributes": ["custom:role"]}),
+        )
+        .await;
+    assert_eq!(a.body["__type"], "InvalidParameterException");
+
+    let sign_up = |client: &str, attrs: Value| {
+        json!({"ClientId": client, "Username": "mallory", "Password": PASSWORD,
+               "UserAttributes": attrs})
+    };
+    // Undeclared, too many, or not the client's to write: refused, nobody created.
+    let a = w
+        .public(
+            "SignUp",
+            sign_up(&open, json!([{"Name": "custom:role", "Value": "admin"}])),
+        )
+        .await;
+    assert_eq!(a.body["__type"], "InvalidParameterException");
+    assert_eq!(
+        a.body["message"],
+        "Attributes did not conform to the schema: Type for attribute {custom:role} could not be determined"
+    );
+    let many: Vec<Value> = (0..1000)
+        .map(|i| json!({"Name": format!("custom:a{i}"), "Value": "x"}))
+        .collect();
+    let a = w.public("SignUp", sign_up(&open, json!(many))).await;
+    assert_eq!(a.body["__type"], "InvalidParameterException");
+    let a = w
+        .public(
+            "SignUp",
+            sign_up(&narrow, json!([{"Name": "custom:plan", "Value": "gold"}])),
+        )
+        .await;
+    assert_eq!(a.body["__type"], "NotAuthorizedException");
+    let (users, _) = w.t.app.find_users(&pool, None, 60, None).await.unwrap();
+    assert!(users.is_empty(), "no user was created");
+
+    // A user with declared attributes; the narrow client sees only the email.
+    let a = w
+        .admin(
+            "AdminCreateUser",
+            json!({"UserPoolId": pool, "Username": "ann", "MessageAction": "SUPPRESS",
+                   "TemporaryPassword": PASSWORD, "UserAttributes": [
+                    {"Name": "email", "Value": "ann@t1.example"},
+                    {"Name": "custom:tenant", "Value": "acme"},
+                    {"Name": "custom:plan", "Value": "gold"}]}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    w.admin(
+        "AdminSetUserPassword",
+        json!({"UserPoolId": pool, "Username": "ann", "Password": PASSWORD, "Permanent": true}),
+    )
+    .await;
+    let login = |client: &str| {
+        let body = password_login(client, "ann", PASSWORD);
+        let w = &w;
+        async move {
+            let a = w.public("InitiateAuth", body).await;
+            assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+            a.body["AuthenticationResult"].clone()
+        }
+    };
+    let claims = |jwt: &str| -> Value {
+        use base64::Engine;
+        let part = jwt.split('.').nth(1).unwrap();
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(part)
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let wide = login(&open).await;
+    assert_eq!(
+        claims(wide["IdToken"].as_str().unwrap())["custom:tenant"],
+        "acme"
+    );
+    let slim = login(&narrow).await;
+    let id = claims(slim["IdToken"].as_str().unwrap());
+    assert_eq!(id["email"], "ann@t1.example");
+    assert!(id.get("custom:tenant").is_none() && id.get("custom:plan").is_none());
+    let a = w
+        .public("GetUser", json!({"AccessToken": slim["AccessToken"]}))
+        .await;
+    let seen: Vec<&str> = a.body["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x["Name"].as_str())
+        .collect();
+    assert_eq!(seen, ["sub", "email"]);
+
+    // Writes through a token: only what its client may write, never an immutable attribute.
+    let update = |token: &Value, name: &str, value: &str| json!({"AccessToken": token, "UserAttributes": [{"Name": name, "Value": value}]});
+    let a = w
+        .public(
+            "UpdateUserAttributes",
+            update(&slim["AccessToken"], "given_name", "Ann"),
+        )
+        .await;
+    assert_eq!(a.body["__type"], "NotAuthorizedException");
+    let a = w
+        .public(
+            "UpdateUserAttributes",
+            update(&wide["AccessToken"], "custom:plan", "platinum"),
+        )
+        .await;
+    assert_eq!(a.body["__type"], "InvalidParameterException");
+    let a = w
+        .public(
+            "UpdateUserAttributes",
+            update(&wide["AccessToken"], "custom:role", "admin"),
+        )
+        .await;
+    assert_eq!(a.body["__type"], "InvalidParameterException");
+    let a = w
+        .public(
+            "UpdateUserAttributes",
+            update(&slim["AccessToken"], "custom:tenant", "initech"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let ann = w.t.app.user(&pool, "ann").await.unwrap();
+    assert_eq!(ann.attributes["custom:tenant"], "initech");
+    assert_eq!(ann.attributes["custom:plan"], "gold");
+    assert!(!ann.attributes.contains_key("custom:role"));
+}

@@ -95,10 +95,43 @@ pub(crate) async fn admin_set_password(c: &Call<'_>) -> Result<Value, CognitoErr
 
 /// GetUser: the caller's own profile, for an access token with
 /// `aws.cognito.signin.user.admin`.
+/// GetUser: the attributes the token's app client may read.
 pub(crate) async fn get_user(c: &Call<'_>) -> Result<Value, CognitoError> {
     let token = c.string("AccessToken")?;
-    let (_, user) = super::flows::token_user(c, token).await?;
+    let (pool, mut user, at) = super::flows::token_session(c, token).await?;
+    let client = token_client(c, &pool, &at.client_id).await?;
+    user.attributes = client.readable(&user.attributes);
     Ok(json!({"Username": user.username, "UserAttributes": attribute_list(&user)}))
+}
+
+/// The app client an access token was issued to.
+async fn token_client(
+    c: &Call<'_>,
+    pool: &portcullis_core::pool::UserPool,
+    client_id: &str,
+) -> Result<portcullis_core::client::AppClient, CognitoError> {
+    c.s.app
+        .store
+        .get_client(&pool.id, client_id)
+        .await
+        .map_err(c.core(None))?
+        .ok_or_else(|| CognitoError::not_authorized("Invalid Access Token"))
+}
+
+/// Users write through an app client only what its WriteAttributes allow.
+pub(crate) fn check_writable(
+    client: &portcullis_core::client::AppClient,
+    attrs: &std::collections::BTreeMap<String, String>,
+) -> Result<(), CognitoError> {
+    match client.unwritable(attrs) {
+        None => Ok(()),
+        Some(name) => {
+            tracing::info!(client = %client.client_id, attribute = name, "write of an attribute the client may not write");
+            Err(CognitoError::not_authorized(
+                "A client attempted to write unauthorized attribute",
+            ))
+        }
+    }
 }
 
 pub(crate) async fn admin_enable(c: &Call<'_>, enabled: bool) -> Result<Value, CognitoError> {
@@ -200,12 +233,12 @@ pub(crate) async fn list_users(c: &Call<'_>) -> Result<Value, CognitoError> {
 
 /// ChangePassword with an access token and the previous password.
 pub(crate) async fn change_password(c: &Call<'_>) -> Result<Value, CognitoError> {
-    let (_, user, family) = super::flows::token_session(c, c.string("AccessToken")?).await?;
+    let (_, user, at) = super::flows::token_session(c, c.string("AccessToken")?).await?;
     let (old, new) = (c.string("PreviousPassword")?, c.string("ProposedPassword")?);
     match c
         .s
         .app
-        .change_password(&user, old, new, Some(&family))
+        .change_password(&user, old, new, Some(&at.origin_jti))
         .await
     {
         Ok(_) => Ok(json!({})),
@@ -218,8 +251,9 @@ pub(crate) async fn change_password(c: &Call<'_>) -> Result<Value, CognitoError>
 
 /// UpdateUserAttributes with an access token: a new email waits for VerifyUserAttribute.
 pub(crate) async fn update_attributes(c: &Call<'_>) -> Result<Value, CognitoError> {
-    let (pool, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
+    let (pool, user, at) = super::flows::token_session(c, c.string("AccessToken")?).await?;
     let attrs = c.attributes("UserAttributes")?;
+    check_writable(&token_client(c, &pool, &at.client_id).await?, &attrs)?;
     let delivery =
         c.s.app
             .update_own_attributes(&pool, &user, attrs)

@@ -104,8 +104,17 @@ pub(crate) async fn userinfo(
             .flatten(),
         Err(_) => None,
     };
-    match user {
-        Some(u) if u.enabled => {
+    // Only what the token's client may read (its ReadAttributes).
+    let client = s
+        .app
+        .store
+        .get_client(&ctx.pool.id, &claims_of.client_id)
+        .await
+        .ok()
+        .flatten();
+    match (user, client) {
+        (Some(mut u), Some(client)) if u.enabled => {
+            u.attributes = client.readable(&u.attributes);
             let mut res = Json(claims::userinfo(&u, &claims_of.scopes)).into_response();
             no_store(res.headers_mut());
             res
