@@ -271,6 +271,22 @@ fn every_attack_variant_is_refused_and_the_baseline_passes() {
             )
         }),
         ("oversize", format!("{base}{}", " ".repeat(MAX_RESPONSE))),
+        (
+            "a correctly signed assertion in a Response another issuer sent",
+            signed_edited(&idp, &Shape::default(), &|xml| {
+                xml.replacen(
+                    &format!("<saml:Issuer>{IDP}</saml:Issuer>"),
+                    "<saml:Issuer>https://evil.example/idp</saml:Issuer>",
+                    1,
+                )
+            }),
+        ),
+        (
+            "a signature over the whole document (Reference URI=\"\")",
+            signed_edited(&idp, &Shape::default(), &|xml| {
+                xml.replace("URI=\"#_assert-1\"", "URI=\"\"")
+            }),
+        ),
     ];
     assert_eq!(
         check(&md, &signed(&other, &Shape::default())).unwrap_err(),

@@ -62,6 +62,35 @@ async fn discovery_names_the_pool_issuer_and_its_endpoints() {
         doc["code_challenge_methods_supported"],
         serde_json::json!(["S256"])
     );
+    // Only what can be used: no client enables the implicit flow yet.
+    assert_eq!(doc["response_types_supported"], serde_json::json!(["code"]));
+    assert_eq!(
+        doc["response_modes_supported"],
+        serde_json::json!(["query"])
+    );
+    t.app
+        .create_client(
+            pool.id.as_str(),
+            portcullis_core::client::NewClient {
+                name: "legacy-spa".into(),
+                callback_urls: vec!["https://app.example/cb".into()],
+                allowed_oauth_flows: vec![portcullis_core::client::OAuthFlow::Implicit],
+                allowed_oauth_scopes: vec!["openid".into()],
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    let (_, doc, _) = get(
+        &r,
+        &format!("/{}/.well-known/openid-configuration", pool.id),
+    )
+    .await;
+    assert_eq!(
+        doc["response_types_supported"],
+        serde_json::json!(["code", "token"])
+    );
 }
 
 #[tokio::test]

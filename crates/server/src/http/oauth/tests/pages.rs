@@ -432,3 +432,41 @@ async fn a_logout_hint_must_be_this_pools_id_token_for_that_client() {
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
     assert_eq!(r.location().unwrap(), "https://app.t1/bye");
 }
+
+#[tokio::test]
+async fn codes_issued_before_a_password_reset_cannot_be_redeemed() {
+    let w = world().await;
+    let id = w.pool.id.to_string();
+    let redeem = |code: String| {
+        let w = &w;
+        async move {
+            w.token(
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("client_id", &w.spa),
+                    ("code", &code),
+                    ("redirect_uri", CB),
+                    ("code_verifier", VERIFIER),
+                ],
+                None,
+            )
+            .await
+        }
+    };
+    let mut b = Browser::new(&w.router);
+    let stolen = w.code(&mut b, &w.spa, &[]).await;
+    w.clock.advance(1);
+    w.t.app
+        .set_password(&id, "alice", "Reset-Passw0rd!", true)
+        .await
+        .unwrap();
+    let r = redeem(stolen).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("invalid_grant"));
+    // The session that made it ended too; signing in again gives a code that works.
+    let silent = b.get(&w.authorize_url(&w.spa, &[("prompt", "none")])).await;
+    assert_eq!(silent.redirect_params()["error"], "login_required");
+    let r = w.sign_in(&mut b, &w.spa, &[], "Reset-Passw0rd!").await;
+    let fresh = r.redirect_params()["code"].clone();
+    assert_eq!(redeem(fresh).await.status, StatusCode::OK);
+}
