@@ -91,7 +91,8 @@ pub(crate) fn open(
     ))
 }
 
-fn attr(e: &quick_xml::events::BytesStart<'_>, name: &[u8]) -> Option<String> {
+/// The unprefixed attribute `name` of `e`, normalized.
+pub(crate) fn attr(e: &quick_xml::events::BytesStart<'_>, name: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name && a.key.prefix().is_none())

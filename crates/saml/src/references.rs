@@ -9,23 +9,13 @@
 //!   §3.2.2): a correctly signed assertion must not arrive in another issuer's envelope.
 
 use crate::SamlError;
-use quick_xml::events::{BytesStart, Event};
+use crate::encrypted::attr;
+use quick_xml::events::Event;
 
 /// One open element: its local name and its `ID` attribute.
 struct Open {
     name: Vec<u8>,
     id: Option<String>,
-}
-
-fn attribute(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name && a.key.prefix().is_none())
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
 }
 
 fn refuse(m: &str) -> SamlError {
@@ -68,7 +58,7 @@ pub(crate) fn check_references(xml: &str) -> Result<(), SamlError> {
                 && parent(2).is_some_and(|p| p.name == b"Signature");
             if in_signed_info {
                 let signed_id = parent(3).and_then(|p| p.id.as_deref());
-                let uri = attribute(&e, b"URI");
+                let uri = attr(&e, b"URI");
                 match (signed_id, uri) {
                     (Some(id), Some(uri)) if uri.strip_prefix('#') == Some(id) => {}
                     _ => {
@@ -90,7 +80,7 @@ pub(crate) fn check_references(xml: &str) -> Result<(), SamlError> {
         if opens {
             stack.push(Open {
                 name,
-                id: attribute(&e, b"ID"),
+                id: attr(&e, b"ID"),
             });
         }
     }
