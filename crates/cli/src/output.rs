@@ -56,3 +56,10 @@ fn plain(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// Sets `key` of a JSON object built by `json!` (anything else is left alone).
+pub fn set(v: &mut serde_json::Value, key: &str, value: serde_json::Value) {
+    if let Some(o) = v.as_object_mut() {
+        o.insert(key.to_owned(), value);
+    }
+}

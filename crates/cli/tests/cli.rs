@@ -1,7 +1,12 @@
 //! Black-box tests of the built `portcullis` binary: every command, on SQLite and on the
 //! PostgreSQL server that scripts/test.sh starts, and `serve` answering over real HTTP.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use serde_json::Value;
 use std::io::{Read, Write};

@@ -15,7 +15,8 @@ pub const DEFAULT_REGION: &str = "local";
 pub(crate) fn random_string(alphabet: &[u8], len: usize) -> String {
     let mut rng = rand::rng();
     (0..len)
-        .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
+        .filter_map(|_| alphabet.get(rng.random_range(0..alphabet.len())))
+        .map(|b| char::from(*b))
         .collect()
 }
 

@@ -43,7 +43,10 @@ impl PasswordPolicy {
         const SYMS: &[u8] = b"!#%+-=?@^_";
         let mut rng = rand::rng();
         let len = (self.minimum_length as usize).max(12);
-        let mut pick = |set: &[u8]| set[rng.random_range(0..set.len())] as char;
+        let mut pick = |set: &[u8]| {
+            set.get(rng.random_range(0..set.len()))
+                .map_or('x', |b| char::from(*b))
+        };
         let mut chars = vec![pick(UPPER), pick(LOWER), pick(DIGITS), pick(SYMS)];
         let all: Vec<u8> = [UPPER, LOWER, DIGITS, SYMS].concat();
         while chars.len() < len {

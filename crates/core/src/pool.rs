@@ -109,29 +109,25 @@ impl MessageTemplates {
                 "the invitation message must contain {username} and {####}",
             ));
         }
-        if self.confirm_with_link
-            && !(self.link_message.contains("{##") && self.link_message.contains("##}"))
-        {
+        if self.confirm_with_link && link_parts(&self.link_message).is_none() {
             return Err(Error::invalid(
                 "the link message must contain {##link text##}",
+            ));
+        }
+        // Checked even while links are off: switching them on must not find a bad template.
+        if self.link_message.contains("{##") && link_parts(&self.link_message).is_none() {
+            return Err(Error::invalid(
+                "the link message must contain {##link text##} with the link's text",
             ));
         }
         Ok(())
     }
 
-    /// Puts `url` where `{##text##}` is, as `text: url`.
-    pub fn render_link(template: &str, url: &str) -> String {
-        match (template.find("{##"), template.find("##}")) {
-            (Some(a), Some(b)) if b > a => {
-                format!(
-                    "{}{}: {url}{}",
-                    &template[..a],
-                    &template[a + 3..b],
-                    &template[b + 3..]
-                )
-            }
-            _ => format!("{template} {url}"),
-        }
+    /// Puts `url` where `{##text##}` is, as `text: url`; `None` when the template has no
+    /// such placeholder (templates are validated when set, so that means a bug).
+    pub fn render_link(template: &str, url: &str) -> Option<String> {
+        let (before, text, after) = link_parts(template)?;
+        Some(format!("{before}{text}: {url}{after}"))
     }
 
     /// Fills the placeholders.
@@ -140,6 +136,14 @@ impl MessageTemplates {
             .replace("{####}", code)
             .replace("{username}", username)
     }
+}
+
+/// A link template split at its `{##text##}`: what comes before, the link's text (not
+/// empty), and what comes after.
+fn link_parts(template: &str) -> Option<(&str, &str, &str)> {
+    let (before, rest) = template.split_once("{##")?;
+    let (text, after) = rest.split_once("##}")?;
+    (!text.trim().is_empty()).then_some((before, text, after))
 }
 
 /// Who a pool's messages come from (Cognito's `EmailConfiguration.From` and
@@ -450,15 +454,27 @@ mod tests {
     #[test]
     fn link_templates() {
         assert_eq!(
-            MessageTemplates::render_link("Hi. {##Confirm##} Thanks", "https://x/c"),
+            MessageTemplates::render_link("Hi. {##Confirm##} Thanks", "https://x/c").unwrap(),
             "Hi. Confirm: https://x/c Thanks"
         );
-        let m = MessageTemplates {
-            confirm_with_link: true,
-            link_message: "no link".into(),
+        for bad in ["no link", "Click {##}", "{####}", "{## ##}", "##} {##"] {
+            assert_eq!(
+                MessageTemplates::render_link(bad, "https://x/c"),
+                None,
+                "{bad}"
+            );
+            let m = MessageTemplates {
+                confirm_with_link: true,
+                link_message: bad.into(),
+                ..Default::default()
+            };
+            assert!(m.validate().is_err(), "{bad}");
+        }
+        let off_but_broken = MessageTemplates {
+            link_message: "Click {##}".into(),
             ..Default::default()
         };
-        assert!(m.validate().is_err());
+        assert!(off_but_broken.validate().is_err());
     }
 
     #[test]

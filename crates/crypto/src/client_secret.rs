@@ -21,7 +21,11 @@ pub fn generate() -> crate::Result<String> {
     let mut pool = bytes.to_vec();
     while out.len() < LEN {
         match pool.pop() {
-            Some(b) if b < 252 => out.push(ALPHABET[(b % 36) as usize] as char),
+            Some(b) if b < 252 => {
+                if let Some(c) = ALPHABET.get(usize::from(b % 36)) {
+                    out.push(char::from(*c));
+                }
+            }
             Some(_) => {}
             None => {
                 let mut more = [0u8; LEN];

@@ -142,7 +142,10 @@ pub fn verify_rs256(token: &str, jwk: &Value) -> Result<Value> {
     public
         .verify(
             &RSA_PKCS1_2048_8192_SHA256,
-            &token.as_bytes()[..signed_len],
+            token
+                .as_bytes()
+                .get(..signed_len)
+                .ok_or_else(|| CryptoError::Malformed("token".into()))?,
             &b64::url_decode(s)?,
         )
         .map_err(|_| CryptoError::InvalidToken)?;

@@ -108,8 +108,10 @@ pub fn new_verifier(pool_suffix: &str, user_id: &str, password: &str) -> Result<
 /// password matches it, because nobody knows its discrete logarithm.
 pub fn decoy_verifier(seed: &[u8]) -> (String, String) {
     let key = hmac::Key::new(hmac::HMAC_SHA256, seed);
-    let salt: String = hmac::sign(&key, b"salt").as_ref()[..16]
+    let salt: String = hmac::sign(&key, b"salt")
+        .as_ref()
         .iter()
+        .take(16)
         .map(|b| format!("{b:02x}"))
         .collect();
     // 384 bytes (the size of N) in 12 blocks, reduced mod N.
@@ -153,7 +155,7 @@ fn hkdf16(ikm: &[u8], salt: &[u8]) -> Vec<u8> {
         &hmac::Key::new(hmac::HMAC_SHA256, prk.as_ref()),
         b"Caldera Derived Key\x01",
     );
-    okm.as_ref()[..16].to_vec()
+    okm.as_ref().iter().take(16).copied().collect()
 }
 
 /// The signature a client that knows the password would send.

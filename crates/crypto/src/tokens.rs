@@ -53,7 +53,7 @@ pub fn pkce_s256_matches(verifier: &str, challenge: &str) -> bool {
 /// OIDC Core §3.1.3.6: base64url of the left half of SHA-256(access_token).
 pub fn at_hash(access_token: &str) -> String {
     let d = digest(&SHA256, access_token.as_bytes());
-    b64::url_encode(&d.as_ref()[..16])
+    b64::url_encode(d.as_ref().get(..16).unwrap_or(d.as_ref()))
 }
 
 #[cfg(test)]

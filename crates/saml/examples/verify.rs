@@ -4,7 +4,12 @@
 
 // A benchmark over fixed files: a file that is missing or reads differently is a reason to
 // stop at once, loudly.
-#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
+#![allow(
+    clippy::panic,
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::indexing_slicing
+)]
 
 use portcullis_saml::validate_response_at;
 use std::time::Instant;

@@ -161,7 +161,11 @@ fn find_sealed(xml: &str) -> Result<Sealed, SamlError> {
                     && last == b"CipherValue"
                 {
                     let text = t.decode().map_err(|_| unreadable())?;
-                    let parent = path.len().checked_sub(3).map(|i| path[i].as_slice());
+                    let parent = path
+                        .len()
+                        .checked_sub(3)
+                        .and_then(|i| path.get(i))
+                        .map(Vec::as_slice);
                     match parent {
                         Some(b"EncryptedData") => s.cipher.push_str(&text),
                         Some(b"EncryptedKey") => {
@@ -205,7 +209,11 @@ fn find_sealed(xml: &str) -> Result<Sealed, SamlError> {
 /// `path`) stands for.
 fn read_part(s: &mut Sealed, path: &[Vec<u8>], name: &[u8], e: &quick_xml::events::BytesStart<'_>) {
     let parent = path.last().map(Vec::as_slice);
-    let grandparent = path.len().checked_sub(2).map(|i| path[i].as_slice());
+    let grandparent = path
+        .len()
+        .checked_sub(2)
+        .and_then(|i| path.get(i))
+        .map(Vec::as_slice);
     match (name, parent, grandparent) {
         (b"EncryptedKey", _, _) => s.keys.push(EncryptedKey::default()),
         (b"EncryptionMethod", Some(b"EncryptedData"), _) => {
@@ -359,7 +367,7 @@ fn decrypt_content(key: &[u8], mode: Mode, data: &[u8]) -> Option<Vec<u8>> {
             c.pad(false);
             let mut out = vec![0u8; body.len() + BLOCK];
             let n = c.update(body, &mut out).ok()?;
-            let m = c.finalize(&mut out[n..]).ok()?;
+            let m = c.finalize(out.get_mut(n..)?).ok()?;
             out.truncate(n + m);
             // XML Encryption padding: the last byte counts the padding bytes (1..=16), whose
             // other values are arbitrary.

@@ -164,6 +164,62 @@ async fn messages_queue_and_codes_count_attempts(store: &dyn Store) {
             .unwrap(),
         u32::MAX
     );
+
+    // A sign-up writes its user, code and message together, or nothing.
+    let gina = user(&pool, "gina");
+    let gina_code = VerificationCode {
+        sub: gina.sub,
+        ..code.clone()
+    };
+    let clash = OutboundMessage { ..m2.clone() }; // an id that is taken: the last write fails
+    assert!(
+        store
+            .create_user_with_delivery(
+                &gina,
+                &pool.username_key("gina"),
+                Some(&gina_code),
+                Some(&clash)
+            )
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store.get_user_by_sub(&pool.id, gina.sub).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.get_code(&pool.id, gina.sub, "sign_up").await.unwrap(),
+        None
+    );
+    let welcome = msg(400);
+    store
+        .create_user_with_delivery(
+            &gina,
+            &pool.username_key("gina"),
+            Some(&gina_code),
+            Some(&welcome),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .get_user_by_sub(&pool.id, gina.sub)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        store.get_code(&pool.id, gina.sub, "sign_up").await.unwrap(),
+        Some(gina_code)
+    );
+    assert!(
+        store
+            .recent_messages(Some(&pool.id), 10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.id == welcome.id)
+    );
 }
 
 async fn identity_providers_and_identifiers(store: &dyn Store) {

@@ -72,6 +72,15 @@ pub struct Page<T> {
 pub trait UserStore {
     /// `Conflict(User)` when the username key is taken in this pool.
     async fn create_user(&self, user: &User, username_key: &str) -> Result<()>;
+    /// A new user with the code and message that let them confirm, in one transaction:
+    /// either all are written or none (a sign-up never leaves a user who cannot confirm).
+    async fn create_user_with_delivery(
+        &self,
+        user: &User,
+        username_key: &str,
+        code: Option<&VerificationCode>,
+        message: Option<&OutboundMessage>,
+    ) -> Result<()>;
     async fn get_user_by_key(&self, pool: &PoolId, username_key: &str) -> Result<Option<User>>;
     async fn get_user_by_sub(&self, pool: &PoolId, sub: Uuid) -> Result<Option<User>>;
     /// Users ordered by username key, at most `limit`, starting after `after`.

@@ -18,7 +18,7 @@ pub async fn run(app: &App, cmd: AccessKeyCmd, out: &Out) -> Result<()> {
         AccessKeyCmd::Create { pools } => {
             let (key, secret) = app.create_access_key(&pools).await?;
             let mut v = view(&key);
-            v["secret_access_key"] = json!(secret);
+            crate::output::set(&mut v, "secret_access_key", json!(secret));
             out.object(&v);
         }
         AccessKeyCmd::List => {

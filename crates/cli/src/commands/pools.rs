@@ -53,7 +53,11 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
         }
         PoolCmd::Get(r) => {
             let mut v = views::pool(&app.pool(&r.pool).await?);
-            v["smtp"] = serde_json::json!(app.pool_smtp_display(&r.pool).await?);
+            crate::output::set(
+                &mut v,
+                "smtp",
+                serde_json::json!(app.pool_smtp_display(&r.pool).await?),
+            );
             out.object(&v);
         }
         PoolCmd::SetDomain {
@@ -95,7 +99,11 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
                 app.set_pool_smtp(&pool, smtp_url.as_deref()).await?;
             }
             let mut v = views::pool(&updated);
-            v["smtp"] = serde_json::json!(app.pool_smtp_display(&pool).await?);
+            crate::output::set(
+                &mut v,
+                "smtp",
+                serde_json::json!(app.pool_smtp_display(&pool).await?),
+            );
             out.object(&v);
         }
         PoolCmd::SetSamlEntityId {

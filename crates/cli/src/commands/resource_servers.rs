@@ -27,7 +27,11 @@ pub async fn run(app: &App, cmd: ResourceServerCmd, out: &Out) -> Result<()> {
                 .create_resource_server(&pool, &identifier, &name, scopes)
                 .await?;
             let mut v = json!(rs);
-            v["scope_names"] = json!(rs.full_scope_names().collect::<Vec<_>>());
+            crate::output::set(
+                &mut v,
+                "scope_names",
+                json!(rs.full_scope_names().collect::<Vec<_>>()),
+            );
             out.object(&v);
         }
         ResourceServerCmd::List(r) => {
@@ -37,7 +41,11 @@ pub async fn run(app: &App, cmd: ResourceServerCmd, out: &Out) -> Result<()> {
                 .iter()
                 .map(|rs| {
                     let mut v = json!(rs);
-                    v["scope_names"] = json!(rs.full_scope_names().collect::<Vec<_>>());
+                    crate::output::set(
+                        &mut v,
+                        "scope_names",
+                        json!(rs.full_scope_names().collect::<Vec<_>>()),
+                    );
                     v
                 })
                 .collect();

@@ -39,8 +39,8 @@ pub async fn run(global: &Global, args: ServeArgs, out: &Out) -> Result<()> {
         let login_url = demo.login_url(&config.issuer(&demo.pool_id));
         if out.json {
             let mut v = json!(demo);
-            v["login_url"] = json!(login_url);
-            v["issuer"] = json!(config.issuer(&demo.pool_id));
+            crate::output::set(&mut v, "login_url", json!(login_url));
+            crate::output::set(&mut v, "issuer", json!(config.issuer(&demo.pool_id)));
             println!("{v}");
         } else {
             println!("Demo pool:     {}", demo.pool_id);

@@ -43,9 +43,9 @@ pub async fn run(app: &App, cmd: UserCmd, out: &Out) -> Result<()> {
             let mut v = views::user(&created.user);
             if invite {
                 // The invitation carries the password; it is not printed as well.
-                v["invitation"] = json!("queued");
+                crate::output::set(&mut v, "invitation", json!("queued"));
             } else if let Some(p) = created.generated_password {
-                v["temporary_password"] = json!(p);
+                crate::output::set(&mut v, "temporary_password", json!(p));
             }
             out.object(&v);
         }
@@ -73,7 +73,7 @@ pub async fn run(app: &App, cmd: UserCmd, out: &Out) -> Result<()> {
                 .map(|g| g.name)
                 .collect();
             let mut v = views::user(&user);
-            v["groups"] = json!(groups);
+            crate::output::set(&mut v, "groups", json!(groups));
             out.object(&v);
         }
         UserCmd::Delete { pool, username } => {

@@ -38,7 +38,7 @@ pub fn client(c: &AppClient, secret: Option<&str>) -> Value {
         "created_at": c.created_at,
     });
     if let Some(s) = secret {
-        v["client_secret"] = json!(s);
+        crate::output::set(&mut v, "client_secret", json!(s));
     }
     v
 }

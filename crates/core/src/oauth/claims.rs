@@ -122,8 +122,10 @@ pub fn access_token(g: &Grant<'_>, now: UnixTime, ttl: u32, jti: &str) -> Value 
         "username": g.user.username,
         "version": 2,
     });
-    if !g.groups.is_empty() {
-        c["cognito:groups"] = json!(g.groups);
+    if !g.groups.is_empty()
+        && let Some(o) = c.as_object_mut()
+    {
+        o.insert("cognito:groups".into(), json!(g.groups));
     }
     c
 }

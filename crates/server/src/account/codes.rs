@@ -31,33 +31,49 @@ impl App {
         ttl: i64,
         payload: Option<String>,
     ) -> Result<Option<String>> {
-        let now = self.now();
         let previous = self
             .store
             .get_code(&user.pool_id, user.sub, purpose)
             .await?;
+        let Some((code, record)) = self.fresh_code(user, purpose, ttl, payload, previous.as_ref())
+        else {
+            return Ok(None);
+        };
+        self.store.put_code(&record).await?;
+        Ok(Some(code))
+    }
+
+    /// A new code and the record that keeps its hash, counted against the hour of
+    /// `previous`; `None` when the hourly cap is reached. Nothing is written.
+    pub(crate) fn fresh_code(
+        &self,
+        user: &User,
+        purpose: &str,
+        ttl: i64,
+        payload: Option<String>,
+        previous: Option<&VerificationCode>,
+    ) -> Option<(String, VerificationCode)> {
+        let now = self.now();
         let (sent_count, window_start) = match previous {
             Some(p) if now - p.window_start < 3600 => (p.sent_count + 1, p.window_start),
             _ => (1, now),
         };
         if sent_count > MAX_SENDS_PER_HOUR {
-            return Ok(None);
+            return None;
         }
         let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
-        self.store
-            .put_code(&VerificationCode {
-                pool_id: user.pool_id.clone(),
-                sub: user.sub,
-                purpose: purpose.to_owned(),
-                code_hash: hash_of(user, purpose, &code),
-                expires_at: now + ttl,
-                attempts: 0,
-                sent_count,
-                window_start,
-                payload,
-            })
-            .await?;
-        Ok(Some(code))
+        let record = VerificationCode {
+            pool_id: user.pool_id.clone(),
+            sub: user.sub,
+            purpose: purpose.to_owned(),
+            code_hash: hash_of(user, purpose, &code),
+            expires_at: now + ttl,
+            attempts: 0,
+            sent_count,
+            window_start,
+            payload,
+        };
+        Some((code, record))
     }
 
     /// Checks a code; a right one is spent, and its payload returned.

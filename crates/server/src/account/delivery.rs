@@ -18,23 +18,35 @@ impl App {
         body: &str,
         purpose: &str,
     ) -> Result<()> {
-        let now = self.now();
         self.store
-            .enqueue_message(&OutboundMessage {
-                id: uuid::Uuid::new_v4(),
-                pool_id: pool.clone(),
-                recipient: to.to_owned(),
-                subject: subject.to_owned(),
-                body_text: body.to_owned(),
-                purpose: purpose.to_owned(),
-                status: MessageStatus::Queued,
-                attempts: 0,
-                next_attempt_at: now,
-                last_error: None,
-                created_at: now,
-                sent_at: None,
-            })
+            .enqueue_message(&self.outbound(pool, to, subject, body, purpose))
             .await
+    }
+
+    /// A message queued for delivery now; nothing is written.
+    pub(crate) fn outbound(
+        &self,
+        pool: &portcullis_core::ids::PoolId,
+        to: &str,
+        subject: &str,
+        body: &str,
+        purpose: &str,
+    ) -> OutboundMessage {
+        let now = self.now();
+        OutboundMessage {
+            id: uuid::Uuid::new_v4(),
+            pool_id: pool.clone(),
+            recipient: to.to_owned(),
+            subject: subject.to_owned(),
+            body_text: body.to_owned(),
+            purpose: purpose.to_owned(),
+            status: MessageStatus::Queued,
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: None,
+            created_at: now,
+            sent_at: None,
+        }
     }
 
     /// One attempt: through the pool's own SMTP server if it has one, else the deployment's

@@ -4,7 +4,7 @@
 use super::codes::CodeError;
 use crate::App;
 use portcullis_core::error::Entity;
-use portcullis_core::message::mask_email;
+use portcullis_core::message::{OutboundMessage, mask_email};
 use portcullis_core::pool::{MessageTemplates, UserPool};
 use portcullis_core::user::{User, UserStatus};
 use portcullis_core::{Error, Result};
@@ -61,30 +61,63 @@ impl App {
         user: &User,
         client_id: &str,
     ) -> Result<Option<Delivery>, AccountError> {
-        let t = &pool.settings.messages;
-        let (Some(base), Some(email), true) = (&self.public_url, user.email(), t.confirm_with_link)
-        else {
-            return self.send_code(pool, user, SIGN_UP, SIGN_UP_CODE_TTL).await;
-        };
+        if user.email().is_none() {
+            return Ok(None);
+        }
         let code = self
             .new_code(user, SIGN_UP, SIGN_UP_CODE_TTL, None)
             .await?
             .ok_or(AccountError::LimitExceeded)?;
-        let link = url::Url::parse_with_params(
-            &format!("{base}/{}/confirmUser", pool.id),
-            &[
-                ("client_id", client_id),
-                ("user_name", user.username.as_str()),
-                ("confirmation_code", code.as_str()),
-            ],
-        )
-        .map_err(Error::internal)?;
-        let body = MessageTemplates::render_link(&t.link_message, link.as_str());
-        self.queue_message(&pool.id, email, &t.link_subject, &body, SIGN_UP)
-            .await?;
-        Ok(Some(Delivery {
-            destination: mask_email(email),
-        }))
+        match self.sign_up_message(pool, user, client_id, &code)? {
+            Some((message, delivery)) => {
+                self.store.enqueue_message(&message).await?;
+                Ok(Some(delivery))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The message that brings `code` to a new user: the verification template, or, when the
+    /// pool confirms by link (and the server knows its public URL), the link template with a
+    /// link that carries it. `None` for a user without an email address. Nothing is written.
+    fn sign_up_message(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        client_id: &str,
+        code: &str,
+    ) -> Result<Option<(OutboundMessage, Delivery)>, AccountError> {
+        let Some(email) = user.email() else {
+            return Ok(None);
+        };
+        let t = &pool.settings.messages;
+        let (subject, body) = match (&self.public_url, t.confirm_with_link) {
+            (Some(base), true) => {
+                let link = url::Url::parse_with_params(
+                    &format!("{base}/{}/confirmUser", pool.id),
+                    &[
+                        ("client_id", client_id),
+                        ("user_name", user.username.as_str()),
+                        ("confirmation_code", code),
+                    ],
+                )
+                .map_err(Error::internal)?;
+                let body = MessageTemplates::render_link(&t.link_message, link.as_str())
+                    .ok_or_else(|| Error::internal("the pool's link template has no link"))?;
+                (t.link_subject.clone(), body)
+            }
+            _ => (
+                t.verification_subject.clone(),
+                MessageTemplates::render(&t.verification_message, code, &user.username),
+            ),
+        };
+        let message = self.outbound(&pool.id, email, &subject, &body, SIGN_UP);
+        Ok(Some((
+            message,
+            Delivery {
+                destination: mask_email(email),
+            },
+        )))
     }
 
     /// A code for `purpose` mailed to `email`, remembering `payload` with it.
@@ -176,10 +209,24 @@ impl App {
         )?;
         user.password_hash = Some(self.hash_password(password).await?);
         user.srp = Some(self.srp_verifier(pool, &user.username, password).await?);
+        // The user, their code and the message that carries it are written together or not
+        // at all: a sign-up never leaves a user who cannot confirm.
+        let (code, record) = self
+            .fresh_code(&user, SIGN_UP, SIGN_UP_CODE_TTL, None, None)
+            .ok_or(AccountError::LimitExceeded)?;
+        let outgoing = self.sign_up_message(pool, &user, client_id, &code)?;
+        let (message, delivery) = match outgoing {
+            Some((m, d)) => (Some(m), Some(d)),
+            None => (None, None),
+        };
         self.store
-            .create_user(&user, &user.sign_in_key(pool))
+            .create_user_with_delivery(
+                &user,
+                &user.sign_in_key(pool),
+                message.as_ref().map(|_| &record),
+                message.as_ref(),
+            )
             .await?;
-        let delivery = self.send_sign_up_code(pool, &user, client_id).await?;
         Ok((user, delivery))
     }
 

@@ -47,14 +47,46 @@ pub(crate) fn internal(e: impl std::fmt::Display) -> FedError {
     FedError::Internal(e.to_string())
 }
 
+/// What a domain refusal means for a sign-in in flight: the upstream identity could not be
+/// taken in (something it named is gone, or collides with what exists, or breaks a rule) is
+/// the provider's answer being refused; only store and crypto failures are ours.
 impl From<portcullis_core::Error> for FedError {
     fn from(e: portcullis_core::Error) -> Self {
-        FedError::Internal(e.to_string())
+        use portcullis_core::Error as E;
+        match e {
+            E::InvalidRequest(_) | E::PolicyViolation(_) | E::NotFound(_) | E::Conflict(_) => {
+                FedError::Invalid(e.to_string())
+            }
+            E::Unauthorized => FedError::Denied(e.to_string()),
+            E::Internal(_) => FedError::Internal(e.to_string()),
+        }
     }
 }
 
 impl From<fetch::FetchError> for FedError {
     fn from(e: fetch::FetchError) -> Self {
         FedError::Unavailable(e.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FedError;
+    use portcullis_core::Error;
+    use portcullis_core::error::Entity;
+
+    #[test]
+    fn domain_refusals_are_not_internal_failures() {
+        let kind = |e: Error| match FedError::from(e) {
+            FedError::Invalid(_) => "invalid",
+            FedError::Denied(_) => "denied",
+            FedError::Internal(_) => "internal",
+            FedError::Unavailable(_) => "unavailable",
+        };
+        assert_eq!(kind(Error::NotFound(Entity::User)), "invalid");
+        assert_eq!(kind(Error::Conflict(Entity::User)), "invalid");
+        assert_eq!(kind(Error::invalid("too many links")), "invalid");
+        assert_eq!(kind(Error::Unauthorized), "denied");
+        assert_eq!(kind(Error::internal("disk full")), "internal");
     }
 }

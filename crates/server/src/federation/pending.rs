@@ -114,24 +114,28 @@ impl App {
         }
     }
 
-    /// What a federated session remembers of its provider.
+    /// What a federated session remembers of its provider. A sealing failure is an error:
+    /// a session without the provider's ID token could not sign out upstream later.
     pub fn upstream_sign_in(
         &self,
         pool: &UserPool,
         idp: &IdentityProvider,
         up: &Upstream,
-    ) -> portcullis_core::session::UpstreamSignIn {
-        portcullis_core::session::UpstreamSignIn {
+    ) -> Result<portcullis_core::session::UpstreamSignIn, FedError> {
+        let id_token_sealed = if up.id_token.is_empty() {
+            None
+        } else {
+            Some(
+                self.master
+                    .seal(&id_token_context(pool), up.id_token.as_bytes())
+                    .map_err(internal)?,
+            )
+        };
+        Ok(portcullis_core::session::UpstreamSignIn {
             provider: idp.name.clone(),
-            id_token_sealed: (!up.id_token.is_empty())
-                .then(|| {
-                    self.master
-                        .seal(&id_token_context(pool), up.id_token.as_bytes())
-                        .ok()
-                })
-                .flatten(),
+            id_token_sealed,
             saml: up.saml.clone(),
-        }
+        })
     }
 
     /// The provider's ID token a session keeps, opened.

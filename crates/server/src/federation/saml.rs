@@ -205,7 +205,9 @@ impl App {
             async move {
                 tokio::task::spawn_blocking(move || {
                     let ids = [request_id.as_str()];
-                    let ids = &ids[..usize::from(!request_id.is_empty())];
+                    let ids = ids
+                        .get(..usize::from(!request_id.is_empty()))
+                        .unwrap_or_default();
                     portcullis_saml::validate_response(&response, &md, &sp, ids, encrypted)
                         .map(|login| (login, md))
                 })

@@ -12,7 +12,7 @@ use portcullis_core::user::{User, UserStatus};
 use portcullis_core::{Error, Result};
 use portcullis_crypto::tokens::{random_token, token_hash};
 use portcullis_store::Consumed;
-use serde_json::json;
+use serde_json::{Value, json};
 
 const NEW_PASSWORD_KIND: &str = "new_password";
 const NEW_PASSWORD_TTL_SECS: i64 = 600;
@@ -206,8 +206,10 @@ impl App {
                 ));
             }
         };
-        let sub = record.payload["sub"]
-            .as_str()
+        let sub = record
+            .payload
+            .get("sub")
+            .and_then(Value::as_str)
             .and_then(|s| uuid::Uuid::parse_str(s).ok())
             .ok_or_else(|| Error::internal("new-password record without sub"))?;
         let mut user = self

@@ -33,30 +33,65 @@ fn decode(r: &AnyRow) -> Result<OutboundMessage> {
     })
 }
 
+/// One queued message, on the pool or inside a transaction.
+pub(super) async fn insert_message<'c, E>(e: E, m: &OutboundMessage) -> Result<()>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(concat!(
+        "INSERT INTO outbox (",
+        columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    ))
+    .bind(m.id.to_string())
+    .bind(m.pool_id.as_str())
+    .bind(&m.recipient)
+    .bind(&m.subject)
+    .bind(&m.body_text)
+    .bind(&m.purpose)
+    .bind(m.status.as_str())
+    .bind(i64::from(m.attempts))
+    .bind(m.next_attempt_at)
+    .bind(m.last_error.clone())
+    .bind(m.created_at)
+    .bind(m.sent_at)
+    .execute(e)
+    .await
+    .map_err(db_err(Entity::Code, Entity::Pool))?;
+    Ok(())
+}
+
+/// A user's code for a purpose, replacing the one before; on the pool or in a transaction.
+pub(super) async fn upsert_code<'c, E>(e: E, c: &VerificationCode) -> Result<()>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO verification_codes (pool_id, sub, purpose, code_hash, expires_at, attempts, sent_count, window_start, payload) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (pool_id, sub, purpose) DO UPDATE SET code_hash = excluded.code_hash, \
+         expires_at = excluded.expires_at, attempts = excluded.attempts, \
+         sent_count = excluded.sent_count, window_start = excluded.window_start, payload = excluded.payload",
+    )
+    .bind(c.pool_id.as_str())
+    .bind(c.sub.to_string())
+    .bind(&c.purpose)
+    .bind(&c.code_hash)
+    .bind(c.expires_at)
+    .bind(i64::from(c.attempts))
+    .bind(i64::from(c.sent_count))
+    .bind(c.window_start)
+    .bind(c.payload.clone())
+    .execute(e)
+    .await
+    .map_err(db_err(Entity::Code, Entity::User))?;
+    Ok(())
+}
+
 #[async_trait]
 impl MessageStore for SqlStore {
     async fn enqueue_message(&self, m: &OutboundMessage) -> Result<()> {
-        sqlx::query(concat!(
-            "INSERT INTO outbox (",
-            columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-        ))
-        .bind(m.id.to_string())
-        .bind(m.pool_id.as_str())
-        .bind(&m.recipient)
-        .bind(&m.subject)
-        .bind(&m.body_text)
-        .bind(&m.purpose)
-        .bind(m.status.as_str())
-        .bind(i64::from(m.attempts))
-        .bind(m.next_attempt_at)
-        .bind(m.last_error.clone())
-        .bind(m.created_at)
-        .bind(m.sent_at)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err(Entity::Code, Entity::Pool))?;
-        Ok(())
+        insert_message(&self.pool, m).await
     }
 
     async fn due_messages(&self, now: UnixTime, limit: u32) -> Result<Vec<OutboundMessage>> {
@@ -123,26 +158,7 @@ impl MessageStore for SqlStore {
 #[async_trait]
 impl VerificationCodeStore for SqlStore {
     async fn put_code(&self, c: &VerificationCode) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO verification_codes (pool_id, sub, purpose, code_hash, expires_at, attempts, sent_count, window_start, payload) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             ON CONFLICT (pool_id, sub, purpose) DO UPDATE SET code_hash = excluded.code_hash, \
-             expires_at = excluded.expires_at, attempts = excluded.attempts, \
-             sent_count = excluded.sent_count, window_start = excluded.window_start, payload = excluded.payload",
-        )
-        .bind(c.pool_id.as_str())
-        .bind(c.sub.to_string())
-        .bind(&c.purpose)
-        .bind(&c.code_hash)
-        .bind(c.expires_at)
-        .bind(i64::from(c.attempts))
-        .bind(i64::from(c.sent_count))
-        .bind(c.window_start)
-        .bind(c.payload.clone())
-        .execute(&self.pool)
-        .await
-        .map_err(db_err(Entity::Code, Entity::User))?;
-        Ok(())
+        upsert_code(&self.pool, c).await
     }
 
     async fn get_code(

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use portcullis_core::Result;
 use portcullis_core::error::Entity;
 use portcullis_core::ids::PoolId;
+use portcullis_core::message::{OutboundMessage, VerificationCode};
 use portcullis_core::user::{User, UserStatus};
 use sqlx::any::AnyRow;
 use uuid::Uuid;
@@ -37,29 +38,55 @@ fn srp_json(u: &User) -> Result<Option<String>> {
     u.srp.as_ref().map(to_json).transpose()
 }
 
+/// One user row, on the pool or inside a transaction.
+async fn insert_user<'c, E>(e: E, u: &User, username_key: &str) -> Result<()>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(concat!(
+        "INSERT INTO users (",
+        columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    ))
+    .bind(u.pool_id.as_str())
+    .bind(u.sub.to_string())
+    .bind(&u.username)
+    .bind(username_key)
+    .bind(u.status.as_str())
+    .bind(i64::from(u.enabled))
+    .bind(to_json(&u.attributes)?)
+    .bind(u.password_hash.clone())
+    .bind(srp_json(u)?)
+    .bind(u.created_at)
+    .bind(u.updated_at)
+    .execute(e)
+    .await
+    .map_err(db_err(Entity::User, Entity::Pool))?;
+    Ok(())
+}
+
 #[async_trait]
 impl UserStore for SqlStore {
     async fn create_user(&self, u: &User, username_key: &str) -> Result<()> {
-        sqlx::query(concat!(
-            "INSERT INTO users (",
-            columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        ))
-        .bind(u.pool_id.as_str())
-        .bind(u.sub.to_string())
-        .bind(&u.username)
-        .bind(username_key)
-        .bind(u.status.as_str())
-        .bind(i64::from(u.enabled))
-        .bind(to_json(&u.attributes)?)
-        .bind(u.password_hash.clone())
-        .bind(srp_json(u)?)
-        .bind(u.created_at)
-        .bind(u.updated_at)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err(Entity::User, Entity::Pool))?;
-        Ok(())
+        insert_user(&self.pool, u, username_key).await
+    }
+
+    async fn create_user_with_delivery(
+        &self,
+        u: &User,
+        username_key: &str,
+        code: Option<&VerificationCode>,
+        message: Option<&OutboundMessage>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        insert_user(&mut *tx, u, username_key).await?;
+        if let Some(c) = code {
+            super::messages::upsert_code(&mut *tx, c).await?;
+        }
+        if let Some(m) = message {
+            super::messages::insert_message(&mut *tx, m).await?;
+        }
+        tx.commit().await.map_err(internal)
     }
 
     async fn get_user_by_key(&self, pool: &PoolId, key: &str) -> Result<Option<User>> {

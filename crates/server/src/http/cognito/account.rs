@@ -67,7 +67,7 @@ pub(crate) async fn sign_up(c: &Call<'_>) -> Result<Value, CognitoError> {
             .map_err(account_err(c))?;
     let mut out = json!({"UserConfirmed": false, "UserSub": user.sub.to_string()});
     if delivery.is_some() {
-        out["CodeDeliveryDetails"] = delivery_json(&delivery);
+        super::set(&mut out, "CodeDeliveryDetails", delivery_json(&delivery));
     }
     Ok(out)
 }

@@ -16,7 +16,7 @@ const MAX_SKEW_SECS: i64 = 15 * 60;
 /// `YYYYMMDDTHHMMSSZ` as Unix seconds.
 pub(crate) fn parse_amz_date(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+    if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
         return None;
     }
     let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();

@@ -25,13 +25,13 @@ pub(crate) fn client_type(c: &AppClient, secret: Option<&str>) -> Value {
         "EnableTokenRevocation": c.enable_token_revocation,
     });
     if !c.read_attributes.is_empty() {
-        v["ReadAttributes"] = json!(c.read_attributes);
+        super::set(&mut v, "ReadAttributes", json!(c.read_attributes));
     }
     if !c.write_attributes.is_empty() {
-        v["WriteAttributes"] = json!(c.write_attributes);
+        super::set(&mut v, "WriteAttributes", json!(c.write_attributes));
     }
     if let Some(s) = secret {
-        v["ClientSecret"] = json!(s);
+        super::set(&mut v, "ClientSecret", json!(s));
     }
     v
 }

@@ -67,10 +67,10 @@ fn result(t: &TokenResponse) -> Value {
     let mut r =
         json!({"AccessToken": t.access_token, "ExpiresIn": t.expires_in, "TokenType": "Bearer"});
     if let Some(id) = &t.id_token {
-        r["IdToken"] = json!(id);
+        super::set(&mut r, "IdToken", json!(id));
     }
     if let Some(rt) = &t.refresh_token {
-        r["RefreshToken"] = json!(rt);
+        super::set(&mut r, "RefreshToken", json!(rt));
     }
     json!({"ChallengeParameters": {}, "AuthenticationResult": r})
 }

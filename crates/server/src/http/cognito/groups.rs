@@ -10,13 +10,13 @@ use serde_json::{Value, json};
 fn group_type(g: &Group) -> Value {
     let mut v = json!({"GroupName": g.name, "UserPoolId": g.pool_id.as_str()});
     if let Some(d) = &g.description {
-        v["Description"] = json!(d);
+        super::set(&mut v, "Description", json!(d));
     }
     if let Some(p) = g.precedence {
-        v["Precedence"] = json!(p);
+        super::set(&mut v, "Precedence", json!(p));
     }
     if let Some(r) = &g.role_arn {
-        v["RoleArn"] = json!(r);
+        super::set(&mut v, "RoleArn", json!(r));
     }
     v
 }

@@ -428,3 +428,10 @@ fn lower_first(s: &str) -> String {
 mod tests;
 #[cfg(test)]
 mod tests_security;
+
+/// Sets `key` of a JSON object built by `json!` (anything else is left alone).
+pub(crate) fn set(v: &mut Value, key: &str, value: Value) {
+    if let Some(o) = v.as_object_mut() {
+        o.insert(key.to_owned(), value);
+    }
+}

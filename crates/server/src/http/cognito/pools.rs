@@ -203,22 +203,22 @@ fn custom_schema(a: &CustomAttribute) -> Value {
     if a.data_type == DataType::String {
         let mut c = json!({});
         if let Some(n) = a.min_length {
-            c["MinLength"] = json!(n.to_string());
+            super::set(&mut c, "MinLength", json!(n.to_string()));
         }
         if let Some(n) = a.max_length {
-            c["MaxLength"] = json!(n.to_string());
+            super::set(&mut c, "MaxLength", json!(n.to_string()));
         }
-        v["StringAttributeConstraints"] = c;
+        super::set(&mut v, "StringAttributeConstraints", c);
     }
     if a.data_type == DataType::Number {
         let mut c = json!({});
         if let Some(n) = a.min_value {
-            c["MinValue"] = json!(n.to_string());
+            super::set(&mut c, "MinValue", json!(n.to_string()));
         }
         if let Some(n) = a.max_value {
-            c["MaxValue"] = json!(n.to_string());
+            super::set(&mut c, "MaxValue", json!(n.to_string()));
         }
-        v["NumberAttributeConstraints"] = c;
+        super::set(&mut v, "NumberAttributeConstraints", c);
     }
     v
 }
@@ -293,7 +293,7 @@ pub(crate) async fn list(c: &Call<'_>) -> Result<Value, CognitoError> {
         .collect();
     let mut out = json!({"UserPools": items});
     if let Some(n) = next {
-        out["NextToken"] = json!(n);
+        super::set(&mut out, "NextToken", json!(n));
     }
     Ok(out)
 }

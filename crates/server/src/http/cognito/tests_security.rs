@@ -783,3 +783,37 @@ async fn users_cannot_give_themselves_custom_attributes_and_clients_narrow_what_
     assert_eq!(ann.attributes["custom:plan"], "gold");
     assert!(!ann.attributes.contains_key("custom:role"));
 }
+
+#[tokio::test]
+async fn a_link_template_without_a_link_is_refused_when_it_is_set() {
+    let w = world(|_| {}).await;
+    let template = |message: &str| {
+        json!({"DefaultEmailOption": "CONFIRM_WITH_LINK", "EmailMessageByLink": message,
+               "EmailSubjectByLink": "Confirm"})
+    };
+    let a = w
+        .admin(
+            "CreateUserPool",
+            json!({"PoolName": "p", "VerificationMessageTemplate": template("Click {##}")}),
+        )
+        .await;
+    assert_eq!(a.body["__type"], "InvalidParameterException", "{}", a.body);
+    assert!(w.t.app.list_pools().await.unwrap().is_empty());
+    let a = w
+        .admin(
+            "CreateUserPool",
+            json!({"PoolName": "p", "VerificationMessageTemplate": template("Click {##here##}")}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let pool = a.body["UserPool"]["Id"].as_str().unwrap().to_owned();
+    let a = w
+        .admin(
+            "UpdateUserPool",
+            json!({"UserPoolId": pool, "VerificationMessageTemplate": template("Click {##}")}),
+        )
+        .await;
+    assert_eq!(a.body["__type"], "InvalidParameterException", "{}", a.body);
+    let kept = w.t.app.pool(&pool).await.unwrap();
+    assert_eq!(kept.settings.messages.link_message, "Click {##here##}");
+}

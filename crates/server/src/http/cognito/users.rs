@@ -226,7 +226,7 @@ pub(crate) async fn list_users(c: &Call<'_>) -> Result<Value, CognitoError> {
             .map_err(c.core(None))?;
     let mut out = json!({"Users": users.iter().map(user_type).collect::<Vec<_>>()});
     if let Some(n) = next {
-        out["PaginationToken"] = json!(n);
+        super::set(&mut out, "PaginationToken", json!(n));
     }
     Ok(out)
 }

@@ -233,7 +233,10 @@ where
     };
     match s.app.federated_user(&ctx.pool, &idp, &upstream).await {
         Ok(user) => {
-            let kept = s.app.upstream_sign_in(&ctx.pool, &idp, &upstream);
+            let kept = match s.app.upstream_sign_in(&ctx.pool, &idp, &upstream) {
+                Ok(k) => k,
+                Err(e) => return fail(e),
+            };
             signed_in(s, ctx, &client, req, &user, after_post, Some(kept)).await
         }
         Err(e) => fail(e),

@@ -22,11 +22,14 @@ const CSRF_PURPOSE: &str = "login-csrf";
 const CSRF_COOKIE_SECS: i64 = 3600;
 const BAD_CREDENTIALS: &str = "Incorrect username or password.";
 
-/// The CSRF cookie value (existing or new) and whether it must be set.
-fn csrf_cookie(ctx: &PoolCtx, headers: &HeaderMap) -> (String, bool) {
+/// The CSRF cookie value (existing or new) and whether it must be set. A failing random
+/// generator is an error, never an empty (guessable) token.
+fn csrf_cookie(ctx: &PoolCtx, headers: &HeaderMap) -> Result<(String, bool), Error> {
     match cookies::get(headers, &cookies::name(cookies::CSRF, ctx.secure)) {
-        Some(v) => (v, false),
-        None => (random_token().unwrap_or_default(), true),
+        Some(v) if !v.is_empty() => Ok((v, false)),
+        _ => random_token()
+            .map(|t| (t, true))
+            .map_err(|e| Error::internal(format!("random generator: {e}"))),
     }
 }
 
@@ -77,7 +80,9 @@ pub(crate) fn csrf_ok(s: &Shared, ctx: &PoolCtx, headers: &HeaderMap, form: &Par
     {
         return false;
     }
-    let Some(cookie) = cookies::get(headers, &cookies::name(cookies::CSRF, ctx.secure)) else {
+    let Some(cookie) =
+        cookies::get(headers, &cookies::name(cookies::CSRF, ctx.secure)).filter(|c| !c.is_empty())
+    else {
         return false;
     };
     form.get("_csrf")
@@ -95,7 +100,10 @@ pub(crate) fn with_csrf(
     headers: &HeaderMap,
     render: impl FnOnce(&str) -> Response,
 ) -> Response {
-    let (cookie, new) = csrf_cookie(ctx, headers);
+    let (cookie, new) = match csrf_cookie(ctx, headers) {
+        Ok(c) => c,
+        Err(e) => return super::page_error(e),
+    };
     let mut res = render(&s.app.master.mac(CSRF_PURPOSE, &cookie));
     if new {
         let name = cookies::name(cookies::CSRF, ctx.secure);
