@@ -1,6 +1,6 @@
-//! The one conformance suite every backend must pass (Dex's `conformance.RunTests`).
-//! [`run`] takes a fresh store; the two entry points at the bottom run it on a SQLite file
-//! and on the PostgreSQL server that `scripts/test.sh` starts.
+//! The one conformance suite every backend must pass (Dex's `conformance.RunTests`): each
+//! case is a function of a store, run as its own test on a SQLite file and on the
+//! PostgreSQL server that `scripts/test.sh` starts (`conformance_cases!`).
 
 use crate::traits::*;
 use portcullis_core::Error;
@@ -19,28 +19,54 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub async fn run(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
-    pools_round_trip(&*store).await;
-    tenant_isolation(&*store).await;
-    usernames_are_unique_per_pool_ignoring_case(&*store).await;
-    users_update_list_and_delete(&*store).await;
-    group_membership(&*store).await;
-    key_rotation_keeps_the_previous_key_published(&*store).await;
-    consume_once_under_concurrency(store.clone()).await;
-    expired_records_cannot_be_consumed(&*store).await;
-    deleting_a_pool_removes_everything_in_it(&*store).await;
-    sessions_expire_and_revoke(&*store).await;
-    refresh_rotation_is_atomic(store.clone()).await;
-    families_revoke_as_one(&*store).await;
-    login_failures_count_per_window(&*store).await;
-    pool_domains_are_unique(&*store).await;
-    pool_smtp_is_per_pool(&*store).await;
-    federated_links_map_identities_to_users(&*store).await;
-    saml_sp_keys_are_set_once_per_pool(&*store).await;
-    access_keys_round_trip(&*store).await;
-    identity_providers_and_identifiers(&*store).await;
-    messages_queue_and_codes_count_attempts(&*store).await;
+/// One test per case per backend, so a failure names its case and backend
+/// (`conformance::sqlite::tenant_isolation`). SQLite cases get a fresh file each; PostgreSQL
+/// cases share the server `scripts/test.sh` starts, each working in pools of its own.
+macro_rules! conformance_cases {
+    (by_ref: $($case:ident),* $(,)?; shared: $($arc:ident),* $(,)?;) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    let (store, _dir) = super::sqlite_store().await;
+                    super::$case(&*store).await;
+                }
+            )*
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $arc() {
+                    let (store, _dir) = super::sqlite_store().await;
+                    super::$arc(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    super::$case(&*super::postgres_store().await).await;
+                }
+            )*
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $arc() {
+                    super::$arc(super::postgres_store().await).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance_cases! {
+    by_ref: the_store_answers, pools_round_trip, tenant_isolation, usernames_are_unique_per_pool_ignoring_case,
+        users_update_list_and_delete, group_membership,
+        key_rotation_keeps_the_previous_key_published, expired_records_cannot_be_consumed,
+        deleting_a_pool_removes_everything_in_it, sessions_expire_and_revoke,
+        families_revoke_as_one, login_failures_count_per_window, pool_domains_are_unique,
+        pool_smtp_is_per_pool, federated_links_map_identities_to_users,
+        saml_sp_keys_are_set_once_per_pool, access_keys_round_trip,
+        identity_providers_and_identifiers, messages_queue_and_codes_count_attempts;
+    shared: consume_once_under_concurrency, refresh_rotation_is_atomic;
 }
 
 async fn messages_queue_and_codes_count_attempts(store: &dyn Store) {
@@ -601,6 +627,10 @@ fn record(pool: &PoolId, key_hash: &str, expires_at: i64) -> OneTimeRecord {
         payload: json!({"client_id": "abc", "scope": ["openid"]}),
         expires_at,
     }
+}
+
+async fn the_store_answers(store: &dyn Store) {
+    store.ping().await.unwrap();
 }
 
 async fn pools_round_trip(store: &dyn Store) {
@@ -1436,26 +1466,15 @@ async fn login_failures_count_per_window(store: &dyn Store) {
     assert_eq!(seen(181).await.unwrap(), Failures::default());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_backend_passes_the_conformance_suite() {
+async fn sqlite_store() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/nested/portcullis.db", dir.path().display());
     let store = crate::open(&url).await.unwrap();
     assert_eq!(store.backend_name(), "sqlite");
-    run(store).await;
-    // Opening again re-runs migrations as a no-op and sees the same data.
-    let again = crate::open(&url).await.unwrap();
-    assert!(!again.list_pools().await.unwrap().is_empty());
-    let mode: String = {
-        let raw = std::fs::read(dir.path().join("nested/portcullis.db")).unwrap();
-        // Bytes 18 and 19 of the header are 2 in WAL mode.
-        format!("{}{}", raw[18], raw[19])
-    };
-    assert_eq!(mode, "22", "the database file is not in WAL mode");
+    (store, dir)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_backend_passes_the_conformance_suite() {
+async fn postgres_store() -> Arc<dyn Store> {
     let Ok(url) = std::env::var("PORTCULLIS_TEST_POSTGRES_URL") else {
         panic!(
             "PORTCULLIS_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts a \
@@ -1464,5 +1483,22 @@ async fn postgres_backend_passes_the_conformance_suite() {
     };
     let store = crate::open(&url).await.unwrap();
     assert_eq!(store.backend_name(), "postgres");
-    run(store).await;
+    store
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_sqlite_store_is_one_wal_file_that_reopens_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/nested/portcullis.db", dir.path().display());
+    let store = crate::open(&url).await.unwrap();
+    let pool = new_pool(&*store, PoolSettings::default()).await;
+    // Opening again re-runs migrations as a no-op and sees the same data.
+    let again = crate::open(&url).await.unwrap();
+    assert!(again.get_pool(&pool.id).await.unwrap().is_some());
+    let mode: String = {
+        let raw = std::fs::read(dir.path().join("nested/portcullis.db")).unwrap();
+        // Bytes 18 and 19 of the header are 2 in WAL mode.
+        format!("{}{}", raw[18], raw[19])
+    };
+    assert_eq!(mode, "22", "the database file is not in WAL mode");
 }
