@@ -47,9 +47,9 @@ echo "# idle RSS of portcullis at start: $(awk '/VmRSS/{print $2 " kB"}' /proc/$
 POOL=$(pc pool create --name bench | json '["id"]')
 ISS="http://127.0.0.1:$PORT/$POOL"
 pc resource-server create --pool "$POOL" --identifier api --name API --scope read >/dev/null
-M2M=$(pc client create --pool "$POOL" --name m2m --secret --flows client_credentials --scopes api/read)
+M2M=$(pc client create --pool "$POOL" --name m2m --secret --flow client_credentials --scope api/read)
 M2M_AUTH="Basic $(printf '%s:%s' "$(echo "$M2M" | json '["client_id"]')" "$(echo "$M2M" | json '["client_secret"]')" | base64 -w0)"
-WEB=$(pc client create --pool "$POOL" --name web --secret --callback-url http://127.0.0.1:9/cb --scopes openid,email)
+WEB=$(pc client create --pool "$POOL" --name web --secret --callback-url http://127.0.0.1:9/cb --scope openid --scope email)
 WEB_ID=$(echo "$WEB" | json '["client_id"]')
 WEB_AUTH="Basic $(printf '%s:%s' "$WEB_ID" "$(echo "$WEB" | json '["client_secret"]')" | base64 -w0)"
 pc user create --pool "$POOL" --username alice --email alice@bench.test --password 'Alice-Passw0rd!' >/dev/null

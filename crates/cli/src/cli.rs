@@ -33,22 +33,45 @@ pub struct Global {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+}
+
+/// The password-hashing cost, for the commands that hash passwords (serve, user create,
+/// user set-password). Other commands never hash and do not take these.
+#[derive(Debug, Args, Clone)]
+pub struct HashArgs {
+    /// argon2id memory cost for new password hashes, in KiB (OWASP: 19456).
+    #[arg(long, env = "PORTCULLIS_ARGON2_MEMORY_KIB", default_value_t = 19456)]
+    pub argon2_memory_kib: u32,
+    /// argon2id iterations for new password hashes (OWASP: 2).
+    #[arg(long, env = "PORTCULLIS_ARGON2_ITERATIONS", default_value_t = 2)]
+    pub argon2_iterations: u32,
+    /// argon2id parallelism for new password hashes (OWASP: 1).
+    #[arg(long, env = "PORTCULLIS_ARGON2_PARALLELISM", default_value_t = 1)]
+    pub argon2_parallelism: u32,
+}
+
+/// How the server delivers messages to users: only `serve` sends them.
+#[derive(Debug, Args, Clone)]
+pub struct MailArgs {
     /// SMTP server for messages to users: smtp://host:port (`?tls=required` for STARTTLS),
     /// smtps://host:port, with user:password@ for AUTH. Default: .eml files in <data-dir>/outbox.
-    #[arg(long, global = true, env = "PORTCULLIS_SMTP_URL")]
+    #[arg(long, env = "PORTCULLIS_SMTP_URL")]
     pub smtp_url: Option<String>,
     /// Sender of messages to users.
     #[arg(
         long,
-        global = true,
         env = "PORTCULLIS_MAIL_FROM",
         default_value = "Portcullis <no-reply@portcullis.local>"
     )]
     pub mail_from: String,
+}
+
+/// Calls to upstream identity providers: only `serve` makes them.
+#[derive(Debug, Args, Clone)]
+pub struct UpstreamArgs {
     /// How long a call to an upstream identity provider may take, in seconds (1-60).
     #[arg(
         long,
-        global = true,
         env = "PORTCULLIS_UPSTREAM_TIMEOUT_SECS",
         default_value_t = 10,
         value_parser = clap::value_parser!(u64).range(1..=60)
@@ -56,32 +79,8 @@ pub struct Global {
     pub upstream_timeout_secs: u64,
     /// Let calls to upstream identity providers reach loopback and private addresses (an
     /// internal IdP, tests). Link-local addresses stay refused.
-    #[arg(long, global = true, env = "PORTCULLIS_UPSTREAM_ALLOW_PRIVATE")]
+    #[arg(long, env = "PORTCULLIS_UPSTREAM_ALLOW_PRIVATE")]
     pub upstream_allow_private: bool,
-    /// argon2id memory cost for new password hashes, in KiB (OWASP: 19456).
-    #[arg(
-        long,
-        global = true,
-        env = "PORTCULLIS_ARGON2_MEMORY_KIB",
-        default_value_t = 19456
-    )]
-    pub argon2_memory_kib: u32,
-    /// argon2id iterations for new password hashes (OWASP: 2).
-    #[arg(
-        long,
-        global = true,
-        env = "PORTCULLIS_ARGON2_ITERATIONS",
-        default_value_t = 2
-    )]
-    pub argon2_iterations: u32,
-    /// argon2id parallelism for new password hashes (OWASP: 1).
-    #[arg(
-        long,
-        global = true,
-        env = "PORTCULLIS_ARGON2_PARALLELISM",
-        default_value_t = 1
-    )]
-    pub argon2_parallelism: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -201,6 +200,12 @@ pub struct ServeArgs {
     /// for several. Without one, any region is accepted.
     #[arg(long, env = "PORTCULLIS_REGIONS", value_delimiter = ',')]
     pub region: Vec<String>,
+    #[command(flatten)]
+    pub hash: HashArgs,
+    #[command(flatten)]
+    pub mail: MailArgs,
+    #[command(flatten)]
+    pub upstream: UpstreamArgs,
 }
 
 #[derive(Debug, Args)]
@@ -313,15 +318,18 @@ pub enum ClientCmd {
         /// Give the client a secret (a confidential client).
         #[arg(long)]
         secret: bool,
-        /// OAuth scopes, comma-separated (default for the code flow: openid,email,profile).
-        #[arg(long, value_delimiter = ',')]
+        /// An OAuth scope; repeat for several (default for the code flow: openid, email,
+        /// profile). `--scopes a,b` is the older spelling, accepted for now.
+        #[arg(long = "scope", alias = "scopes", value_delimiter = ',')]
         scopes: Option<Vec<String>>,
-        /// OAuth flows, comma-separated: code, implicit, client_credentials
-        /// (default: code when a callback URL is given).
-        #[arg(long, value_delimiter = ',')]
+        /// An OAuth flow: code, implicit or client_credentials; repeat for several (default:
+        /// code when a callback URL is given). `--flows a,b` is accepted for now.
+        #[arg(long = "flow", alias = "flows", value_delimiter = ',')]
         flows: Option<Vec<String>>,
-        /// Cognito ExplicitAuthFlows, comma-separated (default: ALLOW_REFRESH_TOKEN_AUTH,ALLOW_USER_SRP_AUTH).
-        #[arg(long, value_delimiter = ',')]
+        /// A Cognito ExplicitAuthFlows value; repeat for several (default:
+        /// ALLOW_REFRESH_TOKEN_AUTH and ALLOW_USER_SRP_AUTH). `--auth-flows a,b` is accepted
+        /// for now.
+        #[arg(long = "auth-flow", alias = "auth-flows", value_delimiter = ',')]
         auth_flows: Option<Vec<String>>,
         /// Rotate refresh tokens on every use.
         #[arg(long)]
@@ -333,13 +341,21 @@ pub enum ClientCmd {
         /// identity providers of the pool; repeat for several. Default: COGNITO.
         #[arg(long = "identity-provider")]
         identity_providers: Vec<String>,
-        /// The user attributes this client's tokens show (Cognito's ReadAttributes),
-        /// comma-separated, e.g. email,custom:tenant. Default: all.
-        #[arg(long, value_delimiter = ',')]
+        /// A user attribute this client's tokens show (Cognito's ReadAttributes), e.g.
+        /// custom:tenant; repeat for several. Default: all.
+        #[arg(
+            long = "read-attribute",
+            alias = "read-attributes",
+            value_delimiter = ','
+        )]
         read_attributes: Vec<String>,
-        /// The attributes users may set through this client (Cognito's WriteAttributes),
-        /// comma-separated. Default: all.
-        #[arg(long, value_delimiter = ',')]
+        /// An attribute users may set through this client (Cognito's WriteAttributes); repeat
+        /// for several. Default: all.
+        #[arg(
+            long = "write-attribute",
+            alias = "write-attributes",
+            value_delimiter = ','
+        )]
         write_attributes: Vec<String>,
     },
     List(PoolRef),
@@ -400,6 +416,8 @@ pub enum UserCmd {
         /// Another attribute as name=value (standard OIDC or custom:*); repeat for several.
         #[arg(long = "attribute")]
         attributes: Vec<String>,
+        #[command(flatten)]
+        hash: HashArgs,
     },
     List {
         #[arg(long)]
@@ -433,6 +451,8 @@ pub enum UserCmd {
         password: String,
         #[arg(long)]
         temporary: bool,
+        #[command(flatten)]
+        hash: HashArgs,
     },
     /// Add a user to a group.
     AddToGroup {

@@ -1,7 +1,7 @@
 //! Turning global options into an `App`: the database URL, the master key and the password
 //! hasher. All problems are reported together where they can be.
 
-use crate::cli::Global;
+use crate::cli::{Global, HashArgs, MailArgs, UpstreamArgs};
 use anyhow::{Context, Result, anyhow, bail};
 use portcullis_crypto::master_key::MasterKey;
 use portcullis_crypto::password::{Argon2Params, PasswordHasherConfig};
@@ -76,28 +76,42 @@ fn create_data_dir(dir: &Path) -> Result<()> {
         .with_context(|| format!("cannot create data directory {}", dir.display()))
 }
 
-pub async fn app(g: &Global) -> Result<App> {
+/// The app for a command: the store, the master key, and the password hasher (OWASP's
+/// argon2id cost unless the command takes `hash`). No mailer and no upstream calls: only
+/// `serve` sends messages or calls providers ([`serving`]).
+pub async fn app(g: &Global, hash: Option<&HashArgs>) -> Result<App> {
+    let (memory_kib, iterations, parallelism) = match hash {
+        Some(h) => (
+            h.argon2_memory_kib,
+            h.argon2_iterations,
+            h.argon2_parallelism,
+        ),
+        None => (19456, 2, 1),
+    };
     let hasher = PasswordHasherConfig::new(Argon2Params {
-        memory_kib: g.argon2_memory_kib,
-        iterations: g.argon2_iterations,
-        parallelism: g.argon2_parallelism,
+        memory_kib,
+        iterations,
+        parallelism,
     })
     .map_err(|e| anyhow!("argon2 settings: {e}"))?;
     let master = master_key(&g.data_dir)?;
     let store = portcullis_store::open(&database_url(g)).await?;
-    let mailer = match &g.smtp_url {
-        Some(url) => Mailer::smtp(url, &g.mail_from).map_err(|e| anyhow!("--smtp-url: {e}"))?,
-        None => Mailer::outbox(g.data_dir.join("outbox"), &g.mail_from)
+    Ok(App::new(store, master, hasher))
+}
+
+/// What only the server needs on top: its mailer and its upstream calls.
+pub fn serving(app: App, g: &Global, mail: &MailArgs, upstream: &UpstreamArgs) -> Result<App> {
+    let mailer = match &mail.smtp_url {
+        Some(url) => Mailer::smtp(url, &mail.mail_from).map_err(|e| anyhow!("--smtp-url: {e}"))?,
+        None => Mailer::outbox(g.data_dir.join("outbox"), &mail.mail_from)
             .map_err(|e| anyhow!("--mail-from: {e}"))?,
     };
-    Ok(App::new(store, master, hasher)
-        .with_mailer(mailer)
-        .with_upstream(
-            std::time::Duration::from_secs(g.upstream_timeout_secs),
-            if g.upstream_allow_private {
-                AddressPolicy::AllowPrivate
-            } else {
-                AddressPolicy::PublicOnly
-            },
-        ))
+    Ok(app.with_mailer(mailer).with_upstream(
+        std::time::Duration::from_secs(upstream.upstream_timeout_secs),
+        if upstream.upstream_allow_private {
+            AddressPolicy::AllowPrivate
+        } else {
+            AddressPolicy::PublicOnly
+        },
+    ))
 }

@@ -202,8 +202,36 @@ fn every_command_works(env: &Env) {
         "--logout-url",
         "https://app.example.com/",
         "--secret",
+        "--scope",
+        "openid",
+        "--scope",
+        "email",
+    ]);
+    assert_eq!(
+        c["allowed_oauth_scopes"],
+        serde_json::json!(["openid", "email"])
+    );
+    // The older comma-separated spelling still works, for now.
+    let old_style = env.json(&[
+        "client",
+        "create",
+        "--pool",
+        &pool,
+        "--name",
+        "old",
+        "--callback-url",
+        "https://app.example.com/cb",
         "--scopes",
         "openid,email",
+    ]);
+    assert_eq!(old_style["allowed_oauth_scopes"], c["allowed_oauth_scopes"]);
+    env.json(&[
+        "client",
+        "delete",
+        "--pool",
+        &pool,
+        "--client-id",
+        old_style["client_id"].as_str().unwrap(),
     ]);
     let client_id = c["client_id"].as_str().unwrap().to_owned();
     let secret = c["client_secret"].as_str().unwrap().to_owned();
@@ -962,4 +990,37 @@ fn saml_keys_rotate_in_three_steps(env: &Env) {
             .contains("no previous key")
     );
     assert_eq!(key(&[])["current"], promoted["current"]);
+}
+
+#[test]
+fn each_command_lists_only_the_options_it_uses() {
+    let help = |args: &[&str]| {
+        let out = Command::new(BIN).args(args).arg("--help").output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let serve = help(&["serve"]);
+    for option in [
+        "--smtp-url",
+        "--argon2-memory-kib",
+        "--upstream-timeout-secs",
+        "--trusted-proxy",
+    ] {
+        assert!(serve.contains(option), "serve --help lacks {option}");
+    }
+    let create = help(&["user", "create"]);
+    assert!(create.contains("--argon2-memory-kib") && !create.contains("--smtp-url"));
+    for args in [
+        &["pool", "list"][..],
+        &["client", "create"],
+        &["keys", "rotate"],
+    ] {
+        let text = help(args);
+        for server_only in ["--smtp-url", "--argon2", "--upstream-timeout-secs"] {
+            assert!(
+                !text.contains(server_only),
+                "{args:?} --help shows {server_only}"
+            );
+        }
+    }
 }

@@ -12,7 +12,7 @@ mod serve;
 mod users;
 mod views;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, UserCmd};
 use crate::config;
 use crate::output::Out;
 use anyhow::Result;
@@ -24,7 +24,13 @@ pub async fn run(cli: Cli) -> Result<()> {
     if let Command::Serve(args) = cli.command {
         return serve::run(&cli.global, args, &out).await;
     }
-    let app = config::app(&cli.global).await?;
+    let hash = match &cli.command {
+        Command::User(UserCmd::Create { hash, .. } | UserCmd::SetPassword { hash, .. }) => {
+            Some(hash)
+        }
+        _ => None,
+    };
+    let app = config::app(&cli.global, hash).await?;
     match cli.command {
         Command::Serve(_) => Ok(()),
         Command::Pool(c) => pools::run(&app, c, &out).await,

@@ -30,9 +30,13 @@ pub async fn run(global: &Global, args: ServeArgs, out: &Out) -> Result<()> {
         trusted_proxies: args.trusted_proxy,
     };
     let app = Arc::new(
-        config::app(global)
-            .await?
-            .with_public_url(&config.public_url),
+        config::serving(
+            config::app(global, Some(&args.hash)).await?,
+            global,
+            &args.mail,
+            &args.upstream,
+        )?
+        .with_public_url(&config.public_url),
     );
     if args.demo {
         let demo = app.ensure_demo().await?;

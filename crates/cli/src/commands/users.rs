@@ -17,6 +17,7 @@ pub async fn run(app: &App, cmd: UserCmd, out: &Out) -> Result<()> {
             temporary,
             invite,
             attributes,
+            hash: _,
         } => {
             let mut attrs = BTreeMap::new();
             if let Some(email) = email {
@@ -85,6 +86,7 @@ pub async fn run(app: &App, cmd: UserCmd, out: &Out) -> Result<()> {
             username,
             password,
             temporary,
+            hash: _,
         } => {
             let user = app
                 .set_password(&pool, &username, &password, !temporary)
