@@ -3,11 +3,11 @@
 
 use crate::cli::{Global, HashArgs, MailArgs, UpstreamArgs};
 use anyhow::{Context, Result, anyhow, bail};
+use portcullis_app::App;
+use portcullis_app::account::mailer::Mailer;
+use portcullis_app::federation::addresses::AddressPolicy;
 use portcullis_crypto::master_key::MasterKey;
 use portcullis_crypto::password::{Argon2Params, PasswordHasherConfig};
-use portcullis_server::App;
-use portcullis_server::account::mailer::Mailer;
-use portcullis_server::federation::addresses::AddressPolicy;
 use std::fs::OpenOptions;
 use std::io::{ErrorKind, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -95,8 +95,7 @@ pub async fn app(g: &Global, hash: Option<&HashArgs>) -> Result<App> {
     })
     .map_err(|e| anyhow!("argon2 settings: {e}"))?;
     let master = master_key(&g.data_dir)?;
-    let store = portcullis_store::open(&database_url(g)).await?;
-    Ok(App::new(store, master, hasher))
+    Ok(App::open(&database_url(g), master, hasher).await?)
 }
 
 /// What only the server needs on top: its mailer and its upstream calls.

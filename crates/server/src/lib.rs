@@ -1,13 +1,12 @@
-//! Portcullis server: the application context ([`App`]), the admin operations shared by the
-//! CLI, the Cognito API and the console ([`admin`]), and the HTTP surface ([`http`]).
+//! Portcullis server: the HTTP surface ([`http`]) over the application ([`portcullis_app`]):
+//! the OAuth/OIDC endpoints and hosted pages, the Cognito JSON API and the SAML bindings.
+//! Handlers parse, call an application operation and map its answer; the store is out of
+//! their reach (this crate does not depend on it).
 
-pub mod account;
-pub mod admin;
-mod app;
-pub mod federation;
+mod config;
 pub mod http;
-pub mod oauth;
 #[cfg(test)]
 mod testing;
 
-pub use app::{App, ServeConfig};
+pub use config::ServeConfig;
+pub use portcullis_app::App;

@@ -1,8 +1,8 @@
 use crate::cli::AccessKeyCmd;
 use crate::output::Out;
 use anyhow::Result;
+use portcullis_app::App;
 use portcullis_core::access_key::AccessKey;
-use portcullis_server::App;
 use serde_json::{Value, json};
 
 fn view(k: &AccessKey) -> Value {

@@ -2,8 +2,8 @@ use super::views;
 use crate::cli::ClientCmd;
 use crate::output::Out;
 use anyhow::Result;
+use portcullis_app::App;
 use portcullis_core::client::{NewClient, OAuthFlow, RefreshRotation};
-use portcullis_server::App;
 
 pub async fn run(app: &App, cmd: ClientCmd, out: &Out) -> Result<()> {
     match cmd {

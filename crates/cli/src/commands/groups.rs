@@ -1,7 +1,7 @@
 use crate::cli::GroupCmd;
 use crate::output::Out;
 use anyhow::Result;
-use portcullis_server::App;
+use portcullis_app::App;
 use serde_json::json;
 
 pub async fn run(app: &App, cmd: GroupCmd, out: &Out) -> Result<()> {

@@ -1,9 +1,9 @@
 use crate::cli::IdpCmd;
 use crate::output::Out;
 use anyhow::{Result, bail};
+use portcullis_app::App;
+use portcullis_app::admin::IdpInput;
 use portcullis_core::idp::{IdentityProvider, ProviderType};
-use portcullis_server::App;
-use portcullis_server::admin::IdpInput;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 

@@ -2,7 +2,7 @@ use super::views;
 use crate::cli::KeysCmd;
 use crate::output::Out;
 use anyhow::Result;
-use portcullis_server::App;
+use portcullis_app::App;
 
 pub async fn run(app: &App, cmd: KeysCmd, out: &Out) -> Result<()> {
     match cmd {

@@ -1,8 +1,8 @@
 use crate::cli::OutboxCmd;
 use crate::output::Out;
 use anyhow::Result;
+use portcullis_app::App;
 use portcullis_core::ids::PoolId;
-use portcullis_server::App;
 use serde_json::{Value, json};
 
 pub async fn run(app: &App, cmd: OutboxCmd, out: &Out) -> Result<()> {
@@ -10,7 +10,6 @@ pub async fn run(app: &App, cmd: OutboxCmd, out: &Out) -> Result<()> {
         OutboxCmd::List { pool, limit } => {
             let pool = pool.map(|p| PoolId::parse(&p)).transpose()?;
             let items: Vec<Value> = app
-                .store
                 .recent_messages(pool.as_ref(), limit.clamp(1, 500))
                 .await?
                 .iter()

@@ -2,10 +2,10 @@ use super::views;
 use crate::cli::PoolCmd;
 use crate::output::Out;
 use anyhow::Result;
+use portcullis_app::App;
 use portcullis_core::password_policy::PasswordPolicy;
 use portcullis_core::pool::{PoolSettings, UsernameAttribute};
 use portcullis_core::schema::{CustomAttribute, DataType};
-use portcullis_server::App;
 
 pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
     match cmd {
@@ -91,7 +91,7 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             // Checked before anything is written: a refused address or URL changes nothing.
             settings.validate()?;
             if let Some(url) = &smtp_url {
-                portcullis_server::account::mailer::Mailer::smtp(url, "check@portcullis.local")
+                portcullis_app::account::mailer::Mailer::smtp(url, "check@portcullis.local")
                     .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?;
             }
             let updated = app.update_pool_settings(&pool, settings).await?;
@@ -136,7 +136,7 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
 
 #[cfg(feature = "saml")]
 async fn saml_key(app: &App, pool: &str, steps: [bool; 3], out: &Out) -> Result<()> {
-    use portcullis_server::federation::saml_keys::SamlKeyStep;
+    use portcullis_app::federation::saml_keys::SamlKeyStep;
     let step = match steps {
         [true, _, _] => Some(SamlKeyStep::Stage),
         [_, true, _] => Some(SamlKeyStep::Promote),

@@ -1,8 +1,8 @@
 use crate::cli::ResourceServerCmd;
 use crate::output::Out;
 use anyhow::Result;
+use portcullis_app::App;
 use portcullis_core::resource_server::ResourceServerScope;
-use portcullis_server::App;
 use serde_json::json;
 
 pub async fn run(app: &App, cmd: ResourceServerCmd, out: &Out) -> Result<()> {

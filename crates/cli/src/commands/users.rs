@@ -2,8 +2,8 @@ use super::views;
 use crate::cli::UserCmd;
 use crate::output::Out;
 use anyhow::{Result, bail};
-use portcullis_server::App;
-use portcullis_server::admin::NewUser;
+use portcullis_app::App;
+use portcullis_app::admin::NewUser;
 use serde_json::json;
 use std::collections::BTreeMap;
 

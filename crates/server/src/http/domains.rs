@@ -37,7 +37,7 @@ pub(crate) async fn route_by_host(
             .to_owned();
         let path = req.uri().path().to_owned();
         if Some(name.as_str()) != public_host.as_deref() && !UNMOUNTED.contains(&path.as_str()) {
-            match s.app.store.pool_by_domain(&name).await {
+            match s.app.pool_for_domain(&name).await {
                 Ok(Some(pool)) => {
                     let prefix = format!("/{}", pool.id);
                     if !path.starts_with(&format!("{prefix}/")) {

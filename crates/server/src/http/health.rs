@@ -9,16 +9,16 @@ pub(crate) async fn healthz() -> Json<Value> {
 }
 
 pub(crate) async fn readyz(State(s): State<Shared>) -> (StatusCode, Json<Value>) {
-    match s.app.store.ping().await {
+    match s.app.store_ready().await {
         Ok(()) => (
             StatusCode::OK,
-            Json(json!({"status": "ready", "store": s.app.store.backend_name()})),
+            Json(json!({"status": "ready", "store": s.app.store_backend()})),
         ),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable", "store": s.app.store.backend_name()})),
+                Json(json!({"status": "unavailable", "store": s.app.store_backend()})),
             )
         }
     }

@@ -144,7 +144,13 @@ async fn jwks_publishes_active_and_retiring_keys_without_private_parts() {
     assert_eq!(kids, [second.kid.as_str(), first.as_str()]);
 
     // A token signed with the active key verifies against the published JWK.
-    let active = t.app.store.active_key(&pool.id).await.unwrap().unwrap();
+    let active = t
+        .app
+        .store_for_tests()
+        .active_key(&pool.id)
+        .await
+        .unwrap()
+        .unwrap();
     let signer = t.app.open_signer(&active).unwrap();
     let token = signer.sign_jwt(&serde_json::json!({"sub": "x"})).unwrap();
     let jwk = doc["keys"]

@@ -4,8 +4,8 @@
 
 use super::Call;
 use super::error::CognitoError;
-use crate::account::codes::CodeError;
-use crate::account::flows::{AccountError, Delivery};
+use portcullis_app::account::codes::CodeError;
+use portcullis_app::account::flows::{AccountError, Delivery};
 use portcullis_core::client::AppClient;
 use portcullis_core::pool::UserPool;
 use serde_json::{Value, json};

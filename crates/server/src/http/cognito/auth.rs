@@ -79,8 +79,7 @@ pub(crate) async fn verify(
     }
     let key = s
         .app
-        .store
-        .get_access_key(&auth.access_key_id)
+        .access_key(&auth.access_key_id)
         .await
         .map_err(|e| CognitoError::from_core(e, None))?
         .ok_or_else(CognitoError::unrecognized_client)?;

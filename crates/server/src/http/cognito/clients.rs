@@ -48,8 +48,7 @@ pub(crate) async fn providers(
         if name != "COGNITO"
             && c.s
                 .app
-                .store
-                .get_idp(&pool.id, name)
+                .pool_idp(&pool.id, name)
                 .await
                 .map_err(c.core(None))?
                 .is_none()

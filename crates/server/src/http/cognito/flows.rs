@@ -7,14 +7,14 @@
 
 use super::Call;
 use super::error::CognitoError;
-use crate::oauth::login::{LoginFailure, LoginOutcome};
-use crate::oauth::tokens::{Subject, TokenResponse};
 use aws_lc_rs::hmac;
 use base64::Engine;
+use portcullis_app::lookups::Marked;
+use portcullis_app::oauth::login::{LoginFailure, LoginOutcome};
+use portcullis_app::oauth::tokens::{Subject, TokenResponse};
 use portcullis_core::client::AppClient;
 use portcullis_core::pool::UserPool;
 use portcullis_core::user::{SrpVerifier, User};
-use portcullis_crypto::tokens::token_hash;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -180,14 +180,12 @@ async fn refresh_flow(
     if client.is_confidential() {
         // The secret hash is over the username of the token's user.
         let state = app
-            .store
-            .get_refresh(&pool.id, &token_hash(rt))
+            .refresh_state(&pool.id, rt)
             .await
             .map_err(c.core(None))?
             .ok_or_else(invalid)?;
         let user = app
-            .store
-            .get_user_by_sub(&pool.id, state.token.sub)
+            .user_by_sub(&pool.id, state.token.sub)
             .await
             .map_err(c.core(None))?
             .ok_or_else(invalid)?;
@@ -216,8 +214,7 @@ async fn refresh_flow(
 async fn pool_client(c: &Call<'_>, pool: &UserPool) -> Result<AppClient, CognitoError> {
     let id = c.string("ClientId")?;
     c.s.app
-        .store
-        .get_client(&pool.id, id)
+        .pool_client(&pool.id, id)
         .await
         .map_err(c.core(None))?
         .ok_or_else(|| CognitoError::client_not_found(id))
@@ -252,8 +249,7 @@ pub(crate) async fn client_by_id(c: &Call<'_>) -> Result<(UserPool, AppClient), 
     let id = c.string("ClientId")?;
     let client =
         c.s.app
-            .store
-            .find_client(id)
+            .client_anywhere(id)
             .await
             .map_err(c.core(None))?
             .ok_or_else(|| CognitoError::client_not_found(id))?;
@@ -340,7 +336,7 @@ async fn srp_start(
         tokio::task::spawn_blocking(move || portcullis_crypto::srp::server_ephemeral(&verifier))
             .await
             .map_err(|e| c.core(None)(portcullis_core::Error::internal(e)))?
-            .map_err(|e| c.core(None)(crate::admin::crypto_err(e)))?;
+            .map_err(|e| c.core(None)(portcullis_app::admin::crypto_err(e)))?;
     // The challenge state travels in SECRET_BLOCK, sealed with the master key (as Cognito
     // encrypts its own): no server state until the proof comes back, on any node.
     let state = json!({
@@ -351,7 +347,7 @@ async fn srp_start(
     let sealed = app
         .master
         .seal(&srp_context(pool), state.to_string().as_bytes())
-        .map_err(|e| c.core(None)(crate::admin::crypto_err(e)))?;
+        .map_err(|e| c.core(None)(portcullis_app::admin::crypto_err(e)))?;
     let block_b64 = base64::engine::general_purpose::STANDARD.encode(sealed.as_bytes());
     Ok(json!({
         "ChallengeName": "PASSWORD_VERIFIER",
@@ -402,17 +398,14 @@ async fn srp_finish(
         }
     }
     // Each challenge answers once: remember it until it expires (on every node).
-    let spent = portcullis_core::code::OneTimeRecord {
-        pool_id: pool.id.clone(),
-        kind: SRP_KIND.into(),
-        key_hash: token_hash(block),
-        payload: json!({}),
-        expires_at: state.get("exp").and_then(Value::as_i64).unwrap_or(now),
-    };
-    match app.store.put_one_time(&spent).await {
-        Ok(()) => {}
-        Err(portcullis_core::Error::Conflict(_)) => return Err(denied()),
-        Err(e) => return Err(c.core(None)(e)),
+    let exp = state.get("exp").and_then(Value::as_i64).unwrap_or(now);
+    match app
+        .mark_spent(&pool.id, SRP_KIND, block, exp)
+        .await
+        .map_err(c.core(None))?
+    {
+        Marked::First => {}
+        Marked::AlreadySpent => return Err(denied()),
     }
     let p = &state;
     let field = |n: &str| {
@@ -458,11 +451,7 @@ async fn srp_finish(
         .and_then(Value::as_str)
         .and_then(|s| uuid::Uuid::parse_str(s).ok());
     let user = match sub {
-        Some(sub) => app
-            .store
-            .get_user_by_sub(&pool.id, sub)
-            .await
-            .map_err(c.core(None))?,
+        Some(sub) => app.user_by_sub(&pool.id, sub).await.map_err(c.core(None))?,
         None => None,
     };
     let outcome = match user {
@@ -581,7 +570,7 @@ pub(crate) async fn token_user(
 pub(crate) async fn token_session(
     c: &Call<'_>,
     token: &str,
-) -> Result<(UserPool, User, crate::oauth::verify::AccessClaims), CognitoError> {
+) -> Result<(UserPool, User, portcullis_app::oauth::verify::AccessClaims), CognitoError> {
     let invalid = || CognitoError::not_authorized("Invalid Access Token");
     let payload = token.split('.').nth(1).ok_or_else(invalid)?;
     let claims: Value = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -610,8 +599,7 @@ pub(crate) async fn token_session(
     let sub = uuid::Uuid::parse_str(&at.sub).map_err(|_| invalid())?;
     let user =
         c.s.app
-            .store
-            .get_user_by_sub(&pool.id, sub)
+            .user_by_sub(&pool.id, sub)
             .await
             .map_err(c.core(None))?
             .filter(|u| u.enabled)

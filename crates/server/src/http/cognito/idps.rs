@@ -2,11 +2,11 @@
 //! UpdateIdentityProvider, DeleteIdentityProvider, ListIdentityProviders,
 //! GetIdentityProviderByIdentifier, and linking upstream identities to users
 //! (AdminLinkProviderForUser, AdminDisableProviderForUser), and GetSigningCertificate (the
-//! pool's SAML certificate). Signing in through upstream providers is `crate::federation`.
+//! pool's SAML certificate). Signing in through upstream providers is `portcullis_app::federation`.
 
 use super::Call;
 use super::error::CognitoError;
-use crate::admin::IdpInput;
+use portcullis_app::admin::IdpInput;
 use portcullis_core::Error;
 use portcullis_core::error::Entity;
 use portcullis_core::idp::{IdentityProvider, ProviderType};
@@ -126,8 +126,7 @@ pub(crate) async fn by_identifier(c: &Call<'_>) -> Result<Value, CognitoError> {
     let id = c.string("IdpIdentifier")?;
     let idp =
         c.s.app
-            .store
-            .idp_by_identifier(&pool.id, id)
+            .idp_for_identifier(&pool.id, id)
             .await
             .map_err(c.core(None))?
             .ok_or_else(|| not_found(id))?;

@@ -195,8 +195,7 @@ pub(crate) async fn describe_domain(c: &Call<'_>) -> Result<Value, CognitoError>
     let domain = c.string("Domain")?.to_ascii_lowercase();
     let found =
         c.s.app
-            .store
-            .pool_by_domain(&domain)
+            .pool_for_domain(&domain)
             .await
             .map_err(c.core(None))?;
     let visible = found.filter(|p| c.key.as_ref().is_none_or(|k| k.allows(&p.id)));

@@ -192,7 +192,7 @@ impl World {
             .app
             .create_user(
                 pool,
-                crate::admin::NewUser {
+                portcullis_app::admin::NewUser {
                     username: name.into(),
                     password: Some(PASSWORD.into()),
                     attributes: name

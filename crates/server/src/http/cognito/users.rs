@@ -3,7 +3,7 @@
 
 use super::Call;
 use super::error::CognitoError;
-use crate::admin::NewUser;
+use portcullis_app::admin::NewUser;
 use portcullis_core::user::User;
 use serde_json::{Value, json};
 
@@ -111,8 +111,7 @@ async fn token_client(
     client_id: &str,
 ) -> Result<portcullis_core::client::AppClient, CognitoError> {
     c.s.app
-        .store
-        .get_client(&pool.id, client_id)
+        .pool_client(&pool.id, client_id)
         .await
         .map_err(c.core(None))?
         .ok_or_else(|| CognitoError::not_authorized("Invalid Access Token"))

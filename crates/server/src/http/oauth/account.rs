@@ -7,14 +7,14 @@ use super::PoolCtx;
 use super::authorize::validated;
 use super::login::{action, login_page, posted_form, with_csrf};
 use super::respond::see_other;
-use crate::account::codes::CodeError;
-use crate::account::flows::AccountError;
 use crate::http::pages::{self, Field, FormPage};
 use crate::http::{Shared, params};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
+use portcullis_app::account::codes::CodeError;
+use portcullis_app::account::flows::AccountError;
 use portcullis_core::oauth::params::Params;
 use std::collections::BTreeMap;
 
@@ -563,7 +563,7 @@ pub(crate) async fn confirm_user(State(s): State<Shared>, ctx: PoolCtx, uri: Uri
             "This confirmation link is incomplete.",
         );
     };
-    match s.app.store.get_client(&ctx.pool.id, client_id).await {
+    match s.app.pool_client(&ctx.pool.id, client_id).await {
         Ok(Some(_)) => {}
         _ => {
             return pages::error(

@@ -4,12 +4,12 @@
 
 use super::respond::{error_redirect, see_other, success};
 use super::{PoolCtx, page_error};
-use crate::federation::route::RouteError;
 use crate::http::{Shared, cookies, pages, params};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
+use portcullis_app::federation::route::RouteError;
 use portcullis_core::oauth::authorize::{
     self, AuthorizeError, AuthorizeRequest, Next, SessionInfo,
 };
@@ -56,8 +56,7 @@ pub(crate) async fn validated(
     })?;
     let client = s
         .app
-        .store
-        .get_client(&ctx.pool.id, client_id)
+        .pool_client(&ctx.pool.id, client_id)
         .await
         .map_err(page_error)?;
     match authorize::validate(&params, client.as_ref()) {

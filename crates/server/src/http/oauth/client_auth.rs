@@ -4,10 +4,10 @@
 
 use super::PoolCtx;
 use crate::http::Shared;
-use crate::oauth::server_error;
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use base64::Engine;
+use portcullis_app::oauth::server_error;
 use portcullis_core::client::AppClient;
 use portcullis_core::oauth::OAuthError;
 use portcullis_core::oauth::params::Params;
@@ -78,8 +78,7 @@ pub(crate) async fn authenticate(
     };
     let client = s
         .app
-        .store
-        .get_client(&ctx.pool.id, &presented.client_id)
+        .pool_client(&ctx.pool.id, &presented.client_id)
         .await
         .map_err(server_error)?
         .ok_or_else(OAuthError::invalid_client)?;

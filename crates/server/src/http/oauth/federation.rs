@@ -7,12 +7,12 @@
 use super::PoolCtx;
 use super::login::signed_in;
 use super::respond::{error_redirect, see_other};
-use crate::federation::FedError;
-use crate::federation::pending::{OWN_CALLBACK, Pending, Upstream, oidc_callback};
 use crate::http::{Shared, cookies, pages, params};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
+use portcullis_app::federation::FedError;
+use portcullis_app::federation::pending::{OWN_CALLBACK, Pending, Upstream, oidc_callback};
 use portcullis_core::idp::IdentityProvider;
 use portcullis_core::oauth::authorize::{AuthorizeRequest, Redirect, ResponseType};
 use portcullis_core::oauth::{ErrorCode, OAuthError};
@@ -152,7 +152,7 @@ async fn answer(
         Ok(p) => p,
         Err(r) => return r,
     };
-    let cb = crate::federation::oidc::Callback {
+    let cb = portcullis_app::federation::oidc::Callback {
         code: p.get("code"),
         iss: p.get("iss"),
         error: p.get("error"),
@@ -209,7 +209,7 @@ where
     Fut: std::future::Future<Output = Result<Upstream, FedError>>,
 {
     let req = &pending.request;
-    let client = match s.app.store.get_client(&ctx.pool.id, &req.client_id).await {
+    let client = match s.app.pool_client(&ctx.pool.id, &req.client_id).await {
         Ok(Some(c)) if c.has_callback(&req.redirect_uri) => c,
         _ => {
             return pages::error(
@@ -222,7 +222,7 @@ where
         tracing::warn!(pool = %ctx.pool.id, provider = %pending.provider, error = %e, "upstream sign-in failed");
         app_error(ctx, req, oauth_error(&e), after_post)
     };
-    let idp = match s.app.store.get_idp(&ctx.pool.id, &pending.provider).await {
+    let idp = match s.app.pool_idp(&ctx.pool.id, &pending.provider).await {
         Ok(Some(idp)) => idp,
         Ok(None) => return fail(FedError::Internal("the provider was deleted".into())),
         Err(e) => return fail(e.into()),

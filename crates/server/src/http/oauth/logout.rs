@@ -99,8 +99,7 @@ async fn target(s: &Shared, ctx: &PoolCtx, p: &Params) -> Result<Option<String>,
     };
     let client = s
         .app
-        .store
-        .get_client(&ctx.pool.id, &client_id)
+        .pool_client(&ctx.pool.id, &client_id)
         .await
         .map_err(page_error)?
         .ok_or_else(|| bad("The app client does not exist."))?;

@@ -3,10 +3,10 @@
 
 use super::PoolCtx;
 use crate::http::pages;
-use crate::oauth::tokens::TokenResponse;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use portcullis_app::oauth::tokens::TokenResponse;
 use portcullis_core::oauth::authorize::{AuthorizeRequest, Redirect, ResponseType};
 use portcullis_core::oauth::{ErrorCode, OAuthError};
 use serde_json::json;
@@ -41,8 +41,8 @@ pub(crate) fn see_other(location: &str, after_post: bool) -> Response {
 }
 
 /// Sends the browser on to a provider's logout, by redirect or by self-submitting form.
-pub(crate) fn depart(d: &crate::federation::logout::Departure) -> Response {
-    use crate::federation::logout::Departure;
+pub(crate) fn depart(d: &portcullis_app::federation::logout::Departure) -> Response {
+    use portcullis_app::federation::logout::Departure;
     match d {
         Departure::Redirect(url) => see_other(url, false),
         Departure::Post { action, fields } => pages::auto_post("Signing you out", action, fields),

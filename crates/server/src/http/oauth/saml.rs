@@ -4,13 +4,13 @@
 use super::PoolCtx;
 use super::authorize::validated;
 use super::federation::{FED_COOKIE, complete};
-use crate::federation::FedError;
-use crate::federation::pending::Pending;
 use crate::http::{Shared, cookies, pages, params};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use portcullis_app::federation::FedError;
+use portcullis_app::federation::pending::Pending;
 use portcullis_core::idp::ProviderType;
 use subtle::ConstantTimeEq;
 

@@ -95,20 +95,13 @@ pub(crate) async fn userinfo(
         );
     }
     let user = match uuid::Uuid::parse_str(&claims_of.sub) {
-        Ok(sub) => s
-            .app
-            .store
-            .get_user_by_sub(&ctx.pool.id, sub)
-            .await
-            .ok()
-            .flatten(),
+        Ok(sub) => s.app.user_by_sub(&ctx.pool.id, sub).await.ok().flatten(),
         Err(_) => None,
     };
     // Only what the token's client may read (its ReadAttributes).
     let client = s
         .app
-        .store
-        .get_client(&ctx.pool.id, &claims_of.client_id)
+        .pool_client(&ctx.pool.id, &claims_of.client_id)
         .await
         .ok()
         .flatten();

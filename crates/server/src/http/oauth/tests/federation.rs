@@ -198,7 +198,7 @@ async fn fed_world_with(link_by_email: bool, link_domains: Option<&str>) -> Fed 
             &id,
             "Up",
             ProviderType::Oidc,
-            crate::admin::IdpInput {
+            portcullis_app::admin::IdpInput {
                 details: details.clone(),
                 attribute_mapping: mapping.clone(),
                 identifiers: vec!["up.example".into()],
@@ -214,7 +214,7 @@ async fn fed_world_with(link_by_email: bool, link_domains: Option<&str>) -> Fed 
             &id,
             "Down",
             ProviderType::Oidc,
-            crate::admin::IdpInput {
+            portcullis_app::admin::IdpInput {
                 details: down,
                 attribute_mapping: mapping,
                 identifiers: vec!["down.example".into()],
@@ -276,7 +276,7 @@ impl Fed {
         self.w
             .t
             .app
-            .store
+            .store_for_tests()
             .get_user_by_key(&self.w.pool.id, &self.w.pool.username_key("Up_ann-1"))
             .await
             .unwrap()
@@ -644,7 +644,12 @@ async fn linking_by_email_needs_the_policy_a_trusted_domain_a_verified_address_a
             }
             Local::Unconfirmed => alice.status = portcullis_core::user::UserStatus::Unconfirmed,
         }
-        f.w.t.app.store.update_user(&alice).await.unwrap();
+        f.w.t
+            .app
+            .store_for_tests()
+            .update_user(&alice)
+            .await
+            .unwrap();
         f.bend(|b| {
             b.email = Some("alice@t1.example".into());
             b.email_verified = Some(verified);
@@ -827,7 +832,7 @@ async fn by_default_providers_on_private_addresses_are_not_called() {
     let f = fed_world(false).await;
     // The same pool data, served by an app with the default address policy.
     let strict = crate::App::new(
-        f.w.t.app.store.clone(),
+        f.w.t.app.store_for_tests(),
         portcullis_crypto::master_key::MasterKey::generate()
             .unwrap()
             .0,
@@ -837,7 +842,7 @@ async fn by_default_providers_on_private_addresses_are_not_called() {
     let idp = f.w.t.app.idp(f.w.pool.id.as_str(), "Up").await.unwrap();
     let err = strict.upstream_endpoints(&idp).await.unwrap_err();
     assert!(
-        matches!(&err, crate::federation::FedError::Unavailable(m) if m.contains("may not be reached")),
+        matches!(&err, portcullis_app::federation::FedError::Unavailable(m) if m.contains("may not be reached")),
         "{err}"
     );
     let mut by_name = idp.clone();
@@ -847,7 +852,7 @@ async fn by_default_providers_on_private_addresses_are_not_called() {
     );
     let err = strict.upstream_endpoints(&by_name).await.unwrap_err();
     assert!(
-        matches!(&err, crate::federation::FedError::Unavailable(m) if m.contains("may not be reached")),
+        matches!(&err, portcullis_app::federation::FedError::Unavailable(m) if m.contains("may not be reached")),
         "a name that resolves to loopback: {err}"
     );
     assert_eq!(
@@ -878,7 +883,7 @@ async fn a_provider_with_its_own_callback_cannot_be_mixed_up_with_another() {
             &id,
             "Hon",
             ProviderType::Oidc,
-            crate::admin::IdpInput {
+            portcullis_app::admin::IdpInput {
                 details,
                 attribute_mapping: BTreeMap::new(),
                 identifiers: vec!["hon.example".into()],

@@ -113,7 +113,7 @@ pub(crate) async fn world_with(rotation: RefreshRotation) -> World {
     let alice = app
         .create_user(
             &id,
-            crate::admin::NewUser {
+            portcullis_app::admin::NewUser {
                 username: "alice".into(),
                 attributes: BTreeMap::from([
                     ("email".to_string(), "alice@t1.example".to_string()),

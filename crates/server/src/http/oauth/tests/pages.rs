@@ -217,7 +217,7 @@ async fn a_temporary_password_leads_to_the_new_password_page() {
     w.t.app
         .create_user(
             &id,
-            crate::admin::NewUser {
+            portcullis_app::admin::NewUser {
                 username: "bob".into(),
                 password: Some("Temp-Passw0rd!".into()),
                 temporary: true,

@@ -7,31 +7,30 @@ use portcullis_crypto::password::PasswordHasherConfig;
 use portcullis_crypto::signing::Signer;
 use portcullis_store::Store;
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::Mutex;
 
 pub struct App {
-    pub store: Arc<dyn Store>,
+    pub(crate) store: Arc<dyn Store>,
     pub master: MasterKey,
     pub hasher: PasswordHasherConfig,
     pub clock: Arc<dyn Clock>,
     /// Opened signing keys by (pool, kid): unsealing and parsing happen once per key.
-    pub(crate) signers: Mutex<HashMap<(String, String), Arc<Signer>>>,
+    pub signers: Mutex<HashMap<(String, String), Arc<Signer>>>,
     /// Password hashes run at most one per core: each takes ~20 ms and 19 MiB, so more at
     /// once would only queue inside the OS, grow memory, and starve token issuance.
-    pub(crate) hash_slots: tokio::sync::Semaphore,
+    pub hash_slots: tokio::sync::Semaphore,
     /// Where messages to users go (SMTP, or `.eml` files for development).
     pub mailer: Option<crate::account::mailer::Mailer>,
     /// Pools' own SMTP mailers, by pool, with the sealed URL they were built from.
-    pub(crate) pool_mailers: crate::account::pool_mail::PoolMailers,
+    pub pool_mailers: crate::account::pool_mail::PoolMailers,
     /// Outbound HTTP to upstream identity providers.
     pub fetcher: crate::federation::fetch::Fetcher,
     /// Upstream providers' metadata and keys.
-    pub(crate) upstream: crate::federation::upstream::UpstreamCache,
+    pub upstream: crate::federation::upstream::UpstreamCache,
     /// SAML providers' parsed metadata.
     #[cfg(feature = "saml")]
-    pub(crate) saml_metadata_cache: crate::federation::saml::MetadataCache,
+    pub saml_metadata_cache: crate::federation::saml::MetadataCache,
     /// The public URL, for links in messages (confirmation links); set by `serve`.
     pub public_url: Option<String>,
 }
@@ -58,6 +57,15 @@ impl App {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
         }
+    }
+
+    /// The app on the database at `url` (`sqlite://…` or `postgres://…`), migrated.
+    pub async fn open(
+        url: &str,
+        master: MasterKey,
+        hasher: PasswordHasherConfig,
+    ) -> portcullis_core::Result<Self> {
+        Ok(App::new(portcullis_store::open(url).await?, master, hasher))
     }
 
     pub fn with_public_url(mut self, url: &str) -> Self {
@@ -88,22 +96,5 @@ impl App {
 
     pub fn now(&self) -> i64 {
         self.clock.now()
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct ServeConfig {
-    pub listen: SocketAddr,
-    /// Without a trailing slash, e.g. `http://127.0.0.1:9400`.
-    pub public_url: String,
-    /// The regions SigV4 credential scopes may name; any region when empty.
-    pub regions: Vec<String>,
-    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed.
-    pub trusted_proxies: Vec<crate::http::Cidr>,
-}
-
-impl ServeConfig {
-    pub fn issuer(&self, pool_id: &str) -> String {
-        format!("{}/{pool_id}", self.public_url)
     }
 }

@@ -24,7 +24,7 @@ impl App {
     }
 
     /// A message queued for delivery now; nothing is written.
-    pub(crate) fn outbound(
+    pub fn outbound(
         &self,
         pool: &portcullis_core::ids::PoolId,
         to: &str,
@@ -73,6 +73,15 @@ impl App {
                 None => Err("no mailer configured".to_owned()),
             },
         }
+    }
+
+    /// The newest messages (of one pool, or all), newest first, for the outbox listing.
+    pub async fn recent_messages(
+        &self,
+        pool: Option<&portcullis_core::ids::PoolId>,
+        limit: u32,
+    ) -> Result<Vec<OutboundMessage>> {
+        self.store.recent_messages(pool, limit).await
     }
 
     /// Delivers what is due; returns how many were sent.

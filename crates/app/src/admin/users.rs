@@ -95,7 +95,7 @@ impl App {
 
     /// [`App::set_password`], keeping the token family `keep` (the caller's own, when users
     /// change their password themselves) alive.
-    pub(crate) async fn replace_password(
+    pub async fn replace_password(
         &self,
         pool_id: &str,
         username: &str,
@@ -125,7 +125,7 @@ impl App {
     }
 
     /// The SRP salt and verifier for USER_SRP_AUTH (a 3072-bit modular exponentiation).
-    pub(crate) async fn srp_verifier(
+    pub async fn srp_verifier(
         &self,
         pool: &portcullis_core::pool::UserPool,
         username: &str,
@@ -143,7 +143,7 @@ impl App {
     }
 
     /// Hashing costs ~20 ms of CPU: keep it off the async workers.
-    pub(crate) async fn hash_password(&self, password: &str) -> Result<String> {
+    pub async fn hash_password(&self, password: &str) -> Result<String> {
         let _slot = self.hash_slots.acquire().await.map_err(Error::internal)?;
         let hasher = self.hasher.clone();
         let password = password.to_owned();

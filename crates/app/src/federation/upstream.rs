@@ -34,10 +34,10 @@ struct Entry {
 }
 
 #[derive(Default)]
-pub(crate) struct UpstreamCache(Mutex<HashMap<String, Entry>>);
+pub struct UpstreamCache(Mutex<HashMap<String, Entry>>);
 
 /// Cached upstream data is keyed by provider version: an update starts afresh.
-pub(super) fn cache_key(idp: &IdentityProvider) -> String {
+pub fn cache_key(idp: &IdentityProvider) -> String {
     format!("{}/{}/{}", idp.pool_id, idp.name, idp.updated_at)
 }
 

@@ -150,7 +150,7 @@ impl App {
         }
     }
 
-    pub(crate) async fn find_user(&self, pool: &UserPool, username: &str) -> Result<Option<User>> {
+    pub async fn find_user(&self, pool: &UserPool, username: &str) -> Result<Option<User>> {
         match pool.user_ref(username) {
             UserRef::Key(k) => self.store.get_user_by_key(&pool.id, &k).await,
             UserRef::Sub(s) => self.store.get_user_by_sub(&pool.id, s).await,
@@ -232,7 +232,7 @@ impl App {
         Ok(user)
     }
 
-    pub(crate) async fn verify_password(&self, password: &str, stored: &str) -> Result<bool> {
+    pub async fn verify_password(&self, password: &str, stored: &str) -> Result<bool> {
         let _slot = self.hash_slots.acquire().await.map_err(Error::internal)?;
         let hasher = self.hasher.clone();
         let (password, stored) = (password.to_owned(), stored.to_owned());

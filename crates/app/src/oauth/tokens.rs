@@ -116,7 +116,7 @@ impl App {
     /// Starts a token family for a fresh authentication; with `with_refresh`, its first
     /// refresh token. Fails with `Conflict` if the family was revoked before it existed
     /// (a replayed authorization code).
-    pub(crate) async fn start_family(
+    pub async fn start_family(
         &self,
         pool: &UserPool,
         client: &AppClient,
@@ -332,11 +332,7 @@ impl App {
     }
 
     /// The enabled user a grant is for; `invalid_grant` if deleted or disabled since.
-    pub(crate) async fn live_user(
-        &self,
-        pool: &UserPool,
-        sub: uuid::Uuid,
-    ) -> Result<User, OAuthError> {
+    pub async fn live_user(&self, pool: &UserPool, sub: uuid::Uuid) -> Result<User, OAuthError> {
         self.store
             .get_user_by_sub(&pool.id, sub)
             .await

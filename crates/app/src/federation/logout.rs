@@ -89,7 +89,7 @@ impl App {
     }
 
     /// The record a sign-out at the provider left under `state`, spent.
-    pub(crate) async fn upstream_logout_record(
+    pub async fn upstream_logout_record(
         &self,
         pool: &UserPool,
         state: &str,
@@ -105,7 +105,7 @@ impl App {
     }
 
     /// Remembers where to go after the provider's sign-out; returns the state.
-    pub(crate) async fn remember_logout(
+    pub async fn remember_logout(
         &self,
         pool: &UserPool,
         payload: Value,
@@ -125,7 +125,7 @@ impl App {
 }
 
 /// The destination a sign-out record holds.
-pub(crate) fn then_of(payload: &Value) -> Option<String> {
+pub fn then_of(payload: &Value) -> Option<String> {
     payload
         .get("then")
         .and_then(Value::as_str)

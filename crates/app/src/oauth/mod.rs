@@ -13,7 +13,7 @@ use portcullis_core::Error;
 use portcullis_core::oauth::{ErrorCode, OAuthError};
 
 /// Internal failures become `server_error` for the client; the detail goes to the log.
-pub(crate) fn server_error(e: Error) -> OAuthError {
+pub fn server_error(e: Error) -> OAuthError {
     let id = uuid::Uuid::new_v4();
     tracing::error!(error_id = %id, error = %e, "internal error in an OAuth flow");
     OAuthError::new(ErrorCode::ServerError, format!("internal error (id {id})"))

@@ -45,7 +45,7 @@ impl App {
 
     /// A new code and the record that keeps its hash, counted against the hour of
     /// `previous`; `None` when the hourly cap is reached. Nothing is written.
-    pub(crate) fn fresh_code(
+    pub fn fresh_code(
         &self,
         user: &User,
         purpose: &str,

@@ -37,7 +37,7 @@ type Cached = (Instant, IdpMetadata, Option<Instant>);
 
 /// Parsed IdP metadata per provider version.
 #[derive(Default)]
-pub(crate) struct MetadataCache(Mutex<HashMap<String, Cached>>);
+pub struct MetadataCache(Mutex<HashMap<String, Cached>>);
 
 /// Attributes as claims: one value as a string, several as an array.
 fn claims_of(login: &VerifiedLogin) -> Value {
@@ -132,7 +132,7 @@ impl App {
     }
 
     /// Starts a SAML sign-in; returns (IdP URL, RelayState).
-    pub(crate) async fn saml_start(
+    pub async fn saml_start(
         &self,
         pool: &UserPool,
         idp: &IdentityProvider,
@@ -268,7 +268,7 @@ impl App {
 impl App {
     /// Single logout at a SAML IdP: a signed LogoutRequest naming the session's subject, with
     /// a RelayState under which the destination and the request ID wait for the answer.
-    pub(crate) async fn saml_logout(
+    pub async fn saml_logout(
         &self,
         pool: &UserPool,
         idp: &IdentityProvider,

@@ -21,8 +21,8 @@ const STATE_TTL_SECS: i64 = 600;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pending {
     pub provider: String,
-    pub(super) nonce: String,
-    pub(super) verifier: String,
+    pub nonce: String,
+    pub verifier: String,
     /// The app's authorization request, answered once the upstream sign-in succeeds.
     pub request: AuthorizeRequest,
 }
@@ -30,7 +30,7 @@ pub struct Pending {
 #[cfg(feature = "saml")]
 impl Pending {
     /// A pending SAML sign-in: its AuthnRequest ID in place of a nonce, no PKCE.
-    pub(crate) fn new(provider: &str, request_id: &str, request: &AuthorizeRequest) -> Self {
+    pub fn new(provider: &str, request_id: &str, request: &AuthorizeRequest) -> Self {
         Pending {
             provider: provider.to_owned(),
             nonce: request_id.to_owned(),
@@ -40,12 +40,12 @@ impl Pending {
     }
 
     /// An IdP-initiated SAML sign-in: no request to answer.
-    pub(crate) fn unsolicited(provider: &str, request: &AuthorizeRequest) -> Self {
+    pub fn unsolicited(provider: &str, request: &AuthorizeRequest) -> Self {
         Pending::new(provider, "", request)
     }
 
     /// The AuthnRequest ID a SAML response must answer (empty: IdP-initiated).
-    pub(crate) fn request_id(&self) -> &str {
+    pub fn request_id(&self) -> &str {
         &self.nonce
     }
 }
@@ -150,7 +150,7 @@ impl App {
     }
 
     /// Keeps `pending` for 10 minutes under a hash of `state`, for one use.
-    pub(crate) async fn remember_pending(
+    pub async fn remember_pending(
         &self,
         pool: &UserPool,
         state: &str,

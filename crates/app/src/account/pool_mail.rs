@@ -8,7 +8,7 @@ use portcullis_core::{Error, Result};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-pub(crate) type PoolMailers = Mutex<HashMap<PoolId, (String, Arc<Mailer>)>>;
+pub type PoolMailers = Mutex<HashMap<PoolId, (String, Arc<Mailer>)>>;
 
 /// The sender when neither the pool nor the deployment names one.
 pub const DEFAULT_FROM: &str = "no-reply@portcullis.local";
@@ -69,7 +69,7 @@ impl App {
     }
 
     /// The pool's own mailer, or `None` when it uses the deployment's.
-    pub(crate) async fn pool_mailer(&self, pool: &PoolId) -> Result<Option<Arc<Mailer>>> {
+    pub async fn pool_mailer(&self, pool: &PoolId) -> Result<Option<Arc<Mailer>>> {
         let Some(sealed) = self.store.pool_smtp(pool).await? else {
             return Ok(None);
         };

@@ -11,7 +11,7 @@ fn seal_context(pool: &PoolId, kid: &str) -> String {
 
 impl App {
     /// Generates an RSA-2048 key and seals its private half; nothing is stored yet.
-    pub(crate) fn new_signing_key(&self, pool: &PoolId) -> Result<SigningKey> {
+    pub fn new_signing_key(&self, pool: &PoolId) -> Result<SigningKey> {
         let generated = generate_rs256().map_err(crypto_err)?;
         let sealed = self
             .master

@@ -80,7 +80,7 @@ impl App {
     }
 
     /// The current key, made (and stored, first writer wins across nodes) at first use.
-    pub(crate) async fn saml_sp_key(&self, pool: &UserPool) -> Result<SpKey, FedError> {
+    pub async fn saml_sp_key(&self, pool: &UserPool) -> Result<SpKey, FedError> {
         let (sealed, cert) = match self.store.saml_sp_key(&pool.id).await? {
             Some(pair) => pair,
             None => {
@@ -95,7 +95,7 @@ impl App {
 
     /// The current key (made at first use) and, during a rotation, the next and previous
     /// ones: `(current, next, previous)`, in two store reads.
-    pub(crate) async fn saml_sp_keys(
+    pub async fn saml_sp_keys(
         &self,
         pool: &UserPool,
     ) -> Result<(SpKey, Option<SpKey>, Option<SpKey>), FedError> {

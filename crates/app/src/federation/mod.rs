@@ -43,7 +43,7 @@ impl std::fmt::Display for FedError {
 }
 
 /// Our side failed (a store, the master key, a task): the detail is for the logs.
-pub(crate) fn internal(e: impl std::fmt::Display) -> FedError {
+pub fn internal(e: impl std::fmt::Display) -> FedError {
     FedError::Internal(e.to_string())
 }
 
