@@ -122,7 +122,45 @@ pub struct NewClient {
     pub write_attributes: Vec<String>,
 }
 
+/// Where a client's users sign in: the pool's own directory (Cognito names it `COGNITO` in
+/// `SupportedIdentityProviders` and `identity_provider`), or one of the pool's providers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInSource<'a> {
+    Directory,
+    Provider(&'a str),
+}
+
+impl<'a> SignInSource<'a> {
+    /// The wire name of the pool's own directory; no provider may take it.
+    pub const DIRECTORY: &'static str = "COGNITO";
+
+    pub fn of(name: &'a str) -> Self {
+        if name == Self::DIRECTORY {
+            SignInSource::Directory
+        } else {
+            SignInSource::Provider(name)
+        }
+    }
+}
+
 impl AppClient {
+    /// Whether the client's users may sign in with the pool's own directory.
+    pub fn allows_directory(&self) -> bool {
+        self.supported_identity_providers
+            .iter()
+            .any(|p| SignInSource::of(p) == SignInSource::Directory)
+    }
+
+    /// The identity providers (not the directory) the client's users may sign in with.
+    pub fn providers(&self) -> impl Iterator<Item = &str> {
+        self.supported_identity_providers
+            .iter()
+            .filter_map(|p| match SignInSource::of(p) {
+                SignInSource::Provider(name) => Some(name),
+                SignInSource::Directory => None,
+            })
+    }
+
     /// The attributes of `attributes` this client may read.
     pub fn readable(
         &self,
@@ -189,7 +227,7 @@ impl AppClient {
                     "ALLOW_USER_SRP_AUTH".into(),
                 ]
             }),
-            supported_identity_providers: vec!["COGNITO".into()],
+            supported_identity_providers: vec![SignInSource::DIRECTORY.into()],
             token_validity: req.token_validity,
             refresh_rotation: req.refresh_rotation,
             prevent_user_existence_errors: true,

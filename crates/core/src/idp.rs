@@ -93,8 +93,10 @@ impl IdentityProvider {
                 "provider name must be 1-32 characters, no spaces, not starting with _",
             ));
         }
-        if n == "COGNITO" {
-            return Err(Error::invalid("COGNITO is reserved"));
+        if crate::client::SignInSource::of(n) == crate::client::SignInSource::Directory {
+            return Err(Error::invalid(format!(
+                "{n} is reserved for the pool's own directory"
+            )));
         }
         let d = &self.details;
         let need = |keys: &[&str]| -> Result<()> {

@@ -8,6 +8,7 @@ pub mod client_secret;
 pub mod master_key;
 pub mod password;
 pub mod secret;
+pub mod secret_hash;
 pub mod signing;
 pub mod sigv4;
 pub mod srp;

@@ -6,6 +6,7 @@
 
 pub mod addresses;
 pub mod fetch;
+pub mod finish;
 pub mod logout;
 pub mod oidc;
 pub mod pending;

@@ -6,7 +6,7 @@
 
 use crate::App;
 use portcullis_core::Result;
-use portcullis_core::client::AppClient;
+use portcullis_core::client::{AppClient, SignInSource};
 use portcullis_core::idp::{IdentityProvider, ProviderType};
 use portcullis_core::oauth::OAuthError;
 use portcullis_core::oauth::authorize::AuthorizeRequest;
@@ -50,7 +50,7 @@ impl App {
         req: &AuthorizeRequest,
     ) -> std::result::Result<Option<IdentityProvider>, RouteError> {
         if let Some(name) = req.identity_provider.as_deref() {
-            if name == "COGNITO" {
+            if SignInSource::of(name) == SignInSource::Directory {
                 return Ok(None);
             }
             return match self.store.get_idp(&pool.id, name).await? {

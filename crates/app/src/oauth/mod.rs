@@ -6,6 +6,7 @@
 pub mod codes;
 pub mod login;
 pub mod sessions;
+pub mod srp;
 pub mod tokens;
 pub mod verify;
 

@@ -3,7 +3,7 @@ use crate::cli::ClientCmd;
 use crate::output::Out;
 use anyhow::Result;
 use portcullis_app::App;
-use portcullis_core::client::{NewClient, OAuthFlow, RefreshRotation};
+use portcullis_core::client::{NewClient, OAuthFlow, RefreshRotation, SignInSource};
 
 pub async fn run(app: &App, cmd: ClientCmd, out: &Out) -> Result<()> {
     match cmd {
@@ -23,7 +23,10 @@ pub async fn run(app: &App, cmd: ClientCmd, out: &Out) -> Result<()> {
             write_attributes,
         } => {
             // Checked before anything is written.
-            for p in identity_providers.iter().filter(|p| *p != "COGNITO") {
+            for p in identity_providers
+                .iter()
+                .filter(|p| SignInSource::of(p) != SignInSource::Directory)
+            {
                 app.idp(&pool, p).await.map_err(|_| {
                     anyhow::anyhow!("--identity-provider {p}: no such provider in the pool")
                 })?;

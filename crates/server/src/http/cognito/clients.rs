@@ -3,7 +3,7 @@
 
 use super::Call;
 use super::error::CognitoError;
-use portcullis_core::client::{AppClient, NewClient, OAuthFlow, RefreshRotation};
+use portcullis_core::client::{AppClient, NewClient, OAuthFlow, RefreshRotation, SignInSource};
 use serde_json::{Value, json};
 
 /// Cognito's `UserPoolClientType`; the secret only where Cognito shows it.
@@ -45,7 +45,7 @@ pub(crate) async fn providers(
         return Ok(None);
     };
     for name in &list {
-        if name != "COGNITO"
+        if SignInSource::of(name) != SignInSource::Directory
             && c.s
                 .app
                 .pool_idp(&pool.id, name)

@@ -1,20 +1,19 @@
 //! Cognito's auth flows: InitiateAuth (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH),
 //! AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH and its legacy name ADMIN_NO_SRP_AUTH,
 //! REFRESH_TOKEN_AUTH), RespondToAuthChallenge (NEW_PASSWORD_REQUIRED), and the access-token
-//! check behind GetUser. Sign-in goes through the same throttled check as the hosted page.
+//! check behind GetUser. Sign-in goes through the same throttled check as the hosted page; SRP itself is in `portcullis_app::oauth::srp`.
 //! Each flow must be allowed in the client's ExplicitAuthFlows; clients with a secret must
 //! send SECRET_HASH = Base64(HMAC-SHA256(secret, username ‖ client id)).
 
 use super::Call;
 use super::error::CognitoError;
-use aws_lc_rs::hmac;
 use base64::Engine;
-use portcullis_app::lookups::Marked;
 use portcullis_app::oauth::login::{LoginFailure, LoginOutcome};
+use portcullis_app::oauth::srp::SrpProof;
 use portcullis_app::oauth::tokens::{Subject, TokenResponse};
 use portcullis_core::client::AppClient;
 use portcullis_core::pool::UserPool;
-use portcullis_core::user::{SrpVerifier, User};
+use portcullis_core::user::User;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -55,12 +54,11 @@ pub(crate) fn check_secret_hash(
         ))
     };
     let given = given.ok_or_else(fail)?;
-    let given = base64::engine::general_purpose::STANDARD
-        .decode(given)
-        .map_err(|_| fail())?;
-    let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
-    let msg = format!("{username}{}", client.client_id);
-    hmac::verify(&key, msg.as_bytes(), &given).map_err(|_| fail())
+    if portcullis_crypto::secret_hash::verify(&secret, username, &client.client_id, given) {
+        Ok(())
+    } else {
+        Err(fail())
+    }
 }
 
 fn result(t: &TokenResponse) -> Value {
@@ -261,57 +259,8 @@ pub(crate) async fn client_by_id(c: &Call<'_>) -> Result<(UserPool, AppClient), 
     Ok((pool, client))
 }
 
-const SRP_KIND: &str = "srp_challenge_spent";
-const SRP_TIMESTAMP_SKEW_SECS: i64 = 300;
-
-fn srp_context(pool: &UserPool) -> String {
-    format!("srp-secret-block:{}", pool.id)
-}
-
-/// `EEE MMM d HH:mm:ss UTC yyyy` (e.g. `Sun Oct 6 13:37:50 UTC 2024`) as Unix seconds.
-pub(crate) fn parse_srp_timestamp(s: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    let [_weekday, month, day, time, "UTC", year] = parts.as_slice() else {
-        return None;
-    };
-    let m = MONTHS.iter().position(|x| x == month)? + 1;
-    let d: u32 = day.parse().ok()?;
-    let y: u32 = year.parse().ok()?;
-    let hms = time.replace(':', "");
-    super::auth::parse_amz_date(&format!("{y:04}{m:02}{d:02}T{hms}Z"))
-}
-const SRP_TTL_SECS: i64 = 300;
-
-/// What step one shows for a name without a verifier (no such user, or one imported without
-/// one): a salt, a verifier and, where email is the username, a user id, all derived from
-/// the master key and the pool and name. Asked twice, it answers alike, as for a real user,
-/// and it costs what a real user's answer costs.
-fn decoy(c: &Call<'_>, pool: &UserPool, username: &str) -> (String, SrpVerifier) {
-    let seed = c.s.app.master.mac(
-        "srp-decoy",
-        &format!("{}\0{}", pool.id, pool.username_key(username)),
-    );
-    let (salt, verifier) = portcullis_crypto::srp::decoy_verifier(seed.as_bytes());
-    let user_id = if pool.email_is_username() {
-        // Real users of such pools are known by their sub.
-        let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, seed.as_bytes());
-        let mut bytes = [0u8; 16];
-        bytes.copy_from_slice(d.as_ref().get(..16).unwrap_or(&[0; 16]));
-        uuid::Builder::from_random_bytes(bytes)
-            .into_uuid()
-            .to_string()
-    } else {
-        username.to_owned()
-    };
-    (user_id, SrpVerifier { salt, verifier })
-}
-
-/// USER_SRP_AUTH, step one: the server's ephemeral value, and the challenge state sealed into
-/// SECRET_BLOCK. Unknown users get a challenge too (with a stable decoy verifier), so the
-/// answer does not say who exists; their proof can never match.
+/// USER_SRP_AUTH, step one ([`portcullis_app::oauth::srp`]): a challenge for everyone, so
+/// the answer does not say who exists.
 async fn srp_start(
     c: &Call<'_>,
     pool: &UserPool,
@@ -322,46 +271,24 @@ async fn srp_start(
     let srp_a = required(params, "SRP_A")?;
     check_secret_hash(c, client, username, params.get("SECRET_HASH"))?;
     reveal_absence(c, pool, client, username).await?;
-    let app = &c.s.app;
-    let user = app.find_user(pool, username).await.map_err(c.core(None))?;
-    let (sub, user_id, srp) = match user.as_ref().and_then(|u| u.srp.clone().map(|s| (u, s))) {
-        Some((u, srp)) => (Some(u.sub), u.username.clone(), srp),
-        None => {
-            let (user_id, v) = decoy(c, pool, username);
-            (None, user_id, v)
-        }
-    };
-    let verifier = srp.verifier.clone();
-    let (b, big_b) =
-        tokio::task::spawn_blocking(move || portcullis_crypto::srp::server_ephemeral(&verifier))
+    let ch =
+        c.s.app
+            .srp_challenge(pool, &client.client_id, username, srp_a)
             .await
-            .map_err(|e| c.core(None)(portcullis_core::Error::internal(e)))?
-            .map_err(|e| c.core(None)(portcullis_app::admin::crypto_err(e)))?;
-    // The challenge state travels in SECRET_BLOCK, sealed with the master key (as Cognito
-    // encrypts its own): no server state until the proof comes back, on any node.
-    let state = json!({
-        "pool": pool.id.as_str(), "sub": sub, "user_id": user_id, "username": username,
-        "client_id": client.client_id, "a": srp_a, "b": b, "big_b": big_b,
-        "verifier": srp.verifier, "exp": app.now() + SRP_TTL_SECS,
-    });
-    let sealed = app
-        .master
-        .seal(&srp_context(pool), state.to_string().as_bytes())
-        .map_err(|e| c.core(None)(portcullis_app::admin::crypto_err(e)))?;
-    let block_b64 = base64::engine::general_purpose::STANDARD.encode(sealed.as_bytes());
+            .map_err(c.core(None))?;
     Ok(json!({
         "ChallengeName": "PASSWORD_VERIFIER",
         "ChallengeParameters": {
-            "SALT": srp.salt,
-            "SRP_B": big_b,
-            "SECRET_BLOCK": block_b64,
-            "USER_ID_FOR_SRP": user_id,
-            "USERNAME": user_id,
+            "SALT": ch.salt,
+            "SRP_B": ch.srp_b,
+            "SECRET_BLOCK": ch.secret_block,
+            "USER_ID_FOR_SRP": ch.user_id,
+            "USERNAME": ch.user_id,
         },
     }))
 }
 
-/// USER_SRP_AUTH, step two: the client's proof over the stored challenge (single use).
+/// USER_SRP_AUTH, step two: the client's proof over the challenge (single use).
 async fn srp_finish(
     c: &Call<'_>,
     pool: &UserPool,
@@ -369,98 +296,17 @@ async fn srp_finish(
     r: &BTreeMap<String, String>,
 ) -> Result<Value, CognitoError> {
     let username = required(r, "USERNAME")?;
-    let block = required(r, "PASSWORD_CLAIM_SECRET_BLOCK")?;
-    let signature = required(r, "PASSWORD_CLAIM_SIGNATURE")?;
-    let timestamp = required(r, "TIMESTAMP")?;
+    let proof = SrpProof {
+        secret_block: required(r, "PASSWORD_CLAIM_SECRET_BLOCK")?,
+        signature: required(r, "PASSWORD_CLAIM_SIGNATURE")?,
+        timestamp: required(r, "TIMESTAMP")?,
+    };
     check_secret_hash(c, client, username, r.get("SECRET_HASH"))?;
-    let app = &c.s.app;
-    let denied = || CognitoError::not_authorized("Incorrect username or password.");
-    let now = app.now();
-    let state: Value = base64::engine::general_purpose::STANDARD
-        .decode(block)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|sealed| app.master.open(&srp_context(pool), &sealed).ok())
-        .and_then(|clear| serde_json::from_slice(&clear).ok())
-        .ok_or_else(denied)?;
-    if state.get("exp").and_then(Value::as_i64).unwrap_or(0) <= now
-        || state.get("pool").and_then(Value::as_str) != Some(pool.id.as_str())
-    {
-        return Err(denied());
-    }
-    // Cognito's clients send "EEE MMM d HH:mm:ss UTC yyyy"; a proof must be fresh.
-    match parse_srp_timestamp(timestamp) {
-        Some(t) if (now - t).abs() <= SRP_TIMESTAMP_SKEW_SECS => {}
-        _ => {
-            return Err(CognitoError::not_authorized(
-                "Incorrect username or password.",
-            ));
-        }
-    }
-    // Each challenge answers once: remember it until it expires (on every node).
-    let exp = state.get("exp").and_then(Value::as_i64).unwrap_or(now);
-    match app
-        .mark_spent(&pool.id, SRP_KIND, block, exp)
-        .await
-        .map_err(c.core(None))?
-    {
-        Marked::First => {}
-        Marked::AlreadySpent => return Err(denied()),
-    }
-    let p = &state;
-    let field = |n: &str| {
-        p.get(n)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    if field("client_id") != client.client_id {
-        return Err(denied());
-    }
-    let attempt = app
-        .login_attempt(pool, &field("username"), &c.client_ip)
-        .await
-        .map_err(c.core(None))?;
-    let suffix = pool.id.suffix().to_owned();
-    let (a, b, big_b, v, user_id) = (
-        field("a"),
-        field("b"),
-        field("big_b"),
-        field("verifier"),
-        field("user_id"),
-    );
-    let (block, signature, timestamp) =
-        (block.to_owned(), signature.to_owned(), timestamp.to_owned());
-    let ok = tokio::task::spawn_blocking(move || {
-        portcullis_crypto::srp::verify_claim(&portcullis_crypto::srp::Claim {
-            a_hex: &a,
-            b_secret_hex: &b,
-            b_public_hex: &big_b,
-            verifier_hex: &v,
-            pool_suffix: &suffix,
-            user_id: &user_id,
-            secret_block_b64: &block,
-            timestamp: &timestamp,
-            signature_b64: &signature,
-        })
-    })
-    .await
-    .map_err(|e| c.core(None)(portcullis_core::Error::internal(e)))?;
-    let sub = p
-        .get("sub")
-        .and_then(Value::as_str)
-        .and_then(|s| uuid::Uuid::parse_str(s).ok());
-    let user = match sub {
-        Some(sub) => app.user_by_sub(&pool.id, sub).await.map_err(c.core(None))?,
-        None => None,
-    };
-    let outcome = match user {
-        Some(u) if ok && !attempt.throttled() && u.enabled => {
-            app.login_verified(pool, &attempt, u, None).await
-        }
-        _ => app.login_failed(pool, &attempt).await,
-    }
-    .map_err(c.core(None))?;
+    let outcome =
+        c.s.app
+            .srp_verify(pool, &client.client_id, &proof, &c.client_ip)
+            .await
+            .map_err(c.core(None))?;
     outcome_to_response(c, pool, client, outcome).await
 }
 
@@ -632,20 +478,4 @@ pub(crate) async fn revoke(c: &Call<'_>) -> Result<Value, CognitoError> {
         .await
         .map_err(c.core(None))?;
     Ok(json!({}))
-}
-
-#[cfg(test)]
-mod timestamp_tests {
-    use super::parse_srp_timestamp;
-
-    #[test]
-    fn cognito_timestamps() {
-        assert_eq!(parse_srp_timestamp("Thu Jan 1 00:00:00 UTC 1970"), Some(0));
-        assert_eq!(
-            parse_srp_timestamp("Sun Nov 22 00:00:00 UTC 2026"),
-            Some(1_795_305_600)
-        );
-        assert_eq!(parse_srp_timestamp("Sun Nov 22 00:00:00 GMT 2026"), None);
-        assert_eq!(parse_srp_timestamp("2026-11-22T00:00:00Z"), None);
-    }
 }

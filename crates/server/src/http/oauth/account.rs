@@ -4,8 +4,9 @@
 //! sign-in form: CSRF token, generic words, labelled inputs, 303 after a post.
 
 use super::PoolCtx;
-use super::authorize::validated;
-use super::login::{action, login_page, posted_form, with_csrf};
+use super::forms::{action, posted_form, with_csrf};
+use super::login_page::login_page;
+use super::request::validated;
 use super::respond::see_other;
 use crate::http::pages::{self, Field, FormPage};
 use crate::http::{Shared, params};

@@ -2,21 +2,19 @@
 //! `core::oauth::authorize`, then answer from the session, send the person to sign in, or
 //! send the client an error. Nothing here redirects to a URI the checks did not approve.
 
-use super::respond::{error_redirect, see_other, success};
+use super::finish::respond;
+use super::request::{current_session, validated};
+use super::respond::{error_redirect, see_other};
 use super::{PoolCtx, page_error};
-use crate::http::{Shared, cookies, pages, params};
+use crate::http::{Shared, params};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use portcullis_app::federation::route::RouteError;
-use portcullis_core::oauth::authorize::{
-    self, AuthorizeError, AuthorizeRequest, Next, SessionInfo,
-};
+use portcullis_core::oauth::authorize::{self, Next, SessionInfo};
 use portcullis_core::oauth::params::Params;
 use portcullis_core::oauth::{ErrorCode, OAuthError};
-use portcullis_core::session::Session;
-use portcullis_core::user::User;
 
 pub(crate) async fn get(
     State(s): State<Shared>,
@@ -35,56 +33,6 @@ pub(crate) async fn post(
     body: Bytes,
 ) -> Response {
     handle(&s, ctx, params::from_urlencoded(&body), &headers).await
-}
-
-/// Validates the request; `Err` is the response to send (error page or error redirect).
-pub(crate) async fn validated(
-    s: &Shared,
-    ctx: &PoolCtx,
-    parsed: Result<Params, String>,
-    after_post: bool,
-) -> Result<(Params, AuthorizeRequest, portcullis_core::client::AppClient), Response> {
-    let params = parsed.map_err(|name| {
-        pages::error(
-            StatusCode::BAD_REQUEST,
-            &format!("The parameter {name} appears more than once."),
-        )
-    })?;
-    let client_id = authorize::client_id(&params).map_err(|e| match e {
-        AuthorizeError::Page(m) => pages::error(StatusCode::BAD_REQUEST, &m),
-        AuthorizeError::Redirect(r) => error_redirect(ctx, &r, after_post),
-    })?;
-    let client = s
-        .app
-        .pool_client(&ctx.pool.id, client_id)
-        .await
-        .map_err(page_error)?;
-    match authorize::validate(&params, client.as_ref()) {
-        Ok(req) => match client {
-            Some(c) => Ok((params, req, c)),
-            None => Err(pages::error(
-                StatusCode::BAD_REQUEST,
-                "The app client does not exist.",
-            )),
-        },
-        Err(AuthorizeError::Page(m)) => Err(pages::error(StatusCode::BAD_REQUEST, &m)),
-        Err(AuthorizeError::Redirect(r)) => Err(error_redirect(ctx, &r, after_post)),
-    }
-}
-
-/// The live session behind the request's cookie, if any.
-pub(crate) async fn current_session(
-    s: &Shared,
-    ctx: &PoolCtx,
-    headers: &HeaderMap,
-) -> Result<Option<(Session, User)>, Response> {
-    let Some(cookie) = cookies::get(headers, &cookies::name(cookies::SESSION, ctx.secure)) else {
-        return Ok(None);
-    };
-    s.app
-        .session(&ctx.pool.id, &cookie)
-        .await
-        .map_err(page_error)
 }
 
 async fn handle(
@@ -142,29 +90,4 @@ async fn handle(
             ),
         },
     }
-}
-
-/// The success response for a signed-in user: a code, or tokens for the implicit flow.
-pub(crate) async fn respond(
-    s: &Shared,
-    ctx: &PoolCtx,
-    client: &portcullis_core::client::AppClient,
-    req: &AuthorizeRequest,
-    user: &User,
-    auth_time: i64,
-    after_post: bool,
-) -> Response {
-    let result = match req.response_type {
-        authorize::ResponseType::Code => s
-            .app
-            .issue_code(&ctx.pool, req, user, auth_time)
-            .await
-            .map(|code| success(ctx, req, Some(&code), None, after_post)),
-        authorize::ResponseType::Token => s
-            .app
-            .implicit_tokens(&ctx.pool, client, &ctx.issuer, req, user, auth_time)
-            .await
-            .map(|t| success(ctx, req, None, Some(&t), after_post)),
-    };
-    result.unwrap_or_else(page_error)
 }

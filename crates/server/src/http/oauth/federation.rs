@@ -5,7 +5,7 @@
 //! known good there is no app to redirect to, so those failures are pages.
 
 use super::PoolCtx;
-use super::login::signed_in;
+use super::finish::signed_in;
 use super::respond::{error_redirect, see_other};
 use crate::http::{Shared, cookies, pages, params};
 use axum::extract::{Path, State};
@@ -222,22 +222,26 @@ where
         tracing::warn!(pool = %ctx.pool.id, provider = %pending.provider, error = %e, "upstream sign-in failed");
         app_error(ctx, req, oauth_error(&e), after_post)
     };
-    let idp = match s.app.pool_idp(&ctx.pool.id, &pending.provider).await {
-        Ok(Some(idp)) => idp,
-        Ok(None) => return fail(FedError::Internal("the provider was deleted".into())),
-        Err(e) => return fail(e.into()),
+    let idp = match s.app.pending_provider(&ctx.pool, pending).await {
+        Ok(idp) => idp,
+        Err(e) => return fail(e),
     };
     let upstream = match verify(idp.clone()).await {
         Ok(u) => u,
         Err(e) => return fail(e),
     };
-    match s.app.federated_user(&ctx.pool, &idp, &upstream).await {
-        Ok(user) => {
-            let kept = match s.app.upstream_sign_in(&ctx.pool, &idp, &upstream) {
-                Ok(k) => k,
-                Err(e) => return fail(e),
-            };
-            signed_in(s, ctx, &client, req, &user, after_post, Some(kept)).await
+    match s.app.federation_sign_in(&ctx.pool, &idp, &upstream).await {
+        Ok(done) => {
+            signed_in(
+                s,
+                ctx,
+                &client,
+                req,
+                &done.user,
+                after_post,
+                Some(done.kept),
+            )
+            .await
         }
         Err(e) => fail(e),
     }

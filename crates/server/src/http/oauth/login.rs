@@ -1,185 +1,25 @@
-//! The hosted sign-in page. The pending authorization request travels in the page's query
-//! string and is checked again on every POST, so no server state exists before sign-in.
-//! Forms carry a CSRF token: a MAC (under the master key) of a random value in a cookie,
-//! which a cross-site form cannot read or obtain; cross-site `Origin` and `Sec-Fetch-Site`
-//! are refused outright.
+//! The hosted sign-in handlers: show the page, take the password (and the new password a
+//! temporary one leads to), or send the person to their provider. The pending authorization
+//! request travels in the page's query string and is checked again on every POST, so no
+//! server state exists before sign-in. Forms are CSRF-checked by `forms`; the page itself
+//! is `login_page`, and a successful sign-in ends in `finish`.
 
-use super::authorize::{respond, validated};
+use super::finish::signed_in;
+use super::forms::{action, posted_form, with_csrf};
+use super::login_page::{login_page, login_page_with};
+use super::request::validated;
 use super::{PoolCtx, page_error};
 use crate::http::client_ip::ClientIp;
-use crate::http::{Shared, cookies, pages, params};
+use crate::http::{Shared, pages, params};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use portcullis_app::oauth::login::{LoginFailure, LoginOutcome};
 use portcullis_core::Error;
 use portcullis_core::oauth::params::Params;
-use portcullis_core::user::User;
-use portcullis_crypto::tokens::random_token;
 
-const CSRF_PURPOSE: &str = "login-csrf";
-const CSRF_COOKIE_SECS: i64 = 3600;
 const BAD_CREDENTIALS: &str = "Incorrect username or password.";
-
-/// The CSRF cookie value (existing or new) and whether it must be set. A failing random
-/// generator is an error, never an empty (guessable) token.
-fn csrf_cookie(ctx: &PoolCtx, headers: &HeaderMap) -> Result<(String, bool), Error> {
-    match cookies::get(headers, &cookies::name(cookies::CSRF, ctx.secure)) {
-        Some(v) if !v.is_empty() => Ok((v, false)),
-        _ => random_token()
-            .map(|t| (t, true))
-            .map_err(|e| Error::internal(format!("random generator: {e}"))),
-    }
-}
-
-fn set_cookie(res: &mut Response, value: &str) {
-    if let Ok(v) = HeaderValue::from_str(value) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-}
-
-/// Same-origin only: the token must match the cookie, and browsers' own origin signals must
-/// not say cross-site.
-/// A form posted to one of the pool's pages: parsed once (no repeated fields) and
-/// CSRF-checked; `Err` is the error page to send (as in the async handlers' helpers).
-#[allow(clippy::result_large_err)]
-pub(crate) fn posted_form(
-    s: &Shared,
-    ctx: &PoolCtx,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Params, Response> {
-    let form = params::from_urlencoded(body).map_err(|_| {
-        pages::error(
-            StatusCode::BAD_REQUEST,
-            "A form field appears more than once.",
-        )
-    })?;
-    if !csrf_ok(s, ctx, headers, &form) {
-        return Err(pages::error(
-            StatusCode::FORBIDDEN,
-            "This form has expired or did not come from this site. Go back and try again.",
-        ));
-    }
-    Ok(form)
-}
-
-pub(crate) fn csrf_ok(s: &Shared, ctx: &PoolCtx, headers: &HeaderMap, form: &Params) -> bool {
-    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
-    if let Some(site) = header("sec-fetch-site")
-        && !matches!(site, "same-origin" | "none")
-    {
-        return false;
-    }
-    // Pages send `Referrer-Policy: no-referrer`, under which browsers send `Origin: null` on
-    // form posts; that says nothing either way, and the token below still has to match.
-    if let Some(origin) = header("origin")
-        && origin != "null"
-        && origin != ctx.origin()
-    {
-        return false;
-    }
-    let Some(cookie) =
-        cookies::get(headers, &cookies::name(cookies::CSRF, ctx.secure)).filter(|c| !c.is_empty())
-    else {
-        return false;
-    };
-    form.get("_csrf")
-        .is_some_and(|t| s.app.master.verify_mac(CSRF_PURPOSE, &cookie, t))
-}
-
-pub(crate) fn action(ctx: &PoolCtx, path: &str, query: &Params) -> String {
-    format!("{}{path}?{}", ctx.path, params::to_query(query))
-}
-
-/// Renders a form page with a CSRF token, setting the CSRF cookie if the browser had none.
-pub(crate) fn with_csrf(
-    s: &Shared,
-    ctx: &PoolCtx,
-    headers: &HeaderMap,
-    render: impl FnOnce(&str) -> Response,
-) -> Response {
-    let (cookie, new) = match csrf_cookie(ctx, headers) {
-        Ok(c) => c,
-        Err(e) => return super::page_error(e),
-    };
-    let mut res = render(&s.app.master.mac(CSRF_PURPOSE, &cookie));
-    if new {
-        let name = cookies::name(cookies::CSRF, ctx.secure);
-        let value = cookies::set(
-            &name,
-            &cookie,
-            ctx.cookie_path(),
-            CSRF_COOKIE_SECS,
-            ctx.secure,
-        );
-        set_cookie(&mut res, &value);
-    }
-    res
-}
-
-pub(crate) fn login_page(
-    s: &Shared,
-    ctx: &PoolCtx,
-    headers: &HeaderMap,
-    query: &Params,
-    username: &str,
-    error: Option<&str>,
-    status: StatusCode,
-) -> Response {
-    login_page_with(s, ctx, headers, query, username, error, status, &[])
-}
-
-/// The sign-in page with a button for each upstream provider in `providers`.
-#[allow(clippy::too_many_arguments)]
-fn login_page_with(
-    s: &Shared,
-    ctx: &PoolCtx,
-    headers: &HeaderMap,
-    query: &Params,
-    username: &str,
-    error: Option<&str>,
-    status: StatusCode,
-    providers: &[String],
-) -> Response {
-    let action = action(ctx, "/login", query);
-    let signup = self::action(ctx, "/signup", query);
-    let forgot = self::action(ctx, "/forgotPassword", query);
-    let buttons: Vec<(String, String)> = providers
-        .iter()
-        .map(|p| {
-            let mut q: Vec<(String, String)> = query
-                .iter()
-                .filter(|(k, _)| *k != "identity_provider")
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect();
-            q.push(("identity_provider".into(), p.clone()));
-            let q = Params::from_pairs(q).unwrap_or_default();
-            (
-                format!("{}/oauth2/authorize?{}", ctx.path, params::to_query(&q)),
-                format!("Sign in with {p}"),
-            )
-        })
-        .collect();
-    let mut links: Vec<(&str, &str)> = buttons
-        .iter()
-        .map(|(h, t)| (h.as_str(), t.as_str()))
-        .collect();
-    links.push((signup.as_str(), "Create an account"));
-    links.push((forgot.as_str(), "Forgot your password?"));
-    with_csrf(s, ctx, headers, |csrf| {
-        let form = pages::LoginForm {
-            links: &links,
-            action: &action,
-            csrf,
-            username,
-            error,
-            pool_name: &ctx.pool.name,
-        };
-        pages::login(status, &form)
-    })
-}
 
 pub(crate) async fn show(
     State(s): State<Shared>,
@@ -193,12 +33,7 @@ pub(crate) async fn show(
             Err(r) => return r,
         };
     let hint = req.login_hint.clone().unwrap_or_default();
-    let providers: Vec<String> = client
-        .supported_identity_providers
-        .iter()
-        .filter(|p| *p != "COGNITO")
-        .cloned()
-        .collect();
+    let providers: Vec<String> = client.providers().map(str::to_owned).collect();
     login_page_with(
         &s,
         &ctx,
@@ -240,11 +75,7 @@ pub(crate) async fn submit(
         Ok(None) => {}
         Err(e) => return page_error(e),
     }
-    if !client
-        .supported_identity_providers
-        .iter()
-        .any(|p| p == "COGNITO")
-    {
+    if !client.allows_directory() {
         return login_page(
             &s,
             &ctx,
@@ -305,31 +136,6 @@ pub(crate) async fn submit(
             )
         }
     }
-}
-
-/// A fresh session (a new id: nothing planted before sign-in survives), then the answer to
-/// the client with 303 so the browser follows with GET.
-pub(crate) async fn signed_in(
-    s: &Shared,
-    ctx: &PoolCtx,
-    client: &portcullis_core::client::AppClient,
-    req: &portcullis_core::oauth::authorize::AuthorizeRequest,
-    user: &User,
-    after_post: bool,
-    upstream: Option<portcullis_core::session::UpstreamSignIn>,
-) -> Response {
-    let (cookie, session) = match s.app.create_session(user, upstream).await {
-        Ok(v) => v,
-        Err(e) => return page_error(e),
-    };
-    let mut res = respond(s, ctx, client, req, user, session.auth_time, after_post).await;
-    let name = cookies::name(cookies::SESSION, ctx.secure);
-    let max_age = session.expires_at - session.created_at;
-    set_cookie(
-        &mut res,
-        &cookies::set(&name, &cookie, ctx.cookie_path(), max_age, ctx.secure),
-    );
-    res
 }
 
 fn new_password_page(

@@ -22,8 +22,12 @@ mod account;
 mod authorize;
 mod client_auth;
 mod federation;
+mod finish;
+mod forms;
 mod login;
+mod login_page;
 mod logout;
+mod request;
 mod respond;
 #[cfg(feature = "saml")]
 mod saml;

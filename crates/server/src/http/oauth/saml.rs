@@ -2,8 +2,8 @@
 //! service, our SP metadata, and single logout (HTTP-Redirect and HTTP-POST).
 
 use super::PoolCtx;
-use super::authorize::validated;
 use super::federation::{FED_COOKIE, complete};
+use super::request::validated;
 use crate::http::{Shared, cookies, pages, params};
 use axum::body::Bytes;
 use axum::extract::State;
