@@ -3,6 +3,7 @@
 //! kinds every protocol maps to the wire. Nothing here knows about HTTP, SQL or XML.
 
 pub mod access_key;
+pub mod attribute;
 pub mod client;
 pub mod clock;
 pub mod code;

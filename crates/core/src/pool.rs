@@ -168,7 +168,7 @@ impl EmailSettings {
                     .map_or(v.as_str(), |(_, a)| a.trim_end_matches('>'));
                 if v.len() > 320
                     || v.chars().any(char::is_control)
-                    || !crate::user::looks_like_email(addr)
+                    || !crate::attribute::looks_like_email(addr)
                 {
                     return Err(Error::invalid(format!(
                         "{what} {v:?} is not an email address"
@@ -229,7 +229,7 @@ impl PoolSettings {
                 "phone_number_verified",
                 "updated_at",
             ];
-            if !crate::user::STANDARD_ATTRIBUTES.contains(&a.as_str())
+            if !crate::attribute::STANDARD_ATTRIBUTES.contains(&a.as_str())
                 || derived.contains(&a.as_str())
             {
                 return Err(Error::invalid(format!(
@@ -315,7 +315,7 @@ impl UserPool {
 
     /// The key under which a username is unique in this pool.
     pub fn username_key(&self, username: &str) -> String {
-        let nfc = crate::user::normalize_username(username);
+        let nfc = crate::attribute::normalize_username(username);
         if self.settings.case_sensitive_usernames {
             nfc
         } else {

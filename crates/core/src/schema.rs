@@ -4,7 +4,7 @@
 //! creation, and no user carries more attributes than a pool can declare. App clients then
 //! narrow what they may read and write (Cognito's ReadAttributes / WriteAttributes).
 
-use crate::user::STANDARD_ATTRIBUTES;
+use crate::attribute::STANDARD_ATTRIBUTES;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

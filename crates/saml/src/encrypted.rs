@@ -18,6 +18,7 @@
 use super::{
     SamlError, SpConfig, base64_decode, no_doctype, root_is_signed, strip_declaration, verified_xml,
 };
+use crate::xml_attr::attr;
 use openssl::hash::MessageDigest;
 use quick_xml::events::Event;
 use samael::crypto::CertificateDer;
@@ -89,18 +90,6 @@ pub(crate) fn open(
         assertion,
         &outer[sealed.range.end..]
     ))
-}
-
-/// The unprefixed attribute `name` of `e`, normalized.
-pub(crate) fn attr(e: &quick_xml::events::BytesStart<'_>, name: &[u8]) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name && a.key.prefix().is_none())
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
 }
 
 /// Finds the one EncryptedAssertion and reads its parts by local name (prefixes vary:

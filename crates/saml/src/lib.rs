@@ -670,6 +670,7 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 mod encrypted;
 mod logout;
 mod references;
+mod xml_attr;
 pub use logout::{
     IdpLogout, Inbound, LogoutSubject, check_logout_request, check_logout_response, logout_request,
     logout_response,

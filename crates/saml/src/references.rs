@@ -9,7 +9,7 @@
 //!   §3.2.2): a correctly signed assertion must not arrive in another issuer's envelope.
 
 use crate::SamlError;
-use crate::encrypted::attr;
+use crate::xml_attr::attr;
 use quick_xml::events::Event;
 
 /// One open element: its local name and its `ID` attribute.

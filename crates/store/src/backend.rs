@@ -19,6 +19,13 @@ pub enum Backend {
 }
 
 impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
     pub fn of_url(url: &str) -> Result<Self> {
         if url.starts_with("sqlite:") {
             Ok(Backend::Sqlite)
@@ -157,7 +164,7 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
         .run(&pool)
         .await
         .map_err(|e| Error::internal(format!("migrating {}: {e}", redact(url))))?;
-    Ok(Arc::new(SqlStore::new(pool, backend)))
+    Ok(Arc::new(SqlStore::new(pool, backend.name())))
 }
 
 /// Creates the file and its directory if needed and switches it to WAL (a persistent

@@ -17,7 +17,6 @@ mod throttle;
 mod tokens;
 mod users;
 
-use crate::backend::Backend;
 use crate::traits::Store;
 use async_trait::async_trait;
 use portcullis_core::Result;
@@ -25,11 +24,12 @@ use sqlx::AnyPool;
 
 pub struct SqlStore {
     pool: AnyPool,
-    backend: Backend,
+    /// `sqlite` or `postgres`, for readiness reports.
+    backend: &'static str,
 }
 
 impl SqlStore {
-    pub(crate) fn new(pool: AnyPool, backend: Backend) -> Self {
+    pub(crate) fn new(pool: AnyPool, backend: &'static str) -> Self {
         SqlStore { pool, backend }
     }
 }
@@ -45,9 +45,6 @@ impl Store for SqlStore {
     }
 
     fn backend_name(&self) -> &'static str {
-        match self.backend {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-        }
+        self.backend
     }
 }

@@ -59,7 +59,7 @@ pub(crate) async fn sign_up(c: &Call<'_>) -> Result<Value, CognitoError> {
     check_hash(c, &client, username)?;
     let password = c.string("Password")?;
     let attrs = c.attributes("UserAttributes")?;
-    super::users::check_writable(&client, &attrs)?;
+    check_writable(&client, &attrs)?;
     let (user, delivery) =
         c.s.app
             .sign_up(&pool, &client.client_id, username, password, attrs)
@@ -167,5 +167,21 @@ pub(crate) async fn confirm_forgot_password(c: &Call<'_>) -> Result<Value, Cogni
             Err(account_err(c)(AccountError::Code(CodeError::Mismatch)))
         }
         Err(e) => Err(account_err(c)(e)),
+    }
+}
+
+/// Users write through an app client only what its WriteAttributes allow.
+pub(crate) fn check_writable(
+    client: &portcullis_core::client::AppClient,
+    attrs: &std::collections::BTreeMap<String, String>,
+) -> Result<(), CognitoError> {
+    match client.unwritable(attrs) {
+        None => Ok(()),
+        Some(name) => {
+            tracing::info!(client = %client.client_id, attribute = name, "write of an attribute the client may not write");
+            Err(CognitoError::not_authorized(
+                "A client attempted to write unauthorized attribute",
+            ))
+        }
     }
 }

@@ -117,22 +117,6 @@ async fn token_client(
         .ok_or_else(|| CognitoError::not_authorized("Invalid Access Token"))
 }
 
-/// Users write through an app client only what its WriteAttributes allow.
-pub(crate) fn check_writable(
-    client: &portcullis_core::client::AppClient,
-    attrs: &std::collections::BTreeMap<String, String>,
-) -> Result<(), CognitoError> {
-    match client.unwritable(attrs) {
-        None => Ok(()),
-        Some(name) => {
-            tracing::info!(client = %client.client_id, attribute = name, "write of an attribute the client may not write");
-            Err(CognitoError::not_authorized(
-                "A client attempted to write unauthorized attribute",
-            ))
-        }
-    }
-}
-
 pub(crate) async fn admin_enable(c: &Call<'_>, enabled: bool) -> Result<Value, CognitoError> {
     let u = user_of(c).await?;
     let pool = c.pool().await?;
@@ -252,7 +236,7 @@ pub(crate) async fn change_password(c: &Call<'_>) -> Result<Value, CognitoError>
 pub(crate) async fn update_attributes(c: &Call<'_>) -> Result<Value, CognitoError> {
     let (pool, user, at) = super::flows::token_session(c, c.string("AccessToken")?).await?;
     let attrs = c.attributes("UserAttributes")?;
-    check_writable(&token_client(c, &pool, &at.client_id).await?, &attrs)?;
+    super::account::check_writable(&token_client(c, &pool, &at.client_id).await?, &attrs)?;
     let delivery =
         c.s.app
             .update_own_attributes(&pool, &user, attrs)
