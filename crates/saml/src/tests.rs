@@ -1,4 +1,5 @@
 use super::*;
+use std::collections::BTreeMap;
 use std::io::Read;
 
 const GOOD: &str = include_str!("../tests/fixtures/idp-metadata.xml");
