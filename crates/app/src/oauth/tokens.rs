@@ -186,23 +186,7 @@ impl App {
                 "refresh token has already been used",
             ));
         }
-        let scopes = match requested_scope {
-            None => token.scopes.clone(),
-            Some(req) => {
-                let asked: Vec<String> = req
-                    .split(' ')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect();
-                if asked.is_empty() || asked.iter().any(|s| !token.scopes.contains(s)) {
-                    return Err(OAuthError::new(
-                        ErrorCode::InvalidScope,
-                        "scope exceeds the original grant",
-                    ));
-                }
-                asked
-            }
-        };
+        let scopes = scope::narrow(&token.scopes, requested_scope)?;
         let user = self.live_user(pool, token.sub).await?;
         let subject = Subject {
             user: &user,

@@ -56,3 +56,42 @@ pub fn resolve_machine(
 pub fn has(scopes: &[String], s: &str) -> bool {
     scopes.iter().any(|x| x == s)
 }
+
+/// The scopes of a refreshed token (RFC 6749 §6): without `scope`, the original grant; with
+/// it, a non-empty subset of the original grant, never more (`invalid_scope`).
+pub fn narrow(granted: &[String], requested: Option<&str>) -> Result<Vec<String>, OAuthError> {
+    let Some(requested) = requested else {
+        return Ok(granted.to_vec());
+    };
+    let asked: Vec<String> = requested
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if asked.is_empty() || asked.iter().any(|s| !has(granted, s)) {
+        return Err(OAuthError::new(
+            ErrorCode::InvalidScope,
+            "scope exceeds the original grant",
+        ));
+    }
+    Ok(asked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refresh_may_narrow_the_grant_but_never_widen_it() {
+        let granted: Vec<String> = vec!["openid".into(), "email".into(), "profile".into()];
+        assert_eq!(narrow(&granted, None).unwrap(), granted);
+        assert_eq!(
+            narrow(&granted, Some("email openid")).unwrap(),
+            ["email", "openid"]
+        );
+        for bad in ["", "  ", "openid admin", "phone"] {
+            let e = narrow(&granted, Some(bad)).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidScope, "{bad:?}");
+        }
+    }
+}
