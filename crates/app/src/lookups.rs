@@ -31,6 +31,21 @@ impl App {
         self.store.find_client(client_id).await
     }
 
+    /// `user` as the app client `client_id` may see them: only the attributes of its
+    /// ReadAttributes. `None` when the client no longer exists.
+    pub async fn as_seen_by(
+        &self,
+        pool: &PoolId,
+        client_id: &str,
+        mut user: User,
+    ) -> Result<Option<User>> {
+        let Some(client) = self.store.get_client(pool, client_id).await? else {
+            return Ok(None);
+        };
+        user.attributes = client.readable(&user.attributes);
+        Ok(Some(user))
+    }
+
     pub async fn user_by_sub(&self, pool: &PoolId, sub: uuid::Uuid) -> Result<Option<User>> {
         self.store.get_user_by_sub(pool, sub).await
     }

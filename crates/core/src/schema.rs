@@ -204,21 +204,32 @@ pub fn check_write(
             "at most {MAX_ATTRIBUTES_PER_WRITE} attributes can be written at once"
         )));
     }
-    for (name, value) in attributes {
-        let Some(short) = name.strip_prefix("custom:") else {
-            continue;
-        };
-        let Some(decl) = declared.iter().find(|d| d.name == short) else {
-            return Err(Error::invalid(format!(
-                "Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined"
-            )));
-        };
-        decl.check_value(value)?;
-        if write == Write::Update && !decl.mutable {
-            return Err(Error::invalid(format!(
-                "Attribute cannot be updated. (changing an immutable attribute): {name}"
-            )));
-        }
+    attributes
+        .iter()
+        .try_for_each(|(name, value)| check_one(declared, name, value, write))
+}
+
+/// One attribute of a write: a `custom:` one must be declared, fit, and (on an update) be
+/// mutable; standard attributes are not this function's to judge.
+pub fn check_one(
+    declared: &[CustomAttribute],
+    name: &str,
+    value: &str,
+    write: Write,
+) -> Result<()> {
+    let Some(short) = name.strip_prefix("custom:") else {
+        return Ok(());
+    };
+    let Some(decl) = declared.iter().find(|d| d.name == short) else {
+        return Err(Error::invalid(format!(
+            "Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined"
+        )));
+    };
+    decl.check_value(value)?;
+    if write == Write::Update && !decl.mutable {
+        return Err(Error::invalid(format!(
+            "Attribute cannot be updated. (changing an immutable attribute): {name}"
+        )));
     }
     Ok(())
 }

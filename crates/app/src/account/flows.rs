@@ -295,27 +295,20 @@ impl App {
         password: &str,
     ) -> Result<User, AccountError> {
         pool.settings.password_policy.check(password)?;
-        let mut user = self
+        let user = self
             .find_user(pool, username)
             .await?
             .ok_or(Error::NotFound(Entity::User))?;
         self.check_code(&user, FORGOT_PASSWORD, code)
             .await?
             .map_err(AccountError::Code)?;
-        user.password_hash = Some(self.hash_password(password).await?);
-        user.srp = Some(self.srp_verifier(pool, &user.username, password).await?);
-        if matches!(
-            user.status,
-            UserStatus::ResetRequired | UserStatus::ForceChangePassword
-        ) {
-            user.status = UserStatus::Confirmed;
-        }
-        user.updated_at = self.now();
-        self.store.update_user(&user).await?;
-        self.store
-            .revoke_user_tokens(&pool.id, user.sub, self.now(), None)
-            .await?;
-        Ok(user)
+        let status = match user.status {
+            UserStatus::ResetRequired | UserStatus::ForceChangePassword => UserStatus::Confirmed,
+            other => other,
+        };
+        Ok(self
+            .install_password(pool, user, password, status, None)
+            .await?)
     }
 }
 

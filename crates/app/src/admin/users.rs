@@ -104,18 +104,36 @@ impl App {
         keep: Option<&str>,
     ) -> Result<User> {
         let pool = self.pool(pool_id).await?;
-        let mut user = self.user(pool_id, username).await?;
+        let user = self.user(pool_id, username).await?;
         if user.status == UserStatus::ExternalProvider {
             return Err(Error::invalid("federated users have no password here"));
         }
         pool.settings.password_policy.check(password)?;
-        user.password_hash = Some(self.hash_password(password).await?);
-        user.srp = Some(self.srp_verifier(&pool, &user.username, password).await?);
-        user.status = if permanent {
+        let status = if permanent {
             UserStatus::Confirmed
         } else {
             UserStatus::ForceChangePassword
         };
+        self.install_password(&pool, user, password, status, keep)
+            .await
+    }
+
+    /// Every way a user gets a new password (admin, self-service change, forgotten-password
+    /// reset, the new-password challenge) ends here: the argon2id hash and SRP verifier,
+    /// the new `status`, saved; then everything the old password started ends: the user's
+    /// sessions, refresh families (all but `keep`) and outstanding authorization codes.
+    /// The caller has checked the pool's password policy.
+    pub(crate) async fn install_password(
+        &self,
+        pool: &portcullis_core::pool::UserPool,
+        mut user: User,
+        password: &str,
+        status: UserStatus,
+        keep: Option<&str>,
+    ) -> Result<User> {
+        user.password_hash = Some(self.hash_password(password).await?);
+        user.srp = Some(self.srp_verifier(pool, &user.username, password).await?);
+        user.status = status;
         user.updated_at = self.now();
         self.store.update_user(&user).await?;
         self.store

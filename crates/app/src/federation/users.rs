@@ -56,10 +56,10 @@ impl App {
             provision::map_attributes(&idp.attribute_mapping, &up.claims);
         // Custom attributes the pool does not declare (or whose values do not fit) stay out.
         mapped.retain(|name, value| {
-            let one = std::collections::BTreeMap::from([(name.clone(), value.clone())]);
-            let fits = portcullis_core::schema::check_write(
+            let fits = portcullis_core::schema::check_one(
                 &pool.settings.custom_attributes,
-                &one,
+                name,
+                value,
                 portcullis_core::schema::Write::Create,
             )
             .is_ok();

@@ -212,24 +212,14 @@ impl App {
             .and_then(Value::as_str)
             .and_then(|s| uuid::Uuid::parse_str(s).ok())
             .ok_or_else(|| Error::internal("new-password record without sub"))?;
-        let mut user = self
+        let user = self
             .store
             .get_user_by_sub(&pool.id, sub)
             .await?
             .filter(|u| u.enabled && u.status == UserStatus::ForceChangePassword)
             .ok_or_else(|| Error::invalid("This sign-in has expired. Please sign in again."))?;
-        user.password_hash = Some(self.hash_password(new_password).await?);
-        user.srp = Some(
-            self.srp_verifier(pool, &user.username, new_password)
-                .await?,
-        );
-        user.status = UserStatus::Confirmed;
-        user.updated_at = self.now();
-        self.store.update_user(&user).await?;
-        self.store
-            .revoke_user_tokens(&pool.id, user.sub, self.now(), None)
-            .await?;
-        Ok(user)
+        self.install_password(pool, user, new_password, UserStatus::Confirmed, None)
+            .await
     }
 
     pub async fn verify_password(&self, password: &str, stored: &str) -> Result<bool> {

@@ -98,9 +98,13 @@ pub(crate) async fn admin_set_password(c: &Call<'_>) -> Result<Value, CognitoErr
 /// GetUser: the attributes the token's app client may read.
 pub(crate) async fn get_user(c: &Call<'_>) -> Result<Value, CognitoError> {
     let token = c.string("AccessToken")?;
-    let (pool, mut user, at) = super::flows::token_session(c, token).await?;
-    let client = token_client(c, &pool, &at.client_id).await?;
-    user.attributes = client.readable(&user.attributes);
+    let (pool, user, at) = super::flows::token_session(c, token).await?;
+    let user =
+        c.s.app
+            .as_seen_by(&pool.id, &at.client_id, user)
+            .await
+            .map_err(c.core(None))?
+            .ok_or_else(|| CognitoError::not_authorized("Invalid Access Token"))?;
     Ok(json!({"Username": user.username, "UserAttributes": attribute_list(&user)}))
 }
 

@@ -6,10 +6,11 @@
 
 use super::PoolCtx;
 use super::finish::signed_in;
+use super::forms::set_cookie;
 use super::respond::{error_redirect, see_other};
 use crate::http::{Shared, cookies, pages, params};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use portcullis_app::federation::FedError;
 use portcullis_app::federation::pending::{OWN_CALLBACK, Pending, Upstream, oidc_callback};
@@ -55,10 +56,10 @@ fn oauth_error(e: &FedError) -> OAuthError {
     }
 }
 
-fn set_cookie(res: &mut Response, value: &str) {
-    if let Ok(v) = HeaderValue::from_str(value) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+/// The federation cookie has done its work once an answer came back (taken or refused).
+pub(super) fn forget_upstream_state(res: &mut Response, ctx: &PoolCtx) {
+    let name = cookies::name(FED_COOKIE, ctx.secure);
+    set_cookie(res, &cookies::clear(&name, ctx.cookie_path(), ctx.secure));
 }
 
 /// Sends the browser to `idp` to sign in for the app request `req`.
@@ -121,11 +122,7 @@ async fn respond_and_forget(
     path_provider: Option<&str>,
 ) -> Response {
     let mut res = answer(s, ctx, uri, headers, path_provider).await;
-    let name = cookies::name(FED_COOKIE, ctx.secure);
-    set_cookie(
-        &mut res,
-        &cookies::clear(&name, ctx.cookie_path(), ctx.secure),
-    );
+    forget_upstream_state(&mut res, ctx);
     res
 }
 

@@ -2,7 +2,7 @@
 //! service, our SP metadata, and single logout (HTTP-Redirect and HTTP-POST).
 
 use super::PoolCtx;
-use super::federation::{FED_COOKIE, complete};
+use super::federation::{FED_COOKIE, complete, forget_upstream_state};
 use super::request::validated;
 use crate::http::{Shared, cookies, pages, params};
 use axum::body::Bytes;
@@ -59,11 +59,7 @@ pub(crate) async fn saml_response(
     }
     let mut res = saml_answer(&s, &ctx, response, relay).await;
     if !idp_initiated {
-        let name = cookies::name(FED_COOKIE, ctx.secure);
-        if let Ok(v) = HeaderValue::from_str(&cookies::clear(&name, ctx.cookie_path(), ctx.secure))
-        {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+        forget_upstream_state(&mut res, &ctx);
     }
     res
 }

@@ -99,15 +99,17 @@ pub(crate) async fn userinfo(
         Err(_) => None,
     };
     // Only what the token's client may read (its ReadAttributes).
-    let client = s
-        .app
-        .pool_client(&ctx.pool.id, &claims_of.client_id)
-        .await
-        .ok()
-        .flatten();
-    match (user, client) {
-        (Some(mut u), Some(client)) if u.enabled => {
-            u.attributes = client.readable(&u.attributes);
+    let seen = match user.filter(|u| u.enabled) {
+        Some(u) => s
+            .app
+            .as_seen_by(&ctx.pool.id, &claims_of.client_id, u)
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    match seen {
+        Some(u) => {
             let mut res = Json(claims::userinfo(&u, &claims_of.scopes)).into_response();
             no_store(res.headers_mut());
             res
