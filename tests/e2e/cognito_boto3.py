@@ -476,6 +476,8 @@ class CognitoApi(unittest.TestCase):
             {"ProviderType": "Google", "ProviderDetails": {"client_id": "c", "authorize_scopes": "email"}},
             {"ProviderType": "SAML", "ProviderDetails": {"MetadataURL": "https://idp.example/md"}, "IdpIdentifiers": ["acme.com"]},
             {"ProviderType": "Bogus", "ProviderDetails": {}},
+            # A misspelt detail is refused, not silently ignored.
+            {"ProviderType": "SAML", "ProviderDetails": {"MetadataURL": "https://idp.example/md", "IDPSingout": "true"}},
         ]:
             self.assertEqual(self.error_code(c.create_identity_provider, UserPoolId=pool, ProviderName="Bad", **bad),
                              "InvalidParameterException", bad)

@@ -30,7 +30,7 @@ pub struct App {
     pub upstream: crate::federation::upstream::UpstreamCache,
     /// SAML providers' parsed metadata.
     #[cfg(feature = "saml")]
-    pub saml_metadata_cache: crate::federation::saml::MetadataCache,
+    pub saml_metadata_cache: crate::federation::saml_metadata::MetadataCache,
     /// The public URL, for links in messages (confirmation links); set by `serve`.
     pub public_url: Option<String>,
 }

@@ -249,14 +249,22 @@ async fn messages_queue_and_codes_count_attempts(store: &dyn Store) {
 }
 
 async fn identity_providers_and_identifiers(store: &dyn Store) {
-    use portcullis_core::idp::{IdentityProvider, ProviderType};
+    use portcullis_core::idp::{IdentityProvider, ProviderDetails, ProviderType};
     let pool = new_pool(store, PoolSettings::default()).await;
     let other = new_pool(store, PoolSettings::default()).await;
     let idp = |name: &str, ids: &[&str]| IdentityProvider {
         pool_id: pool.id.clone(),
         name: name.into(),
-        provider_type: ProviderType::Oidc,
-        details: BTreeMap::from([("client_id".to_string(), "c".to_string())]),
+        details: ProviderDetails::parse(
+            ProviderType::Oidc,
+            &BTreeMap::from([
+                ("client_id".to_string(), "c".to_string()),
+                ("authorize_scopes".to_string(), "openid".to_string()),
+                ("oidc_issuer".to_string(), "https://idp.example".to_string()),
+                ("attributes_request_method".to_string(), "GET".to_string()),
+            ]),
+        )
+        .unwrap(),
         secret_sealed: Some("sealed".into()),
         attribute_mapping: BTreeMap::new(),
         identifiers: ids.iter().map(|s| (*s).to_string()).collect(),

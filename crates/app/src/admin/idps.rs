@@ -1,7 +1,7 @@
 use super::crypto_err;
 use crate::App;
 use portcullis_core::error::Entity;
-use portcullis_core::idp::{IdentityProvider, ProviderType};
+use portcullis_core::idp::{IdentityProvider, ProviderDetails, ProviderType};
 use portcullis_core::ids::PoolId;
 use portcullis_core::{Error, Result};
 use std::collections::BTreeMap;
@@ -18,26 +18,14 @@ pub struct IdpInput {
 }
 
 impl App {
+    /// Checks the provider (its details are already typed) and seals its secret detail.
     fn seal_idp(
         &self,
         mut idp: IdentityProvider,
-        mut details: BTreeMap<String, String>,
+        secret: Option<String>,
     ) -> Result<IdentityProvider> {
-        let secret = idp
-            .provider_type
-            .secret_key()
-            .and_then(|k| details.remove(k));
-        idp.details = details;
         idp.validate(secret.as_deref())?;
-        // A SAML IdP must be able to sign: metadata without a signing certificate is refused
-        // here (metadata behind a URL is checked at first use).
-        #[cfg(feature = "saml")]
-        if idp.provider_type == ProviderType::Saml
-            && let Some(file) = idp.details.get("MetadataFile")
-        {
-            portcullis_saml::IdpMetadata::parse(file).map_err(|e| Error::invalid(e.to_string()))?;
-        }
-        idp.secret_sealed = match secret {
+        idp.secret_sealed = match secret.filter(|s| !s.is_empty()) {
             Some(s) => Some(
                 self.master
                     .seal(&seal_context(&idp.pool_id, &idp.name), s.as_bytes())
@@ -56,19 +44,19 @@ impl App {
         input: IdpInput,
     ) -> Result<IdentityProvider> {
         let pool = self.pool(pool_id).await?;
+        let (details, secret) = typed_details(provider_type, input.details)?;
         let now = self.now();
         let idp = IdentityProvider {
             pool_id: pool.id,
             name: name.to_owned(),
-            provider_type,
-            details: BTreeMap::new(),
+            details,
             secret_sealed: None,
             attribute_mapping: input.attribute_mapping,
             identifiers: input.identifiers,
             created_at: now,
             updated_at: now,
         };
-        let idp = self.seal_idp(idp, input.details)?;
+        let idp = self.seal_idp(idp, secret)?;
         self.store.create_idp(&idp).await?;
         Ok(idp)
     }
@@ -81,15 +69,24 @@ impl App {
             .ok_or(Error::NotFound(Entity::IdentityProvider))
     }
 
+    /// The provider's secret detail in clear, if it has one.
+    pub fn idp_secret(&self, idp: &IdentityProvider) -> Result<Option<String>> {
+        let Some(sealed) = &idp.secret_sealed else {
+            return Ok(None);
+        };
+        let clear = self
+            .master
+            .open(&seal_context(&idp.pool_id, &idp.name), sealed)
+            .map_err(crypto_err)?;
+        Ok(Some(String::from_utf8_lossy(&clear).into_owned()))
+    }
+
     /// The provider details with the secret detail in clear (for admins, as Cognito shows it).
     pub fn idp_details(&self, idp: &IdentityProvider) -> Result<BTreeMap<String, String>> {
-        let mut d = idp.details.clone();
-        if let (Some(key), Some(sealed)) = (idp.provider_type.secret_key(), &idp.secret_sealed) {
-            let clear = self
-                .master
-                .open(&seal_context(&idp.pool_id, &idp.name), sealed)
-                .map_err(crypto_err)?;
-            d.insert(key.to_owned(), String::from_utf8_lossy(&clear).into_owned());
+        let mut d = idp.details.to_map();
+        if let (Some(key), Some(secret)) = (idp.provider_type().secret_key(), self.idp_secret(idp)?)
+        {
+            d.insert(key.to_owned(), secret);
         }
         Ok(d)
     }
@@ -109,6 +106,7 @@ impl App {
             all.extend(d);
         }
         let mut next = current.clone();
+        let secret;
         if let Some(m) = mapping {
             next.attribute_mapping = m;
         }
@@ -116,7 +114,8 @@ impl App {
             next.identifiers = i;
         }
         next.updated_at = self.now();
-        let next = self.seal_idp(next, all)?;
+        (next.details, secret) = typed_details(current.provider_type(), all)?;
+        let next = self.seal_idp(next, secret)?;
         self.store.update_idp(&next).await?;
         Ok(next)
     }
@@ -130,4 +129,24 @@ impl App {
         let pool = self.pool(pool_id).await?;
         self.store.list_idps(&pool.id).await
     }
+}
+
+/// The one place a detail map becomes typed: the secret detail taken out, the rest parsed.
+fn typed_details(
+    kind: ProviderType,
+    mut details: BTreeMap<String, String>,
+) -> Result<(ProviderDetails, Option<String>)> {
+    let secret = kind.secret_key().and_then(|k| details.remove(k));
+    let typed = ProviderDetails::parse(kind, &details)?;
+    // A SAML IdP must be able to sign: metadata without a signing certificate is refused
+    // here (metadata behind a URL is checked at first use).
+    #[cfg(feature = "saml")]
+    if let portcullis_core::idp::ProviderConfig::Saml(portcullis_core::idp::SamlConfig {
+        metadata: portcullis_core::idp::SamlMetadataSource::File(file),
+        ..
+    }) = &typed.config
+    {
+        portcullis_saml::IdpMetadata::parse(file).map_err(|e| Error::invalid(e.to_string()))?;
+    }
+    Ok((typed, secret))
 }

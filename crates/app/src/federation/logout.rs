@@ -7,6 +7,7 @@
 use super::FedError;
 use crate::App;
 use portcullis_core::code::OneTimeRecord;
+use portcullis_core::idp::ProviderConfig;
 use portcullis_core::pool::UserPool;
 use portcullis_core::session::UpstreamSignIn;
 use portcullis_crypto::tokens::{random_token, token_hash};
@@ -44,10 +45,10 @@ impl App {
         let Some(idp) = self.store.get_idp(&pool.id, &up.provider).await? else {
             return Ok(None);
         };
-        match idp.provider_type {
-            portcullis_core::idp::ProviderType::Oidc if asked => {}
+        match &idp.details.config {
+            ProviderConfig::Oidc(_) if asked => {}
             #[cfg(feature = "saml")]
-            portcullis_core::idp::ProviderType::Saml if idp.detail_is_true("IDPSignout") => {
+            ProviderConfig::Saml(s) if s.signout => {
                 return self.saml_logout(pool, &idp, up, then, base).await;
             }
             _ => return Ok(None),
@@ -63,7 +64,7 @@ impl App {
             .map_err(|_| FedError::Unavailable("bad end_session_endpoint".into()))?;
         {
             let mut q = url.query_pairs_mut();
-            if let Some(c) = idp.details.get("client_id") {
+            if let Some(c) = idp.client_id() {
                 q.append_pair("client_id", c);
             }
             if let Some(hint) = self.upstream_id_token(pool, up) {

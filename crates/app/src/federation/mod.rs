@@ -15,6 +15,10 @@ pub mod route;
 pub mod saml;
 #[cfg(feature = "saml")]
 pub mod saml_keys;
+#[cfg(feature = "saml")]
+pub mod saml_logout;
+#[cfg(feature = "saml")]
+pub mod saml_metadata;
 pub mod upstream;
 pub mod users;
 

@@ -4,12 +4,12 @@
 //! response, redeems the code, verifies the ID token, reads userinfo, and returns the
 //! upstream claims.
 
-use super::pending::{Pending, Upstream};
+use super::pending::{Pending, Upstream, oidc_callback};
 use super::upstream::Endpoints;
 use super::{FedError, internal};
 use crate::App;
 use portcullis_core::federation::id_token::{self, Expected};
-use portcullis_core::idp::IdentityProvider;
+use portcullis_core::idp::{IdentityProvider, OidcConfig, TokenAuth, UserinfoMethod};
 use portcullis_core::oauth::authorize::AuthorizeRequest;
 use portcullis_core::pool::UserPool;
 use portcullis_crypto::signing::{peek_header, verify_rs256};
@@ -22,6 +22,8 @@ pub struct Callback<'a> {
     pub code: Option<&'a str>,
     pub iss: Option<&'a str>,
     pub error: Option<&'a str>,
+    /// The provider named in the callback's path (`/oauth2/idpresponse/{provider}`), if any.
+    pub provider_in_path: Option<&'a str>,
 }
 
 impl App {
@@ -29,14 +31,11 @@ impl App {
         &self,
         pool: &UserPool,
         idp: &IdentityProvider,
+        cfg: &OidcConfig,
         req: &AuthorizeRequest,
         callback: &str,
     ) -> Result<(String, String), FedError> {
         let ep = self.upstream_endpoints(idp).await?;
-        let client_id = idp
-            .details
-            .get("client_id")
-            .ok_or_else(|| internal("provider has no client_id"))?;
         let (state, nonce, verifier) = (
             random_token().map_err(internal)?,
             random_token().map_err(internal)?,
@@ -53,18 +52,14 @@ impl App {
             request: req.clone(),
         };
         self.remember_pending(pool, &state, &pending).await?;
-        let scopes = idp
-            .details
-            .get("authorize_scopes")
-            .map_or("openid", String::as_str);
         let challenge = portcullis_crypto::tokens::pkce_s256_challenge(&verifier);
         let mut url = url::Url::parse(&ep.authorize).map_err(internal)?;
         {
             let mut q = url.query_pairs_mut();
             q.append_pair("response_type", "code")
-                .append_pair("client_id", client_id)
+                .append_pair("client_id", &cfg.client_id)
                 .append_pair("redirect_uri", callback)
-                .append_pair("scope", scopes)
+                .append_pair("scope", &cfg.authorize_scopes)
                 .append_pair("state", &state)
                 .append_pair("nonce", &nonce)
                 .append_pair("code_challenge", &challenge)
@@ -82,67 +77,24 @@ impl App {
         idp: &IdentityProvider,
         pending: &Pending,
         answer: &Callback<'_>,
-        callback: &str,
+        base: &str,
     ) -> Result<Upstream, FedError> {
+        let cfg = idp.oidc().ok_or_else(|| internal("not an OIDC provider"))?;
+        // The answer must come back where this provider was told to send it: another
+        // provider's answer (a mix-up) arrives at another path.
+        let callback = &oidc_callback(base, idp);
+        if cfg.own_callback != answer.provider_in_path.is_some()
+            || answer.provider_in_path.is_some_and(|p| p != idp.name)
+        {
+            return Err(FedError::Invalid(format!(
+                "the answer arrived at another callback than {callback}"
+            )));
+        }
         let ep = self.upstream_endpoints(idp).await?;
-        // RFC 9207: a provider that names itself must name the right issuer (mix-up defence).
-        match answer.iss {
-            Some(iss) if iss != ep.issuer => {
-                return Err(FedError::Invalid(
-                    "the response's iss is another issuer".into(),
-                ));
-            }
-            None if ep.iss_parameter => {
-                return Err(FedError::Invalid("the response has no iss".into()));
-            }
-            _ => {}
-        }
-        if let Some(e) = answer.error {
-            return Err(FedError::Denied(format!("error={e}")));
-        }
-        let code = answer
-            .code
-            .filter(|c| !c.is_empty())
-            .ok_or_else(|| FedError::Invalid("the response has no code".into()))?;
-        let details = self.idp_details(idp)?;
-        let client_id = details
-            .get("client_id")
-            .ok_or_else(|| internal("provider has no client_id"))?;
-        let secret = details.get("client_secret").filter(|s| !s.is_empty());
-        let method = details
-            .get("token_endpoint_auth_method")
-            .map(String::as_str)
-            .unwrap_or(if secret.is_some() {
-                "client_secret_basic"
-            } else {
-                "none"
-            });
-        let mut form = vec![
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", callback),
-            ("code_verifier", pending.verifier.as_str()),
-        ];
-        let mut basic = None;
-        match (method, secret) {
-            ("client_secret_basic", Some(s)) => basic = Some((client_id.as_str(), s.as_str())),
-            ("client_secret_post", Some(s)) => {
-                form.push(("client_id", client_id));
-                form.push(("client_secret", s));
-            }
-            _ => form.push(("client_id", client_id)),
-        }
+        let code = answered_code(answer, &ep)?;
         let tokens = self
-            .fetcher
-            .post_form(&ep.token, &form, basic, None)
-            .await
-            .map_err(|e| {
-                if e.0.contains("HTTP 4") {
-                    FedError::Denied(format!("token endpoint: {e}"))
-                } else {
-                    FedError::Unavailable(e.0)
-                }
-            })?;
+            .redeem_upstream_code(idp, cfg, &ep, code, &pending.verifier, callback)
+            .await?;
         let id_token = tokens
             .get("id_token")
             .and_then(Value::as_str)
@@ -152,7 +104,7 @@ impl App {
             &claims,
             &Expected {
                 issuer: &ep.issuer,
-                client_id,
+                client_id: &cfg.client_id,
                 nonce: &pending.nonce,
                 now: self.now(),
             },
@@ -162,12 +114,12 @@ impl App {
             &ep.userinfo,
             tokens.get("access_token").and_then(Value::as_str),
         ) {
-            let info =
-                if details.get("attributes_request_method").map(String::as_str) == Some("POST") {
+            let info = match cfg.userinfo_method {
+                UserinfoMethod::Post => {
                     self.fetcher.post_form(url, &[], None, Some(access)).await?
-                } else {
-                    self.fetcher.get_json(url, Some(access)).await?
-                };
+                }
+                UserinfoMethod::Get => self.fetcher.get_json(url, Some(access)).await?,
+            };
             if info.get("sub").and_then(Value::as_str) != Some(subject.as_str()) {
                 return Err(FedError::Invalid(
                     "userinfo's sub is not the ID token's".into(),
@@ -185,6 +137,52 @@ impl App {
             claims,
             saml: None,
         })
+    }
+
+    /// The provider's token response for `code`, authenticating as its configuration says
+    /// (by default: HTTP Basic when we have a client secret, else the client id alone).
+    async fn redeem_upstream_code(
+        &self,
+        idp: &IdentityProvider,
+        cfg: &OidcConfig,
+        ep: &Endpoints,
+        code: &str,
+        verifier: &str,
+        callback: &str,
+    ) -> Result<Value, FedError> {
+        let secret = self.idp_secret(idp).map_err(internal)?;
+        let method = cfg.token_auth.unwrap_or(if secret.is_some() {
+            TokenAuth::ClientSecretBasic
+        } else {
+            TokenAuth::None
+        });
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", callback),
+            ("code_verifier", verifier),
+        ];
+        let mut basic = None;
+        match (method, &secret) {
+            (TokenAuth::ClientSecretBasic, Some(s)) => {
+                basic = Some((cfg.client_id.as_str(), s.as_str()))
+            }
+            (TokenAuth::ClientSecretPost, Some(s)) => {
+                form.push(("client_id", &cfg.client_id));
+                form.push(("client_secret", s));
+            }
+            _ => form.push(("client_id", &cfg.client_id)),
+        }
+        self.fetcher
+            .post_form(&ep.token, &form, basic, None)
+            .await
+            .map_err(|e| {
+                if e.0.contains("HTTP 4") {
+                    FedError::Denied(format!("token endpoint: {e}"))
+                } else {
+                    FedError::Unavailable(e.0)
+                }
+            })
     }
 
     /// The ID token's claims once its RS256 signature checks out with the provider's key.
@@ -211,4 +209,27 @@ impl App {
         verify_rs256(token, &jwk)
             .map_err(|_| FedError::Invalid("the ID token's signature does not verify".into()))
     }
+}
+
+/// The code in the provider's answer, once the answer is from the right issuer (RFC 9207, the
+/// mix-up defence) and is not an error.
+fn answered_code<'a>(answer: &Callback<'a>, ep: &Endpoints) -> Result<&'a str, FedError> {
+    match answer.iss {
+        Some(iss) if iss != ep.issuer => {
+            return Err(FedError::Invalid(
+                "the response's iss is another issuer".into(),
+            ));
+        }
+        None if ep.iss_parameter => {
+            return Err(FedError::Invalid("the response has no iss".into()));
+        }
+        _ => {}
+    }
+    if let Some(e) = answer.error {
+        return Err(FedError::Denied(format!("error={e}")));
+    }
+    answer
+        .code
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| FedError::Invalid("the response has no code".into()))
 }

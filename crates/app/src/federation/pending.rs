@@ -6,7 +6,7 @@
 use super::{FedError, internal};
 use crate::App;
 use portcullis_core::code::OneTimeRecord;
-use portcullis_core::idp::IdentityProvider;
+use portcullis_core::idp::{IdentityProvider, ProviderConfig};
 use portcullis_core::oauth::authorize::AuthorizeRequest;
 use portcullis_core::pool::UserPool;
 use portcullis_crypto::tokens::token_hash;
@@ -66,17 +66,14 @@ fn id_token_context(pool: &UserPool) -> String {
     format!("upstream-id-token:{}", pool.id)
 }
 
-/// The provider detail that gives an OIDC provider its own callback,
-/// `{base}/oauth2/idpresponse/{provider}`, instead of Cognito's shared one (not a Cognito
-/// detail). With it, an answer can only come back for a sign-in started at that provider,
-/// whether or not the provider names itself with RFC 9207's `iss`: the mix-up defence for
-/// pools with several providers.
-pub const OWN_CALLBACK: &str = "own_callback";
-
-/// Where `idp` sends the browser back to.
+/// Where `idp` sends the browser back to. A provider with its own callback (`own_callback`,
+/// not a Cognito detail) answers at `{base}/oauth2/idpresponse/{provider}` instead of
+/// Cognito's shared one: an answer can then only come back for a sign-in started at that
+/// provider, whether or not the provider names itself with RFC 9207's `iss`, the mix-up
+/// defence for pools with several providers.
 pub fn oidc_callback(base: &str, idp: &IdentityProvider) -> String {
     let shared = format!("{base}/oauth2/idpresponse");
-    if !idp.detail_is_true(OWN_CALLBACK) {
+    if !idp.own_callback() {
         return shared;
     }
     match url::Url::parse(&shared) {
@@ -100,17 +97,21 @@ impl App {
         req: &AuthorizeRequest,
         base: &str,
     ) -> Result<(String, String), FedError> {
-        match idp.provider_type {
+        match &idp.details.config {
             #[cfg(feature = "saml")]
-            portcullis_core::idp::ProviderType::Saml => self.saml_start(pool, idp, req, base).await,
+            ProviderConfig::Saml(s) => self.saml_start(pool, idp, s, req, base).await,
             #[cfg(not(feature = "saml"))]
-            portcullis_core::idp::ProviderType::Saml => Err(FedError::Internal(
+            ProviderConfig::Saml(_) => Err(FedError::Internal(
                 "this build has no SAML support (build with --features saml)".into(),
             )),
-            _ => {
-                self.oidc_start(pool, idp, req, &oidc_callback(base, idp))
+            ProviderConfig::Oidc(o) => {
+                self.oidc_start(pool, idp, o, req, &oidc_callback(base, idp))
                     .await
             }
+            _ => Err(FedError::Internal(format!(
+                "{} providers do not sign people in",
+                idp.provider_type().as_str()
+            ))),
         }
     }
 

@@ -13,7 +13,7 @@ use portcullis_core::oauth::authorize::AuthorizeRequest;
 use portcullis_core::pool::UserPool;
 
 fn eligible(client: &AppClient, idp: &IdentityProvider) -> bool {
-    matches!(idp.provider_type, ProviderType::Oidc | ProviderType::Saml)
+    matches!(idp.provider_type(), ProviderType::Oidc | ProviderType::Saml)
         && client.supported_identity_providers.contains(&idp.name)
 }
 

@@ -67,22 +67,17 @@ impl App {
         {
             return Ok(e.endpoints.clone());
         }
-        let d = &idp.details;
-        let issuer = d
-            .get("oidc_issuer")
-            .cloned()
-            .ok_or_else(|| FedError::Internal("provider has no oidc_issuer".into()))?;
-        let endpoints = if let (Some(a), Some(t), Some(j)) = (
-            d.get("authorize_url"),
-            d.get("token_url"),
-            d.get("jwks_uri"),
-        ) {
+        let cfg = idp
+            .oidc()
+            .ok_or_else(|| FedError::Internal("not an OIDC provider".into()))?;
+        let issuer = cfg.issuer.clone();
+        let endpoints = if let Some(given) = &cfg.endpoints {
             Endpoints {
                 issuer,
-                authorize: a.clone(),
-                token: t.clone(),
-                userinfo: d.get("attributes_url").cloned(),
-                jwks_uri: j.clone(),
+                authorize: given.authorize.clone(),
+                token: given.token.clone(),
+                userinfo: Some(given.userinfo.clone()),
+                jwks_uri: given.jwks_uri.clone(),
                 end_session: None,
                 iss_parameter: false,
             }

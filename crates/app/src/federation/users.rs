@@ -15,30 +15,13 @@ use portcullis_core::pool::UserPool;
 use portcullis_core::user::{User, UserStatus, check_username};
 use portcullis_core::{Error, Result};
 
-/// The provider detail that opts in to linking by verified email (not a Cognito detail).
-pub const LINK_BY_EMAIL: &str = "link_verified_email";
-
-/// The provider detail listing the email domains it may link for, beside its identifiers
-/// (not a Cognito detail): comma- or space-separated.
-pub const LINK_DOMAINS: &str = "link_email_domains";
-
 /// The email domains a provider is trusted for when linking: its identifiers and its
-/// `link_email_domains`.
+/// `link_email_domains` (not a Cognito detail).
 fn link_domains(idp: &IdentityProvider) -> Vec<String> {
-    let listed = idp
-        .details
-        .get(LINK_DOMAINS)
-        .map(String::as_str)
-        .unwrap_or("");
     idp.identifiers
         .iter()
+        .chain(&idp.details.linking.domains)
         .cloned()
-        .chain(
-            listed
-                .split([',', ' '])
-                .filter(|d| !d.is_empty())
-                .map(str::to_owned),
-        )
         .collect()
 }
 
@@ -98,7 +81,8 @@ impl App {
             }
             return usable(u);
         }
-        let trusted = idp.detail_is_true(LINK_BY_EMAIL);
+        // `link_verified_email`: the provider's opt-in (not a Cognito detail).
+        let trusted = idp.details.linking.enabled;
         if provision::may_link_by_email(trusted, &link_domains(idp), &mapped)
             && let Some(email) = mapped.get("email")
         {
@@ -273,7 +257,7 @@ impl App {
 fn identity(idp: &IdentityProvider, subject: &str, now: i64) -> Identity {
     Identity {
         provider_name: idp.name.clone(),
-        provider_type: idp.provider_type.as_str().to_owned(),
+        provider_type: idp.provider_type().as_str().to_owned(),
         user_id: subject.to_owned(),
         date_created_ms: now * 1000,
     }

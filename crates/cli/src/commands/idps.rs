@@ -23,8 +23,8 @@ fn view(p: &IdentityProvider) -> Value {
     json!({
         "pool_id": p.pool_id.as_str(),
         "name": p.name,
-        "type": p.provider_type.as_str(),
-        "details": p.details,
+        "type": p.provider_type().as_str(),
+        "details": p.details.to_map(),
         "has_secret": p.secret_sealed.is_some(),
         "attribute_mapping": p.attribute_mapping,
         "identifiers": p.identifiers,

@@ -35,7 +35,7 @@ fn idp_type(c: &Call<'_>, idp: &IdentityProvider) -> Result<Value, CognitoError>
     Ok(json!({
         "UserPoolId": idp.pool_id.as_str(),
         "ProviderName": idp.name,
-        "ProviderType": idp.provider_type.as_str(),
+        "ProviderType": idp.provider_type().as_str(),
         "ProviderDetails": details,
         "AttributeMapping": idp.attribute_mapping,
         "IdpIdentifiers": idp.identifiers,
@@ -114,7 +114,7 @@ pub(crate) async fn list(c: &Call<'_>) -> Result<Value, CognitoError> {
     let items: Vec<Value> = all
         .iter()
         .map(|p| {
-            json!({"ProviderName": p.name, "ProviderType": p.provider_type.as_str(),
+            json!({"ProviderName": p.name, "ProviderType": p.provider_type().as_str(),
             "CreationDate": p.created_at, "LastModifiedDate": p.updated_at})
         })
         .collect();

@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use portcullis_app::federation::FedError;
-use portcullis_app::federation::pending::{OWN_CALLBACK, Pending, Upstream, oidc_callback};
+use portcullis_app::federation::pending::{Pending, Upstream};
 use portcullis_core::idp::IdentityProvider;
 use portcullis_core::oauth::authorize::{AuthorizeRequest, Redirect, ResponseType};
 use portcullis_core::oauth::{ErrorCode, OAuthError};
@@ -153,19 +153,11 @@ async fn answer(
         code: p.get("code"),
         iss: p.get("iss"),
         error: p.get("error"),
+        provider_in_path: path_provider,
     };
     let waiting = &pending;
     complete(s, ctx, &pending, false, |idp| async move {
-        // The answer must come back where this provider was told to send it: another
-        // provider's answer (a mix-up) arrives at another path.
-        let callback = oidc_callback(&ctx.base, &idp);
-        let own = idp.detail_is_true(OWN_CALLBACK);
-        if own != path_provider.is_some() || path_provider.is_some_and(|p| p != idp.name) {
-            return Err(FedError::Invalid(format!(
-                "the answer arrived at another callback than {callback}"
-            )));
-        }
-        s.app.federation_finish(&idp, waiting, &cb, &callback).await
+        s.app.federation_finish(&idp, waiting, &cb, &ctx.base).await
     })
     .await
 }

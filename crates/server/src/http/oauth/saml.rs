@@ -9,9 +9,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use portcullis_app::federation::FedError;
 use portcullis_app::federation::pending::Pending;
-use portcullis_core::idp::ProviderType;
 use subtle::ConstantTimeEq;
 
 /// `POST {issuer}/saml2/idpresponse`: a SAML IdP's response (HTTP-POST binding). The
@@ -90,11 +88,6 @@ async fn saml_answer(s: &Shared, ctx: &PoolCtx, response: &str, relay: &str) -> 
     let (s2, ctx2) = (s, ctx);
     let pending2 = &pending;
     complete(s, ctx, &pending, true, |idp| async move {
-        if idp.provider_type != ProviderType::Saml {
-            return Err(FedError::Invalid(
-                "a SAML response for a non-SAML provider".into(),
-            ));
-        }
         s2.app
             .saml_finish(&ctx2.pool, &idp, pending2, response, &ctx2.base)
             .await
@@ -113,9 +106,7 @@ async fn unsolicited(s: &Shared, ctx: &PoolCtx, relay: &str) -> Result<Pending, 
         )
     };
     match s.app.route_request(&ctx.pool, &client, &req).await {
-        Ok(Some(idp))
-            if idp.provider_type == ProviderType::Saml && idp.detail_is_true("IDPInit") =>
-        {
+        Ok(Some(idp)) if idp.saml().is_some_and(|c| c.idp_initiated) => {
             Ok(Pending::unsolicited(&idp.name, &req))
         }
         _ => Err(refuse()),

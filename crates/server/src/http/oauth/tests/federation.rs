@@ -846,10 +846,10 @@ async fn by_default_providers_on_private_addresses_are_not_called() {
         "{err}"
     );
     let mut by_name = idp.clone();
-    by_name.details.insert(
-        "oidc_issuer".into(),
-        f.up.base.replace("127.0.0.1", "localhost"),
-    );
+    let portcullis_core::idp::ProviderConfig::Oidc(cfg) = &mut by_name.details.config else {
+        panic!("an OIDC provider")
+    };
+    cfg.issuer = f.up.base.replace("127.0.0.1", "localhost");
     let err = strict.upstream_endpoints(&by_name).await.unwrap_err();
     assert!(
         matches!(&err, portcullis_app::federation::FedError::Unavailable(m) if m.contains("may not be reached")),
