@@ -52,13 +52,43 @@ pub enum AuthorizeError {
     Redirect(Redirect),
 }
 
+/// An error for the client, at its validated redirect URI. Only this module builds one: from
+/// a request being validated once its client and redirect URI are known, or from an
+/// `AuthorizeRequest`, so an adapter cannot send an error to a URI nobody checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
-    pub redirect_uri: String,
-    pub state: Option<String>,
+    redirect_uri: String,
+    state: Option<String>,
     /// Implicit-flow errors go in the fragment.
-    pub fragment: bool,
-    pub error: OAuthError,
+    fragment: bool,
+    error: OAuthError,
+}
+
+impl Redirect {
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    pub fn in_fragment(&self) -> bool {
+        self.fragment
+    }
+    pub fn error(&self) -> &OAuthError {
+        &self.error
+    }
+}
+
+impl AuthorizeRequest {
+    /// `error` for the client that made this (validated) request, with its `state`.
+    pub fn error_redirect(&self, error: OAuthError) -> Redirect {
+        Redirect {
+            redirect_uri: self.redirect_uri.clone(),
+            state: self.state.clone(),
+            fragment: self.response_type == ResponseType::Token,
+            error,
+        }
+    }
 }
 
 const MAX_STATE: usize = 4096;

@@ -3,6 +3,7 @@
 //! send the client an error. Nothing here redirects to a URI the checks did not approve.
 
 use super::finish::respond;
+use super::forms::PageResult;
 use super::request::{current_session, validated};
 use super::respond::{error_redirect, see_other};
 use super::{PoolCtx, page_error};
@@ -10,7 +11,6 @@ use crate::http::{Shared, params};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
 use portcullis_app::federation::route::RouteError;
 use portcullis_core::oauth::authorize::{self, Next, SessionInfo};
 use portcullis_core::oauth::params::Params;
@@ -21,7 +21,7 @@ pub(crate) async fn get(
     ctx: PoolCtx,
     uri: Uri,
     headers: HeaderMap,
-) -> Response {
+) -> PageResult {
     handle(&s, ctx, params::from_query(uri.query()), &headers).await
 }
 
@@ -31,7 +31,7 @@ pub(crate) async fn post(
     ctx: PoolCtx,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> PageResult {
     handle(&s, ctx, params::from_urlencoded(&body), &headers).await
 }
 
@@ -40,33 +40,21 @@ async fn handle(
     ctx: PoolCtx,
     parsed: Result<Params, String>,
     headers: &HeaderMap,
-) -> Response {
-    let (params, req, client) = match validated(s, &ctx, parsed, false).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (params, req, client) = validated(s, &ctx, parsed, false).await?;
     // A provider the request names must exist and suit the client, session or not.
     let route = match s.app.route_request(&ctx.pool, &client, &req).await {
         Ok(r) => r,
         Err(RouteError::OAuth(error)) => {
-            let r = authorize::Redirect {
-                redirect_uri: req.redirect_uri.clone(),
-                state: req.state.clone(),
-                fragment: req.response_type == authorize::ResponseType::Token,
-                error,
-            };
-            return error_redirect(&ctx, &r, false);
+            return Err(error_redirect(&ctx, &req.error_redirect(error), false));
         }
-        Err(RouteError::Store(e)) => return page_error(e),
+        Err(RouteError::Store(e)) => return Err(page_error(e)),
     };
-    let session = match current_session(s, &ctx, headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let session = current_session(s, &ctx, headers).await?;
     let info = session.as_ref().map(|(sess, _)| SessionInfo {
         auth_time: sess.auth_time,
     });
-    match authorize::next_step(&req, info, s.app.now()) {
+    Ok(match authorize::next_step(&req, info, s.app.now()) {
         Next::Issue => match session {
             Some((sess, user)) => {
                 respond(s, &ctx, &client, &req, &user, sess.auth_time, false).await
@@ -74,13 +62,8 @@ async fn handle(
             None => page_error(portcullis_core::Error::internal("session vanished")),
         },
         Next::LoginRequired => {
-            let r = authorize::Redirect {
-                redirect_uri: req.redirect_uri.clone(),
-                state: req.state.clone(),
-                fragment: req.response_type == authorize::ResponseType::Token,
-                error: OAuthError::new(ErrorCode::LoginRequired, "the user must sign in"),
-            };
-            error_redirect(&ctx, &r, false)
+            let error = OAuthError::new(ErrorCode::LoginRequired, "the user must sign in");
+            error_redirect(&ctx, &req.error_redirect(error), false)
         }
         Next::Login => match route {
             Some(idp) => super::federation::to_upstream(s, &ctx, &idp, &req, false).await,
@@ -89,5 +72,5 @@ async fn handle(
                 false,
             ),
         },
-    }
+    })
 }

@@ -6,7 +6,7 @@
 
 use super::PoolCtx;
 use super::finish::signed_in;
-use super::forms::set_cookie;
+use super::forms::{PageResult, set_cookie};
 use super::respond::{error_redirect, see_other};
 use crate::http::{Shared, cookies, pages, params};
 use axum::extract::{Path, State};
@@ -15,7 +15,7 @@ use axum::response::Response;
 use portcullis_app::federation::FedError;
 use portcullis_app::federation::pending::{Pending, Upstream};
 use portcullis_core::idp::IdentityProvider;
-use portcullis_core::oauth::authorize::{AuthorizeRequest, Redirect, ResponseType};
+use portcullis_core::oauth::authorize::AuthorizeRequest;
 use portcullis_core::oauth::{ErrorCode, OAuthError};
 use subtle::ConstantTimeEq;
 
@@ -29,13 +29,7 @@ fn app_error(
     error: OAuthError,
     after_post: bool,
 ) -> Response {
-    let r = Redirect {
-        redirect_uri: req.redirect_uri.clone(),
-        state: req.state.clone(),
-        fragment: req.response_type == ResponseType::Token,
-        error,
-    };
-    error_redirect(ctx, &r, after_post)
+    error_redirect(ctx, &req.error_redirect(error), after_post)
 }
 
 /// What the app hears when an upstream sign-in fails; the details are logged.
@@ -121,7 +115,9 @@ async fn respond_and_forget(
     headers: &HeaderMap,
     path_provider: Option<&str>,
 ) -> Response {
-    let mut res = answer(s, ctx, uri, headers, path_provider).await;
+    let mut res = answer(s, ctx, uri, headers, path_provider)
+        .await
+        .unwrap_or_else(|page| page);
     forget_upstream_state(&mut res, ctx);
     res
 }
@@ -132,23 +128,22 @@ async fn answer(
     uri: &Uri,
     headers: &HeaderMap,
     path_provider: Option<&str>,
-) -> Response {
+) -> PageResult {
     let bad = |m: &str| pages::error(StatusCode::BAD_REQUEST, m);
-    let Ok(p) = params::from_query(uri.query()) else {
-        return bad("This sign-in response repeats a parameter. Start again from the app.");
-    };
-    let Some(state) = p.get("state").filter(|s| !s.is_empty()) else {
-        return bad("This sign-in response is incomplete. Start again from the app.");
-    };
+    let p = params::from_query(uri.query())
+        .map_err(|_| bad("This sign-in response repeats a parameter. Start again from the app."))?;
+    let state = p
+        .get("state")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad("This sign-in response is incomplete. Start again from the app."))?;
     let cookie = cookies::get(headers, &cookies::name(FED_COOKIE, ctx.secure)).unwrap_or_default();
     if !bool::from(cookie.as_bytes().ct_eq(state.as_bytes())) {
         tracing::warn!(pool = %ctx.pool.id, "upstream answer for a sign-in this browser did not start");
-        return bad("This sign-in did not start in this browser. Start again from the app.");
+        return Err(bad(
+            "This sign-in did not start in this browser. Start again from the app.",
+        ));
     }
-    let pending = match pending_for(s, ctx, state).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let pending = pending_for(s, ctx, state).await?;
     let cb = portcullis_app::federation::oidc::Callback {
         code: p.get("code"),
         iss: p.get("iss"),
@@ -156,10 +151,10 @@ async fn answer(
         provider_in_path: path_provider,
     };
     let waiting = &pending;
-    complete(s, ctx, &pending, false, |idp| async move {
+    Ok(complete(s, ctx, &pending, false, |idp| async move {
         s.app.federation_finish(&idp, waiting, &cb, &ctx.base).await
     })
-    .await
+    .await)
 }
 
 /// The sign-in waiting under `state`, spent; `Err` is the page to show.

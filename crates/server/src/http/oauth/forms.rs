@@ -110,3 +110,59 @@ pub(crate) fn with_csrf(
     }
     res
 }
+
+/// What a handler of the hosted pages answers: the page, or the page that stops it early
+/// (a bad request, a CSRF refusal, an error redirect), so each step can end with `?`.
+pub(crate) type PageResult = Result<Response, Response>;
+
+/// What a page says besides its form: nothing, a notice, or an error with the status the
+/// page is sent with.
+#[derive(Clone, Copy)]
+pub(crate) enum Say<'a> {
+    Nothing,
+    Notice(&'a str),
+    Error(StatusCode, &'a str),
+}
+
+impl<'a> Say<'a> {
+    pub(crate) fn status(self) -> StatusCode {
+        match self {
+            Say::Error(status, _) => status,
+            _ => StatusCode::OK,
+        }
+    }
+    pub(crate) fn error(self) -> Option<&'a str> {
+        match self {
+            Say::Error(_, m) => Some(m),
+            _ => None,
+        }
+    }
+    pub(crate) fn notice(self) -> Option<&'a str> {
+        match self {
+            Say::Notice(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// The one context every hosted page is drawn with: the pool, the browser's headers (for
+/// its CSRF cookie), and the app's pending authorization request, which every form and link
+/// on the page carries on.
+#[derive(Clone, Copy)]
+pub(crate) struct PageCtx<'a> {
+    pub(crate) s: &'a Shared,
+    pub(crate) ctx: &'a PoolCtx,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) query: &'a Params,
+}
+
+impl PageCtx<'_> {
+    /// A path of the pool's pages, with the pending request.
+    pub(crate) fn action(&self, path: &str) -> String {
+        action(self.ctx, path, self.query)
+    }
+    /// Renders a form with a CSRF token (see `with_csrf`).
+    pub(crate) fn with_csrf(&self, render: impl FnOnce(&str) -> Response) -> Response {
+        with_csrf(self.s, self.ctx, self.headers, render)
+    }
+}

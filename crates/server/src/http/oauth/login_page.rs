@@ -1,40 +1,22 @@
 //! The sign-in page: the form (with its CSRF token), a button per upstream provider, and the
 //! links to sign-up and password reset, all carrying the app's pending request.
 
-use super::PoolCtx;
-use super::forms::{action, with_csrf};
-use crate::http::{Shared, pages, params};
-use axum::http::{HeaderMap, StatusCode};
+use super::forms::{PageCtx, Say};
+use crate::http::{pages, params};
 use axum::response::Response;
 use portcullis_core::oauth::params::Params;
 
+/// The sign-in page, with a button for each upstream provider in `providers`.
 pub(crate) fn login_page(
-    s: &Shared,
-    ctx: &PoolCtx,
-    headers: &HeaderMap,
-    query: &Params,
+    p: PageCtx<'_>,
     username: &str,
-    error: Option<&str>,
-    status: StatusCode,
-) -> Response {
-    login_page_with(s, ctx, headers, query, username, error, status, &[])
-}
-
-/// The sign-in page with a button for each upstream provider in `providers`.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn login_page_with(
-    s: &Shared,
-    ctx: &PoolCtx,
-    headers: &HeaderMap,
-    query: &Params,
-    username: &str,
-    error: Option<&str>,
-    status: StatusCode,
+    say: Say<'_>,
     providers: &[String],
 ) -> Response {
-    let action = action(ctx, "/login", query);
-    let signup = self::action(ctx, "/signup", query);
-    let forgot = self::action(ctx, "/forgotPassword", query);
+    let (ctx, query) = (p.ctx, p.query);
+    let action = p.action("/login");
+    let signup = p.action("/signup");
+    let forgot = p.action("/forgotPassword");
     let buttons: Vec<(String, String)> = providers
         .iter()
         .map(|p| {
@@ -57,15 +39,15 @@ pub(crate) fn login_page_with(
         .collect();
     links.push((signup.as_str(), "Create an account"));
     links.push((forgot.as_str(), "Forgot your password?"));
-    with_csrf(s, ctx, headers, |csrf| {
+    p.with_csrf(|csrf| {
         let form = pages::LoginForm {
             links: &links,
             action: &action,
             csrf,
             username,
-            error,
+            error: say.error(),
             pool_name: &ctx.pool.name,
         };
-        pages::login(status, &form)
+        pages::login(say.status(), &form)
     })
 }

@@ -6,6 +6,7 @@
 //! `upstream_logout=true`, a session that signed in through an upstream provider is also
 //! signed out there first (`idp_logout` brings the browser back and on).
 
+use super::forms::PageResult;
 use super::respond::{see_other, with_params};
 use super::{PoolCtx, page_error};
 use crate::http::{Shared, cookies, pages, params};
@@ -21,26 +22,15 @@ pub(crate) async fn logout(
     ctx: PoolCtx,
     uri: Uri,
     headers: HeaderMap,
-) -> Response {
-    let Ok(p) = params::from_query(uri.query()) else {
-        return pages::error(
-            StatusCode::BAD_REQUEST,
-            "A parameter appears more than once.",
-        );
-    };
-    let target = match target(&s, &ctx, &p).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let bad = |m: &str| pages::error(StatusCode::BAD_REQUEST, m);
+    let p =
+        params::from_query(uri.query()).map_err(|_| bad("A parameter appears more than once."))?;
+    let target = target(&s, &ctx, &p).await?;
     let upstream_too = match p.get("upstream_logout") {
         None | Some("false") => false,
         Some("true") => true,
-        Some(_) => {
-            return pages::error(
-                StatusCode::BAD_REQUEST,
-                "upstream_logout must be true or false.",
-            );
-        }
+        Some(_) => return Err(bad("upstream_logout must be true or false.")),
     };
     let name = cookies::name(cookies::SESSION, ctx.secure);
     let mut upstream = None;
@@ -48,9 +38,10 @@ pub(crate) async fn logout(
         if let Ok(Some((session, _))) = s.app.session(&ctx.pool.id, &cookie).await {
             upstream = session.upstream;
         }
-        if let Err(e) = s.app.end_session(&ctx.pool.id, &cookie).await {
-            return page_error(e);
-        }
+        s.app
+            .end_session(&ctx.pool.id, &cookie)
+            .await
+            .map_err(page_error)?;
     }
     let mut via = None;
     if let Some(up) = &upstream {
@@ -74,7 +65,7 @@ pub(crate) async fn logout(
     if let Ok(v) = HeaderValue::from_str(&cookies::clear(&name, ctx.cookie_path(), ctx.secure)) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
-    res
+    Ok(res)
 }
 
 /// Where to go after signing out; `Err` is the error page for anything not registered.

@@ -51,14 +51,14 @@ pub(crate) fn depart(d: &portcullis_app::federation::logout::Departure) -> Respo
 
 pub(crate) fn error_redirect(ctx: &PoolCtx, r: &Redirect, after_post: bool) -> Response {
     let mut pairs = vec![
-        ("error", r.error.code.as_str()),
-        ("error_description", r.error.description.as_str()),
+        ("error", r.error().code.as_str()),
+        ("error_description", r.error().description.as_str()),
     ];
-    if let Some(s) = &r.state {
+    if let Some(s) = r.state() {
         pairs.push(("state", s));
     }
     pairs.push(("iss", &ctx.issuer));
-    match with_params(&r.redirect_uri, &pairs, r.fragment) {
+    match with_params(r.redirect_uri(), &pairs, r.in_fragment()) {
         Some(url) => see_other(&url, after_post),
         None => pages::error(StatusCode::BAD_REQUEST, "The redirect URI is not usable."),
     }

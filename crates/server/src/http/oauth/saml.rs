@@ -3,6 +3,7 @@
 
 use super::PoolCtx;
 use super::federation::{FED_COOKIE, complete, forget_upstream_state};
+use super::forms::PageResult;
 use super::request::validated;
 use crate::http::{Shared, cookies, pages, params};
 use axum::body::Bytes;
@@ -55,7 +56,9 @@ pub(crate) async fn saml_response(
             return bad("This sign-in did not start in this browser. Start again from the app.");
         }
     }
-    let mut res = saml_answer(&s, &ctx, response, relay).await;
+    let mut res = saml_answer(&s, &ctx, response, relay)
+        .await
+        .unwrap_or_else(|page| page);
     if !idp_initiated {
         forget_upstream_state(&mut res, &ctx);
     }
@@ -65,34 +68,33 @@ pub(crate) async fn saml_response(
 /// The form field that marks a response we posted again ourselves.
 const BOUNCED: &str = "portcullis_bounced";
 
-async fn saml_answer(s: &Shared, ctx: &PoolCtx, response: &str, relay: &str) -> Response {
+async fn saml_answer(s: &Shared, ctx: &PoolCtx, response: &str, relay: &str) -> PageResult {
     let bad = |m: &str| pages::error(StatusCode::BAD_REQUEST, m);
     let pending = match s.app.federation_pending(&ctx.pool, relay).await {
         Ok(Some(p)) => p,
         // An IdP-initiated sign-in: the RelayState is the app's authorization request.
-        Ok(None) if relay.contains("client_id=") => match unsolicited(s, ctx, relay).await {
-            Ok(p) => p,
-            Err(r) => return r,
-        },
+        Ok(None) if relay.contains("client_id=") => unsolicited(s, ctx, relay).await?,
         Ok(None) => {
-            return bad("This sign-in has expired or was already used. Start again from the app.");
+            return Err(bad(
+                "This sign-in has expired or was already used. Start again from the app.",
+            ));
         }
         Err(e) => {
             tracing::error!(error = %e, "reading a federation state failed");
-            return pages::error(
+            return Err(pages::error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Sign-in failed. Please try again.",
-            );
+            ));
         }
     };
     let (s2, ctx2) = (s, ctx);
     let pending2 = &pending;
-    complete(s, ctx, &pending, true, |idp| async move {
+    Ok(complete(s, ctx, &pending, true, |idp| async move {
         s2.app
             .saml_finish(&ctx2.pool, &idp, pending2, response, &ctx2.base)
             .await
     })
-    .await
+    .await)
 }
 
 /// The pending sign-in an IdP-initiated response stands for: the authorization request in
