@@ -66,6 +66,7 @@ pub(crate) use xml::{
 mod encrypted;
 mod logout;
 mod references;
+mod sealed;
 mod xml_attr;
 pub use logout::{
     IdpLogout, Inbound, LogoutSubject, check_logout_request, check_logout_response, logout_request,

@@ -3,6 +3,7 @@
 //! (audience, NameID, AuthnStatement, attributes named once).
 
 use crate::*;
+use samael::schema::Assertion;
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -43,30 +44,52 @@ pub fn validate_response_at(
     require_encrypted: bool,
     now: i64,
 ) -> Result<VerifiedLogin, SamlError> {
-    let refuse = |m: String| SamlError::Response(m);
-    if encoded.len() > MAX_RESPONSE {
-        return Err(refuse("larger than 256 KiB".into()));
-    }
-    let bytes = base64_decode(encoded).ok_or_else(|| refuse("not base64".into()))?;
-    let xml = String::from_utf8(bytes).map_err(|_| refuse("not UTF-8".into()))?;
-    if !no_doctype(&xml) {
-        return Err(refuse(
-            "DOCTYPE and entity declarations are not allowed".into(),
-        ));
-    }
+    let xml = decode_document(encoded)?;
     let encrypted = check_envelope(&xml, sp)?;
     references::check_response_issuer(&xml, &idp.entity_id)?;
     references::check_references(&xml)?;
     if require_encrypted && !encrypted {
-        return Err(refuse("the provider must encrypt its assertions".into()));
+        return Err(refuse("the provider must encrypt its assertions"));
     }
-    // No request to answer: an IdP-initiated response (the caller allows those per IdP).
+    let assertion = verified_assertion(&xml, encrypted, idp, sp, request_ids, now)?;
+    check_not_before(&assertion, now)?;
+    login_of(&assertion, sp)
+}
+
+fn refuse(m: impl Into<String>) -> SamlError {
+    SamlError::Response(m.into())
+}
+
+/// The Response's XML from its base64 form: bounded in size, UTF-8, without a DOCTYPE.
+fn decode_document(encoded: &str) -> Result<String, SamlError> {
+    if encoded.len() > MAX_RESPONSE {
+        return Err(refuse("larger than 256 KiB"));
+    }
+    let bytes = base64_decode(encoded).ok_or_else(|| refuse("not base64"))?;
+    let xml = String::from_utf8(bytes).map_err(|_| refuse("not UTF-8"))?;
+    if !no_doctype(&xml) {
+        return Err(refuse("DOCTYPE and entity declarations are not allowed"));
+    }
+    Ok(xml)
+}
+
+/// The assertion, once its signature (or the Response's) verifies and samael's protocol
+/// checks pass (InResponseTo, destination, recipient, times). With no request to answer,
+/// the response is IdP-initiated (the caller allows those per IdP).
+fn verified_assertion(
+    xml: &str,
+    encrypted: bool,
+    idp: &IdpMetadata,
+    sp: &SpConfig,
+    request_ids: &[&str],
+    now: i64,
+) -> Result<Assertion, SamlError> {
     let idp_initiated = request_ids.is_empty();
-    let assertion = catch_unwind(AssertUnwindSafe(|| {
+    catch_unwind(AssertUnwindSafe(|| {
         if encrypted {
             // Signatures are checked while opening; samael then checks the protocol on
             // the verified plain document and must not look for certificates again.
-            let plain = encrypted::open(&xml, &idp.signing_certs, sp)?;
+            let plain = encrypted::open(xml, &idp.signing_certs, sp)?;
             let mut unsigned = idp.clone();
             for d in unsigned.descriptor.idp_sso_descriptors.iter_mut().flatten() {
                 d.key_descriptors.clear();
@@ -76,36 +99,36 @@ pub fn validate_response_at(
                 .map_err(samael_error)
         } else {
             let p = provider(idp, sp, idp_initiated, now)?;
-            p.parse_xml_response(&xml, Some(request_ids))
+            p.parse_xml_response(xml, Some(request_ids))
                 .map_err(samael_error)
         }
     }))
-    .map_err(|_| refuse("the XML could not be read".into()))??;
-    check_not_before(&assertion, now)?;
+    .map_err(|_| refuse("the XML could not be read"))?
+}
+
+/// Who signed in, from a verified assertion: it must be for our entity ID, name a subject
+/// and state an authentication; each attribute may appear once.
+fn login_of(assertion: &Assertion, sp: &SpConfig) -> Result<VerifiedLogin, SamlError> {
     let audience_ok = assertion
         .conditions
         .as_ref()
         .and_then(|c| c.audience_restrictions.as_ref())
         .is_some_and(|rs| !rs.is_empty() && rs.iter().all(|r| r.audience.contains(&sp.entity_id)));
     if !audience_ok {
-        return Err(refuse(
-            "the assertion is not restricted to our entity ID".into(),
-        ));
+        return Err(refuse("the assertion is not restricted to our entity ID"));
     }
     let name_id = assertion
         .subject
         .as_ref()
         .and_then(|s| s.name_id.as_ref())
         .filter(|n| !n.value.trim().is_empty())
-        .ok_or_else(|| refuse("the assertion has no NameID".into()))?;
+        .ok_or_else(|| refuse("the assertion has no NameID"))?;
     if assertion
         .authn_statements
         .as_ref()
         .is_none_or(Vec::is_empty)
     {
-        return Err(refuse(
-            "the assertion says nothing of an authentication".into(),
-        ));
+        return Err(refuse("the assertion says nothing of an authentication"));
     }
     let mut attributes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for statement in assertion.attribute_statements.iter().flatten() {

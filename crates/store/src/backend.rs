@@ -42,16 +42,12 @@ impl Backend {
 
 /// The URL without a password, for messages.
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
+    let parts = url.split_once("://").and_then(|(scheme, rest)| {
+        let (creds, host) = rest.rsplit_once('@')?;
+        let (user, _) = creds.split_once(':')?;
+        Some(format!("{scheme}://{user}:***@{host}"))
+    });
+    parts.unwrap_or_else(|| url.to_owned())
 }
 
 /// Every migration, in order: (version, description, SQL). Portable SQL, run on both backends.
@@ -202,5 +198,11 @@ mod tests {
         assert!(!err.to_string().contains("hunter2"));
         assert_eq!(redact("postgres://u:pw@h:5/db"), "postgres://u:***@h:5/db");
         assert_eq!(redact("sqlite://a.db"), "sqlite://a.db");
+        assert_eq!(
+            redact("postgres://u:p@ss@h/db"),
+            "postgres://u:***@h/db",
+            "an @ in the password"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

@@ -1,5 +1,6 @@
-//! Self-service sign-up and forgotten passwords, shared by the Cognito API (and the hosted
-//! pages to come): the same rules, the same codes, the same messages.
+//! Self-service sign-up and forgotten passwords, shared by the Cognito API and the hosted
+//! pages: the same rules, the same codes, the same messages. Attribute changes and email
+//! verification are `attributes.rs`.
 
 use super::codes::CodeError;
 use crate::App;
@@ -13,7 +14,7 @@ use std::collections::BTreeMap;
 pub const SIGN_UP: &str = "sign_up";
 pub const FORGOT_PASSWORD: &str = "forgot_password";
 pub const VERIFY_EMAIL: &str = "verify_email";
-const SIGN_UP_CODE_TTL: i64 = 24 * 3600;
+pub(super) const SIGN_UP_CODE_TTL: i64 = 24 * 3600;
 const FORGOT_CODE_TTL: i64 = 3600;
 
 /// Where a code went, as Cognito reports it (`CodeDeliveryDetails`).
@@ -121,7 +122,7 @@ impl App {
     }
 
     /// A code for `purpose` mailed to `email`, remembering `payload` with it.
-    async fn send_code_to(
+    pub(super) async fn send_code_to(
         &self,
         pool: &UserPool,
         user: &User,
@@ -309,102 +310,5 @@ impl App {
         Ok(self
             .install_password(pool, user, password, status, None)
             .await?)
-    }
-}
-
-impl App {
-    /// UpdateUserAttributes (self-service): a new email is not applied until verified; the
-    /// old one stays and a code goes to the new address. Other attributes apply at once.
-    pub async fn update_own_attributes(
-        &self,
-        pool: &UserPool,
-        user: &User,
-        mut attrs: BTreeMap<String, String>,
-    ) -> Result<Option<Delivery>, AccountError> {
-        attrs.remove("email_verified");
-        let new_email = attrs
-            .remove("email")
-            .filter(|e| Some(e.as_str()) != user.email());
-        if let Some(e) = &new_email {
-            portcullis_core::user::check_attribute("email", e)?;
-            if pool.email_is_username() {
-                return Err(
-                    Error::invalid("the sign-in email cannot be changed yet in this pool").into(),
-                );
-            }
-        }
-        let name = user.lookup_name(pool);
-        let user = if attrs.is_empty() {
-            user.clone()
-        } else {
-            self.update_attributes(pool.id.as_str(), &name, attrs)
-                .await?
-        };
-        match new_email {
-            Some(e) => Ok(Some(
-                self.send_code_to(
-                    pool,
-                    &user,
-                    &e,
-                    VERIFY_EMAIL,
-                    SIGN_UP_CODE_TTL,
-                    Some(e.clone()),
-                )
-                .await?,
-            )),
-            None => Ok(None),
-        }
-    }
-
-    /// GetUserAttributeVerificationCode for `email`: a code to the pending new address if
-    /// there is one, else to the current address.
-    pub async fn email_verification_code(
-        &self,
-        pool: &UserPool,
-        user: &User,
-    ) -> Result<Delivery, AccountError> {
-        let pending = self
-            .store
-            .get_code(&pool.id, user.sub, VERIFY_EMAIL)
-            .await?
-            .and_then(|c| c.payload);
-        let target = pending
-            .or_else(|| user.email().map(str::to_owned))
-            .ok_or(Error::invalid("the user has no email address"))?;
-        self.send_code_to(
-            pool,
-            user,
-            &target,
-            VERIFY_EMAIL,
-            SIGN_UP_CODE_TTL,
-            Some(target.clone()),
-        )
-        .await
-    }
-
-    /// VerifyUserAttribute for `email`: the verified address becomes the user's email.
-    pub async fn verify_email(
-        &self,
-        pool: &UserPool,
-        user: &User,
-        code: &str,
-    ) -> Result<User, AccountError> {
-        let payload = self
-            .check_code(user, VERIFY_EMAIL, code)
-            .await?
-            .map_err(AccountError::Code)?;
-        let mut user = self
-            .store
-            .get_user_by_sub(&pool.id, user.sub)
-            .await?
-            .ok_or(Error::NotFound(Entity::User))?;
-        if let Some(email) = payload {
-            user.attributes.insert("email".into(), email);
-        }
-        user.attributes
-            .insert("email_verified".into(), "true".into());
-        user.updated_at = self.now();
-        self.store.update_user(&user).await?;
-        Ok(user)
     }
 }

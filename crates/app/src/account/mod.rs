@@ -2,6 +2,7 @@
 //! codes, and the self-service flows built on them (sign-up, confirmation, forgotten
 //! passwords). Operations on `App`, free of HTTP.
 
+pub mod attributes;
 pub mod codes;
 pub mod delivery;
 pub mod even;

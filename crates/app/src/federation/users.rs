@@ -14,6 +14,7 @@ use portcullis_core::idp::IdentityProvider;
 use portcullis_core::pool::UserPool;
 use portcullis_core::user::{User, UserStatus, check_username};
 use portcullis_core::{Error, Result};
+use std::collections::BTreeMap;
 
 /// The email domains a provider is trusted for when linking: its identifiers and its
 /// `link_email_domains` (not a Cognito detail).
@@ -25,42 +26,56 @@ fn link_domains(idp: &IdentityProvider) -> Vec<String> {
         .collect()
 }
 
+/// The upstream claims as pool attributes, by the provider's mapping. Custom attributes the
+/// pool does not declare (or whose values do not fit) stay out, and are logged.
+fn fitting_attributes(
+    pool: &UserPool,
+    idp: &IdentityProvider,
+    up: &Upstream,
+) -> BTreeMap<String, String> {
+    let (mut mapped, mut refused) = provision::map_attributes(&idp.attribute_mapping, &up.claims);
+    mapped.retain(|name, value| {
+        let fits = portcullis_core::schema::check_one(
+            &pool.settings.custom_attributes,
+            name,
+            value,
+            portcullis_core::schema::Write::Create,
+        )
+        .is_ok();
+        if !fits {
+            refused.push(name.clone());
+        }
+        fits
+    });
+    if !refused.is_empty() {
+        tracing::warn!(provider = %idp.name, attributes = ?refused, "upstream claims left out: not valid attribute values");
+    }
+    mapped
+}
+
+/// A user who may sign in (a disabled one may not, linked or not).
+fn usable(u: User) -> std::result::Result<User, FedError> {
+    if u.enabled {
+        Ok(u)
+    } else {
+        Err(FedError::Denied("the user is disabled".into()))
+    }
+}
+
 /// Cognito's limit of linked identities per user.
 const MAX_LINKS: usize = 5;
 
 impl App {
+    /// The pool user an upstream identity signs in as: the one it is linked to, the one made
+    /// at its first sign-in (attributes refreshed), a local user it may link to by verified
+    /// email, or a new one.
     pub async fn federated_user(
         &self,
         pool: &UserPool,
         idp: &IdentityProvider,
         up: &Upstream,
     ) -> std::result::Result<User, FedError> {
-        let (mut mapped, mut refused) =
-            provision::map_attributes(&idp.attribute_mapping, &up.claims);
-        // Custom attributes the pool does not declare (or whose values do not fit) stay out.
-        mapped.retain(|name, value| {
-            let fits = portcullis_core::schema::check_one(
-                &pool.settings.custom_attributes,
-                name,
-                value,
-                portcullis_core::schema::Write::Create,
-            )
-            .is_ok();
-            if !fits {
-                refused.push(name.clone());
-            }
-            fits
-        });
-        if !refused.is_empty() {
-            tracing::warn!(provider = %idp.name, attributes = ?refused, "upstream claims left out: not valid attribute values");
-        }
-        let usable = |u: User| {
-            if u.enabled {
-                Ok(u)
-            } else {
-                Err(FedError::Denied("the user is disabled".into()))
-            }
-        };
+        let mapped = fitting_attributes(pool, idp, up);
         if let Some(sub) = self
             .store
             .linked_user(&pool.id, &idp.name, &up.subject)
@@ -81,27 +96,8 @@ impl App {
             }
             return usable(u);
         }
-        // `link_verified_email`: the provider's opt-in (not a Cognito detail).
-        let trusted = idp.details.linking.enabled;
-        if provision::may_link_by_email(trusted, &link_domains(idp), &mapped)
-            && let Some(email) = mapped.get("email")
-        {
-            let local: Vec<User> = self
-                .store
-                .users_with_email(&pool.id, email)
-                .await?
-                .into_iter()
-                .filter(|u| u.status != UserStatus::ExternalProvider)
-                .collect();
-            // Exactly one local user has the address, and it proved the address itself.
-            if let [u] = local.as_slice()
-                && provision::may_receive_link(u)
-            {
-                let u = u.clone();
-                self.link(pool, idp, &up.subject, &u).await?;
-                tracing::info!(provider = %idp.name, user = %u.sub, "upstream identity linked by verified email");
-                return usable(u);
-            }
+        if let Some(u) = self.link_by_email(pool, idp, up, &mapped).await? {
+            return usable(u);
         }
         pool.check_required(&mapped)
             .map_err(|e| FedError::Invalid(format!("mapped attributes: {e}")))?;
@@ -132,6 +128,41 @@ impl App {
             },
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The local user a first sign-in links to, when the provider opted in
+    /// (`link_verified_email`, not a Cognito detail), the address is in a domain it is
+    /// trusted for, exactly one local user has it, and that user proved it.
+    async fn link_by_email(
+        &self,
+        pool: &UserPool,
+        idp: &IdentityProvider,
+        up: &Upstream,
+        mapped: &BTreeMap<String, String>,
+    ) -> std::result::Result<Option<User>, FedError> {
+        let trusted = idp.details.linking.enabled;
+        if !provision::may_link_by_email(trusted, &link_domains(idp), mapped) {
+            return Ok(None);
+        }
+        let Some(email) = mapped.get("email") else {
+            return Ok(None);
+        };
+        let local: Vec<User> = self
+            .store
+            .users_with_email(&pool.id, email)
+            .await?
+            .into_iter()
+            .filter(|u| u.status != UserStatus::ExternalProvider)
+            .collect();
+        let [u] = local.as_slice() else {
+            return Ok(None);
+        };
+        if !provision::may_receive_link(u) {
+            return Ok(None);
+        }
+        self.link(pool, idp, &up.subject, u).await?;
+        tracing::info!(provider = %idp.name, user = %u.sub, "upstream identity linked by verified email");
+        Ok(Some(u.clone()))
     }
 
     /// Links the upstream identity to `user` and records it in the user's `identities`.

@@ -12,7 +12,7 @@ use portcullis_core::oauth::claims::{self, Grant};
 use portcullis_core::oauth::refresh::{RefreshDecision, decide};
 use portcullis_core::oauth::{ErrorCode, OAuthError, scope};
 use portcullis_core::pool::{TokenValidity, UserPool};
-use portcullis_core::session::{RefreshToken, TokenFamily};
+use portcullis_core::session::{RefreshState, RefreshToken, TokenFamily};
 use portcullis_core::user::User;
 use portcullis_core::{Error, Result};
 use portcullis_crypto::tokens::{at_hash, random_token, token_hash};
@@ -198,35 +198,11 @@ impl App {
         };
         let new_refresh = match decision {
             RefreshDecision::Reissue => None,
-            RefreshDecision::ReturnSuccessor => {
-                let sealed = state.successor_sealed.as_deref().unwrap_or_default();
-                let clear = self
-                    .master
-                    .open(&seal_context(pool, &token.family_id), sealed)
-                    .map_err(|e| server_error(Error::internal(e)))?;
-                Some(
-                    String::from_utf8(clear.to_vec())
-                        .map_err(|e| server_error(Error::internal(e)))?,
-                )
-            }
-            _ => {
-                let next = random_token().map_err(|e| server_error(crypto_err(e)))?;
-                let record = RefreshToken {
-                    token_hash: token_hash(&next),
-                    created_at: now,
-                    ..token.clone()
-                };
-                let sealed = self
-                    .master
-                    .seal(&seal_context(pool, &token.family_id), next.as_bytes())
-                    .map_err(|e| server_error(crypto_err(e)))?;
-                let won = self
-                    .store
-                    .rotate_refresh(&hash, &record, &sealed, now)
-                    .await
-                    .map_err(server_error)?;
-                if !won {
-                    // A concurrent request rotated it a moment ago: treat this as its retry.
+            RefreshDecision::ReturnSuccessor => Some(self.successor(pool, &state)?),
+            _ => match self.rotate(pool, &hash, token, now).await? {
+                Some(next) => Some(next),
+                // A concurrent request rotated it a moment ago: treat this as its retry.
+                None => {
                     return Box::pin(self.refresh_grant(
                         pool,
                         client,
@@ -236,8 +212,7 @@ impl App {
                     ))
                     .await;
                 }
-                Some(next)
-            }
+            },
         };
         let mut response = self
             .mint(pool, client, issuer, &subject)
@@ -245,6 +220,44 @@ impl App {
             .map_err(server_error)?;
         response.refresh_token = new_refresh;
         Ok(response)
+    }
+
+    /// The token that already replaced `state`'s (kept sealed for a retry within the grace
+    /// period).
+    fn successor(&self, pool: &UserPool, state: &RefreshState) -> Result<String, OAuthError> {
+        let sealed = state.successor_sealed.as_deref().unwrap_or_default();
+        let clear = self
+            .master
+            .open(&seal_context(pool, &state.token.family_id), sealed)
+            .map_err(|e| server_error(Error::internal(e)))?;
+        String::from_utf8(clear.to_vec()).map_err(|e| server_error(Error::internal(e)))
+    }
+
+    /// Replaces the refresh token `hash` of `token`'s family with a new one, returned;
+    /// `None` when a concurrent request replaced it first.
+    async fn rotate(
+        &self,
+        pool: &UserPool,
+        hash: &str,
+        token: &RefreshToken,
+        now: i64,
+    ) -> Result<Option<String>, OAuthError> {
+        let next = random_token().map_err(|e| server_error(crypto_err(e)))?;
+        let record = RefreshToken {
+            token_hash: token_hash(&next),
+            created_at: now,
+            ..token.clone()
+        };
+        let sealed = self
+            .master
+            .seal(&seal_context(pool, &token.family_id), next.as_bytes())
+            .map_err(|e| server_error(crypto_err(e)))?;
+        let won = self
+            .store
+            .rotate_refresh(hash, &record, &sealed, now)
+            .await
+            .map_err(server_error)?;
+        Ok(won.then_some(next))
     }
 
     /// RFC 6749 §4.4: confidential clients only, resource-server scopes only, no refresh

@@ -5,6 +5,8 @@ use anyhow::Result;
 use portcullis_app::App;
 use portcullis_core::client::{NewClient, OAuthFlow, RefreshRotation, SignInSource};
 
+/// The `client` subcommands: one arm each, a dispatch table (long by its number of
+/// subcommands, not by any one of them).
 pub async fn run(app: &App, cmd: ClientCmd, out: &Out) -> Result<()> {
     match cmd {
         ClientCmd::Create {

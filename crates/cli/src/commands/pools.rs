@@ -7,6 +7,8 @@ use portcullis_core::password_policy::PasswordPolicy;
 use portcullis_core::pool::{PoolSettings, UsernameAttribute};
 use portcullis_core::schema::{CustomAttribute, DataType};
 
+/// The `pool` subcommands: one arm each, a dispatch table (long by its number of
+/// subcommands, not by any one of them).
 pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
     match cmd {
         PoolCmd::Create {
@@ -18,17 +20,6 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             required_attributes,
             custom_attributes,
         } => {
-            let custom_attributes = custom_attributes
-                .iter()
-                .map(|spec| {
-                    let (name, kind) = spec.split_once(':').unwrap_or((spec, "String"));
-                    Ok(CustomAttribute {
-                        data_type: DataType::parse(kind)?,
-                        ..CustomAttribute::string(name)
-                    })
-                })
-                .collect::<portcullis_core::Result<Vec<_>>>()
-                .map_err(|e| anyhow::anyhow!("--custom-attribute: {e}"))?;
             let settings = PoolSettings {
                 password_policy: PasswordPolicy {
                     minimum_length: password_min_length,
@@ -41,7 +32,7 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
                 },
                 case_sensitive_usernames,
                 required_attributes,
-                custom_attributes,
+                custom_attributes: custom_attributes_from(&custom_attributes)?,
                 ..Default::default()
             };
             let pool = app.create_pool(&region, &name, settings).await?;
@@ -78,34 +69,7 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             reply_to,
             smtp_url,
             clear_smtp,
-        } => {
-            let current = app.pool(&pool).await?;
-            let mut settings = current.settings.clone();
-            let blank_is_none = |v: String| (!v.trim().is_empty()).then_some(v);
-            if let Some(f) = from {
-                settings.email.from = blank_is_none(f);
-            }
-            if let Some(r) = reply_to {
-                settings.email.reply_to = blank_is_none(r);
-            }
-            // Checked before anything is written: a refused address or URL changes nothing.
-            settings.validate()?;
-            if let Some(url) = &smtp_url {
-                portcullis_app::account::mailer::Mailer::smtp(url, "check@portcullis.local")
-                    .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?;
-            }
-            let updated = app.update_pool_settings(&pool, settings).await?;
-            if smtp_url.is_some() || clear_smtp {
-                app.set_pool_smtp(&pool, smtp_url.as_deref()).await?;
-            }
-            let mut v = views::pool(&updated);
-            crate::output::set(
-                &mut v,
-                "smtp",
-                serde_json::json!(app.pool_smtp_display(&pool).await?),
-            );
-            out.object(&v);
-        }
+        } => set_email(app, &pool, from, reply_to, smtp_url, clear_smtp, out).await?,
         PoolCmd::SetSamlEntityId {
             pool,
             entity_id,
@@ -131,6 +95,59 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             out.done(&format!("deleted pool {}", r.pool));
         }
     }
+    Ok(())
+}
+
+/// `--custom-attribute NAME[:TYPE]` values (the type String unless given).
+fn custom_attributes_from(specs: &[String]) -> Result<Vec<CustomAttribute>> {
+    specs
+        .iter()
+        .map(|spec| {
+            let (name, kind) = spec.split_once(':').unwrap_or((spec, "String"));
+            Ok(CustomAttribute {
+                data_type: DataType::parse(kind)?,
+                ..CustomAttribute::string(name)
+            })
+        })
+        .collect::<portcullis_core::Result<Vec<_>>>()
+        .map_err(|e| anyhow::anyhow!("--custom-attribute: {e}"))
+}
+
+/// `pool set-email`: the sender addresses and the pool's own SMTP server, all checked
+/// before anything is written, so a refused address or URL changes nothing.
+async fn set_email(
+    app: &App,
+    pool: &str,
+    from: Option<String>,
+    reply_to: Option<String>,
+    smtp_url: Option<String>,
+    clear_smtp: bool,
+    out: &Out,
+) -> Result<()> {
+    let mut settings = app.pool(pool).await?.settings;
+    let blank_is_none = |v: String| (!v.trim().is_empty()).then_some(v);
+    if let Some(f) = from {
+        settings.email.from = blank_is_none(f);
+    }
+    if let Some(r) = reply_to {
+        settings.email.reply_to = blank_is_none(r);
+    }
+    settings.validate()?;
+    if let Some(url) = &smtp_url {
+        portcullis_app::account::mailer::Mailer::smtp(url, "check@portcullis.local")
+            .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?;
+    }
+    let updated = app.update_pool_settings(pool, settings).await?;
+    if smtp_url.is_some() || clear_smtp {
+        app.set_pool_smtp(pool, smtp_url.as_deref()).await?;
+    }
+    let mut v = views::pool(&updated);
+    crate::output::set(
+        &mut v,
+        "smtp",
+        serde_json::json!(app.pool_smtp_display(pool).await?),
+    );
+    out.object(&v);
     Ok(())
 }
 

@@ -7,6 +7,8 @@ use portcullis_app::admin::NewUser;
 use serde_json::json;
 use std::collections::BTreeMap;
 
+/// The `user` subcommands: one arm each, a dispatch table (long by its number of
+/// subcommands, not by any one of them).
 pub async fn run(app: &App, cmd: UserCmd, out: &Out) -> Result<()> {
     match cmd {
         UserCmd::Create {

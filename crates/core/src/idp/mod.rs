@@ -13,6 +13,7 @@ pub use details::{
 };
 
 mod details;
+mod parse;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -45,12 +45,12 @@ pub(crate) fn account_err(c: &Call<'_>) -> impl Fn(AccountError) -> CognitoError
 }
 
 async fn client_and_pool(c: &Call<'_>) -> Result<(UserPool, AppClient), CognitoError> {
-    super::flows::client_by_id(c).await
+    super::caller::client_by_id(c).await
 }
 
 fn check_hash(c: &Call<'_>, client: &AppClient, username: &str) -> Result<(), CognitoError> {
     let given = c.opt_string("SecretHash")?.map(str::to_owned);
-    super::flows::check_secret_hash(c, client, username, given.as_ref())
+    super::caller::check_secret_hash(c, client, username, given.as_ref())
 }
 
 pub(crate) async fn sign_up(c: &Call<'_>) -> Result<Value, CognitoError> {

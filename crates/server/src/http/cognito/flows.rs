@@ -1,13 +1,13 @@
 //! Cognito's auth flows: InitiateAuth (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH),
 //! AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH and its legacy name ADMIN_NO_SRP_AUTH,
-//! REFRESH_TOKEN_AUTH), RespondToAuthChallenge (NEW_PASSWORD_REQUIRED), and the access-token
-//! check behind GetUser. Sign-in goes through the same throttled check as the hosted page; SRP itself is in `portcullis_app::oauth::srp`.
-//! Each flow must be allowed in the client's ExplicitAuthFlows; clients with a secret must
-//! send SECRET_HASH = Base64(HMAC-SHA256(secret, username ‖ client id)).
+//! REFRESH_TOKEN_AUTH), RespondToAuthChallenge (PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED) and
+//! USER_SRP_AUTH. Sign-in goes through the same throttled check as the hosted page; SRP
+//! itself is in `portcullis_app::oauth::srp`. Each flow must be allowed in the client's
+//! ExplicitAuthFlows; the calling client and its SECRET_HASH are checked by `caller.rs`.
 
 use super::Call;
+use super::caller::{check_secret_hash, client_by_id, pool_client, reveal_absence};
 use super::error::CognitoError;
-use base64::Engine;
 use portcullis_app::oauth::login::{LoginFailure, LoginOutcome};
 use portcullis_app::oauth::srp::SrpProof;
 use portcullis_app::oauth::tokens::{Subject, TokenResponse};
@@ -26,7 +26,6 @@ const API_SCOPES: &[&str] = &[
     "phone",
     "profile",
 ];
-const SELF_SERVICE: &str = "aws.cognito.signin.user.admin";
 
 fn require_flow(client: &AppClient, allow: &str, flow: &str) -> Result<(), CognitoError> {
     if client.explicit_auth_flows.iter().any(|f| f == allow) {
@@ -35,29 +34,6 @@ fn require_flow(client: &AppClient, allow: &str, flow: &str) -> Result<(), Cogni
         Err(CognitoError::invalid_parameter(&format!(
             "{flow} flow not enabled for this client"
         )))
-    }
-}
-
-pub(crate) fn check_secret_hash(
-    c: &Call<'_>,
-    client: &AppClient,
-    username: &str,
-    given: Option<&String>,
-) -> Result<(), CognitoError> {
-    let Some(secret) = c.s.app.reveal_secret(client).map_err(c.core(None))? else {
-        return Ok(());
-    };
-    let fail = || {
-        CognitoError::not_authorized(&format!(
-            "Unable to verify secret hash for client {}",
-            client.client_id
-        ))
-    };
-    let given = given.ok_or_else(fail)?;
-    if portcullis_crypto::secret_hash::verify(&secret, username, &client.client_id, given) {
-        Ok(())
-    } else {
-        Err(fail())
     }
 }
 
@@ -209,56 +185,6 @@ async fn refresh_flow(
     }
 }
 
-async fn pool_client(c: &Call<'_>, pool: &UserPool) -> Result<AppClient, CognitoError> {
-    let id = c.string("ClientId")?;
-    c.s.app
-        .pool_client(&pool.id, id)
-        .await
-        .map_err(c.core(None))?
-        .ok_or_else(|| CognitoError::client_not_found(id))
-}
-
-/// With PreventUserExistenceErrors off (LEGACY), an unknown user is said so, as in Cognito.
-async fn reveal_absence(
-    c: &Call<'_>,
-    pool: &UserPool,
-    client: &AppClient,
-    username: &str,
-) -> Result<(), CognitoError> {
-    if client.prevent_user_existence_errors {
-        return Ok(());
-    }
-    match c
-        .s
-        .app
-        .find_user(pool, username)
-        .await
-        .map_err(c.core(None))?
-    {
-        Some(_) => Ok(()),
-        None => Err(CognitoError::from_core(
-            portcullis_core::Error::NotFound(portcullis_core::error::Entity::User),
-            None,
-        )),
-    }
-}
-
-pub(crate) async fn client_by_id(c: &Call<'_>) -> Result<(UserPool, AppClient), CognitoError> {
-    let id = c.string("ClientId")?;
-    let client =
-        c.s.app
-            .client_anywhere(id)
-            .await
-            .map_err(c.core(None))?
-            .ok_or_else(|| CognitoError::client_not_found(id))?;
-    let pool =
-        c.s.app
-            .pool(client.pool_id.as_str())
-            .await
-            .map_err(c.core(None))?;
-    Ok((pool, client))
-}
-
 /// USER_SRP_AUTH, step one ([`portcullis_app::oauth::srp`]): a challenge for everyone, so
 /// the answer does not say who exists.
 async fn srp_start(
@@ -400,82 +326,4 @@ async fn respond_for(
             "ChallengeName {other} is not supported"
         ))),
     }
-}
-
-/// The pool and user of a live access token that carries the self-service scope.
-pub(crate) async fn token_user(
-    c: &Call<'_>,
-    token: &str,
-) -> Result<(UserPool, User), CognitoError> {
-    token_session(c, token)
-        .await
-        .map(|(pool, user, _)| (pool, user))
-}
-
-/// [`token_user`], with the token's claims (its client, its family).
-pub(crate) async fn token_session(
-    c: &Call<'_>,
-    token: &str,
-) -> Result<(UserPool, User, portcullis_app::oauth::verify::AccessClaims), CognitoError> {
-    let invalid = || CognitoError::not_authorized("Invalid Access Token");
-    let payload = token.split('.').nth(1).ok_or_else(invalid)?;
-    let claims: Value = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(invalid)?;
-    let pool_id = claims
-        .get("iss")
-        .and_then(Value::as_str)
-        .and_then(|iss| iss.rsplit('/').next())
-        .ok_or_else(invalid)?;
-    let pool = c.s.app.pool(pool_id).await.map_err(|_| invalid())?;
-    let issuer = c.s.config.issuer(pool.id.as_str());
-    let at =
-        c.s.app
-            .verify_access_token(&pool, &issuer, token)
-            .await
-            .map_err(c.core(None))?
-            .ok_or_else(|| CognitoError::not_authorized("Access Token has been revoked"))?;
-    if !at.scopes.iter().any(|s| s == SELF_SERVICE) {
-        return Err(CognitoError::not_authorized(
-            "Access Token does not have required scopes",
-        ));
-    }
-    let sub = uuid::Uuid::parse_str(&at.sub).map_err(|_| invalid())?;
-    let user =
-        c.s.app
-            .user_by_sub(&pool.id, sub)
-            .await
-            .map_err(c.core(None))?
-            .filter(|u| u.enabled)
-            .ok_or_else(invalid)?;
-    Ok((pool, user, at))
-}
-
-/// RevokeToken: a refresh token of this client (with its secret, if it has one) revokes its
-/// family; Cognito answers `{}` for tokens it does not know.
-pub(crate) async fn revoke(c: &Call<'_>) -> Result<Value, CognitoError> {
-    let (pool, client) = client_by_id(c).await?;
-    if let Some(secret) = c.s.app.reveal_secret(&client).map_err(c.core(None))? {
-        let given = c.opt_string("ClientSecret")?.unwrap_or_default();
-        if !bool::from(subtle::ConstantTimeEq::ct_eq(
-            given.as_bytes(),
-            secret.as_bytes(),
-        )) {
-            return Err(CognitoError::not_authorized("Client secret is incorrect."));
-        }
-    }
-    if !client.enable_token_revocation {
-        return Err(CognitoError::invalid_parameter(
-            "Token revocation is not enabled for this client",
-        ));
-    }
-    let token = c.string("Token")?;
-    let issuer = c.s.config.issuer(pool.id.as_str());
-    c.s.app
-        .revoke_token(&pool, &client, &issuer, token)
-        .await
-        .map_err(c.core(None))?;
-    Ok(json!({}))
 }

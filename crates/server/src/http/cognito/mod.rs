@@ -12,8 +12,11 @@
 //! | AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH) | yes |
 //! | InitiateAuth (USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH), RespondToAuthChallenge (PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED), GetUser | no |
 
+mod access;
 mod account;
 mod auth;
+mod call;
+mod caller;
 mod clients;
 mod error;
 mod flows;
@@ -29,6 +32,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
+pub(crate) use call::Call;
 use error::CognitoError;
 use serde_json::Value;
 
@@ -125,15 +129,6 @@ const UNSIGNED: &[&str] = &[
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
-/// Everything an action handler gets: the app, the caller's access key, the parsed body.
-pub(crate) struct Call<'a> {
-    pub s: &'a Shared,
-    pub key: Option<portcullis_core::access_key::AccessKey>,
-    pub input: Value,
-    /// For sign-in throttling: the TCP peer.
-    pub client_ip: String,
-}
-
 pub(crate) async fn handle(
     State(s): State<Shared>,
     ClientIp(client_ip): ClientIp,
@@ -184,6 +179,8 @@ pub(crate) fn cors() -> tower_http::cors::CorsLayer {
         .max_age(std::time::Duration::from_secs(86400))
 }
 
+/// The action table: one arm per Cognito action, each a call to its handler (long by the
+/// number of actions only).
 async fn dispatch(
     s: &Shared,
     client_ip: String,
@@ -256,7 +253,7 @@ async fn dispatch(
         "UpdateUserAttributes" => users::update_attributes(&call).await,
         "GlobalSignOut" => users::global_sign_out(&call).await,
         "DeleteUser" => users::delete_self(&call).await,
-        "RevokeToken" => flows::revoke(&call).await,
+        "RevokeToken" => access::revoke(&call).await,
         "AdminEnableUser" => users::admin_enable(&call, true).await,
         "AdminDisableUser" => users::admin_enable(&call, false).await,
         "AdminUpdateUserAttributes" => users::admin_update_attributes(&call).await,
@@ -298,129 +295,6 @@ async fn dispatch(
         other => Err(CognitoError::unknown_operation(&format!(
             "{other} is not supported"
         ))),
-    }
-}
-
-impl Call<'_> {
-    /// A required string member.
-    pub fn string(&self, name: &str) -> Result<&str, CognitoError> {
-        match self.input.get(name) {
-            Some(Value::String(s)) => Ok(s),
-            Some(_) => Err(CognitoError::serialization(&format!(
-                "{name} must be a string"
-            ))),
-            None => Err(CognitoError::invalid_parameter(&format!(
-                "1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null",
-                lower_first(name)
-            ))),
-        }
-    }
-
-    pub fn opt_string(&self, name: &str) -> Result<Option<&str>, CognitoError> {
-        match self.input.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(CognitoError::serialization(&format!(
-                "{name} must be a string"
-            ))),
-        }
-    }
-
-    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>, CognitoError> {
-        match self.input.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(CognitoError::serialization(&format!(
-                "{name} must be a boolean"
-            ))),
-        }
-    }
-
-    pub fn strings(&self, name: &str) -> Result<Option<Vec<String>>, CognitoError> {
-        match self.input.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Array(a)) => a
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect::<Option<Vec<_>>>()
-                .map(Some)
-                .ok_or_else(|| {
-                    CognitoError::serialization(&format!("{name} must be a list of strings"))
-                }),
-            Some(_) => Err(CognitoError::serialization(&format!(
-                "{name} must be a list"
-            ))),
-        }
-    }
-
-    /// A `[{Name, Value}]` list as a map.
-    pub fn attributes(
-        &self,
-        name: &str,
-    ) -> Result<std::collections::BTreeMap<String, String>, CognitoError> {
-        let mut out = std::collections::BTreeMap::new();
-        let Some(list) = self.input.get(name) else {
-            return Ok(out);
-        };
-        let bad =
-            || CognitoError::serialization(&format!("{name} must be a list of {{Name, Value}}"));
-        for item in list.as_array().ok_or_else(bad)? {
-            let n = item.get("Name").and_then(Value::as_str).ok_or_else(bad)?;
-            let v = item.get("Value").and_then(Value::as_str).unwrap_or("");
-            out.insert(n.to_owned(), v.to_owned());
-        }
-        Ok(out)
-    }
-
-    /// A string map member (`AuthParameters`, `ChallengeResponses`).
-    pub fn map(
-        &self,
-        name: &str,
-    ) -> Result<std::collections::BTreeMap<String, String>, CognitoError> {
-        let Some(v) = self.input.get(name) else {
-            return Ok(Default::default());
-        };
-        let obj = v
-            .as_object()
-            .ok_or_else(|| CognitoError::serialization(&format!("{name} must be a map")))?;
-        obj.iter()
-            .map(|(k, v)| match v {
-                Value::String(s) => Ok((k.clone(), s.clone())),
-                _ => Err(CognitoError::serialization(&format!(
-                    "{name} values must be strings"
-                ))),
-            })
-            .collect()
-    }
-
-    pub fn core(&self, resource: Option<&str>) -> impl Fn(portcullis_core::Error) -> CognitoError {
-        let r = resource.map(str::to_owned);
-        move |e| CognitoError::from_core(e, r.as_deref())
-    }
-
-    /// The pool named by `UserPoolId`, if this caller may administer it. A key scoped to
-    /// other pools is refused before the lookup, so it cannot tell which pools exist.
-    pub async fn pool(&self) -> Result<portcullis_core::pool::UserPool, CognitoError> {
-        let id = self.string("UserPoolId")?;
-        if let Some(k) = &self.key
-            && !k.is_global()
-            && !portcullis_core::ids::PoolId::parse(id).is_ok_and(|p| k.allows(&p))
-        {
-            return Err(CognitoError::access_denied(id));
-        }
-        self.s
-            .app
-            .pool(id)
-            .await
-            .map_err(|e| CognitoError::from_core(e, Some(id)))
-    }
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

@@ -53,20 +53,7 @@ fn pool_type(p: &UserPool) -> Value {
 pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError> {
     let mut s = PoolSettings::default();
     if let Some(pp) = input.pointer("/Policies/PasswordPolicy") {
-        let d = PasswordPolicy::default();
-        let flag = |n: &str, dflt: bool| pp.get(n).and_then(Value::as_bool).unwrap_or(dflt);
-        let int = |n: &str, dflt: u32| pp.get(n).and_then(Value::as_u64).map_or(dflt, |v| v as u32);
-        s.password_policy = PasswordPolicy {
-            minimum_length: int("MinimumLength", d.minimum_length),
-            require_uppercase: flag("RequireUppercase", d.require_uppercase),
-            require_lowercase: flag("RequireLowercase", d.require_lowercase),
-            require_numbers: flag("RequireNumbers", d.require_numbers),
-            require_symbols: flag("RequireSymbols", d.require_symbols),
-            temporary_password_validity_days: int(
-                "TemporaryPasswordValidityDays",
-                d.temporary_password_validity_days,
-            ),
-        };
+        s.password_policy = password_policy_from(pp);
     }
     if let Some(attrs) = input.get("UsernameAttributes").and_then(Value::as_array) {
         for a in attrs {
@@ -81,30 +68,79 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
             }
         }
     }
+    messages_from(input, &mut s)?;
+    schema_from(input, &mut s)?;
+    if let Some(cs) = input
+        .pointer("/UsernameConfiguration/CaseSensitive")
+        .and_then(Value::as_bool)
+    {
+        s.case_sensitive_usernames = cs;
+    }
+    Ok(s)
+}
+
+/// `Policies.PasswordPolicy`, each member defaulting to Cognito's default.
+fn password_policy_from(pp: &Value) -> PasswordPolicy {
+    let d = PasswordPolicy::default();
+    let flag = |n: &str, dflt: bool| pp.get(n).and_then(Value::as_bool).unwrap_or(dflt);
+    let int = |n: &str, dflt: u32| pp.get(n).and_then(Value::as_u64).map_or(dflt, |v| v as u32);
+    PasswordPolicy {
+        minimum_length: int("MinimumLength", d.minimum_length),
+        require_uppercase: flag("RequireUppercase", d.require_uppercase),
+        require_lowercase: flag("RequireLowercase", d.require_lowercase),
+        require_numbers: flag("RequireNumbers", d.require_numbers),
+        require_symbols: flag("RequireSymbols", d.require_symbols),
+        temporary_password_validity_days: int(
+            "TemporaryPasswordValidityDays",
+            d.temporary_password_validity_days,
+        ),
+    }
+}
+
+/// The message templates (verification, by code or link, and invitation) and the sender.
+fn messages_from(input: &Value, s: &mut PoolSettings) -> Result<(), CognitoError> {
     let text = |ptr: &str| {
         input
             .pointer(ptr)
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
-    if let Some(m) = text("/VerificationMessageTemplate/EmailMessage")
-        .or_else(|| text("/EmailVerificationMessage"))
-    {
-        s.messages.verification_message = m;
-    }
-    if let Some(m) = text("/VerificationMessageTemplate/EmailSubject")
-        .or_else(|| text("/EmailVerificationSubject"))
-    {
-        s.messages.verification_subject = m;
-    }
-    if let Some(m) = text("/VerificationMessageTemplate/EmailMessageByLink") {
-        s.messages.link_message = m;
-    }
-    if let Some(m) = text("/VerificationMessageTemplate/EmailSubjectByLink") {
-        s.messages.link_subject = m;
+    let m = &mut s.messages;
+    let slots: [(Option<String>, &mut String); 6] = [
+        (
+            text("/VerificationMessageTemplate/EmailMessage")
+                .or_else(|| text("/EmailVerificationMessage")),
+            &mut m.verification_message,
+        ),
+        (
+            text("/VerificationMessageTemplate/EmailSubject")
+                .or_else(|| text("/EmailVerificationSubject")),
+            &mut m.verification_subject,
+        ),
+        (
+            text("/VerificationMessageTemplate/EmailMessageByLink"),
+            &mut m.link_message,
+        ),
+        (
+            text("/VerificationMessageTemplate/EmailSubjectByLink"),
+            &mut m.link_subject,
+        ),
+        (
+            text("/AdminCreateUserConfig/InviteMessageTemplate/EmailMessage"),
+            &mut m.invitation_message,
+        ),
+        (
+            text("/AdminCreateUserConfig/InviteMessageTemplate/EmailSubject"),
+            &mut m.invitation_subject,
+        ),
+    ];
+    for (given, slot) in slots {
+        if let Some(v) = given {
+            *slot = v;
+        }
     }
     if let Some(o) = text("/VerificationMessageTemplate/DefaultEmailOption") {
-        s.messages.confirm_with_link = match o.as_str() {
+        m.confirm_with_link = match o.as_str() {
             "CONFIRM_WITH_LINK" => true,
             "CONFIRM_WITH_CODE" => false,
             _ => {
@@ -116,12 +152,11 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
     }
     s.email.from = text("/EmailConfiguration/From");
     s.email.reply_to = text("/EmailConfiguration/ReplyToEmailAddress");
-    if let Some(m) = text("/AdminCreateUserConfig/InviteMessageTemplate/EmailMessage") {
-        s.messages.invitation_message = m;
-    }
-    if let Some(m) = text("/AdminCreateUserConfig/InviteMessageTemplate/EmailSubject") {
-        s.messages.invitation_subject = m;
-    }
+    Ok(())
+}
+
+/// `Schema`: standard attributes marked required, and the custom attributes.
+fn schema_from(input: &Value, s: &mut PoolSettings) -> Result<(), CognitoError> {
     for a in input
         .get("Schema")
         .and_then(Value::as_array)
@@ -143,13 +178,7 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
             s.custom_attributes.push(custom_attribute(a, name)?);
         }
     }
-    if let Some(cs) = input
-        .pointer("/UsernameConfiguration/CaseSensitive")
-        .and_then(Value::as_bool)
-    {
-        s.case_sensitive_usernames = cs;
-    }
-    Ok(s)
+    Ok(())
 }
 
 /// A custom attribute's `SchemaAttributeType`: its type is required, its constraints

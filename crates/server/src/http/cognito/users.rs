@@ -98,7 +98,7 @@ pub(crate) async fn admin_set_password(c: &Call<'_>) -> Result<Value, CognitoErr
 /// GetUser: the attributes the token's app client may read.
 pub(crate) async fn get_user(c: &Call<'_>) -> Result<Value, CognitoError> {
     let token = c.string("AccessToken")?;
-    let (pool, user, at) = super::flows::token_session(c, token).await?;
+    let (pool, user, at) = super::access::token_session(c, token).await?;
     let user =
         c.s.app
             .as_seen_by(&pool.id, &at.client_id, user)
@@ -220,7 +220,7 @@ pub(crate) async fn list_users(c: &Call<'_>) -> Result<Value, CognitoError> {
 
 /// ChangePassword with an access token and the previous password.
 pub(crate) async fn change_password(c: &Call<'_>) -> Result<Value, CognitoError> {
-    let (_, user, at) = super::flows::token_session(c, c.string("AccessToken")?).await?;
+    let (_, user, at) = super::access::token_session(c, c.string("AccessToken")?).await?;
     let (old, new) = (c.string("PreviousPassword")?, c.string("ProposedPassword")?);
     match c
         .s
@@ -238,7 +238,7 @@ pub(crate) async fn change_password(c: &Call<'_>) -> Result<Value, CognitoError>
 
 /// UpdateUserAttributes with an access token: a new email waits for VerifyUserAttribute.
 pub(crate) async fn update_attributes(c: &Call<'_>) -> Result<Value, CognitoError> {
-    let (pool, user, at) = super::flows::token_session(c, c.string("AccessToken")?).await?;
+    let (pool, user, at) = super::access::token_session(c, c.string("AccessToken")?).await?;
     let attrs = c.attributes("UserAttributes")?;
     super::account::check_writable(&token_client(c, &pool, &at.client_id).await?, &attrs)?;
     let delivery =
@@ -263,7 +263,7 @@ fn email_only(c: &Call<'_>) -> Result<(), CognitoError> {
 }
 
 pub(crate) async fn attribute_verification_code(c: &Call<'_>) -> Result<Value, CognitoError> {
-    let (pool, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
+    let (pool, user) = super::access::token_user(c, c.string("AccessToken")?).await?;
     email_only(c)?;
     let d =
         c.s.app
@@ -276,7 +276,7 @@ pub(crate) async fn attribute_verification_code(c: &Call<'_>) -> Result<Value, C
 }
 
 pub(crate) async fn verify_attribute(c: &Call<'_>) -> Result<Value, CognitoError> {
-    let (pool, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
+    let (pool, user) = super::access::token_user(c, c.string("AccessToken")?).await?;
     email_only(c)?;
     c.s.app
         .verify_email(&pool, &user, c.string("Code")?)
@@ -286,13 +286,13 @@ pub(crate) async fn verify_attribute(c: &Call<'_>) -> Result<Value, CognitoError
 }
 
 pub(crate) async fn global_sign_out(c: &Call<'_>) -> Result<Value, CognitoError> {
-    let (_, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
+    let (_, user) = super::access::token_user(c, c.string("AccessToken")?).await?;
     c.s.app.global_sign_out(&user).await.map_err(c.core(None))?;
     Ok(json!({}))
 }
 
 pub(crate) async fn delete_self(c: &Call<'_>) -> Result<Value, CognitoError> {
-    let (pool, user) = super::flows::token_user(c, c.string("AccessToken")?).await?;
+    let (pool, user) = super::access::token_user(c, c.string("AccessToken")?).await?;
     c.s.app
         .delete_user(pool.id.as_str(), &user.lookup_name(&pool))
         .await

@@ -34,8 +34,7 @@ pub(crate) fn set_cookie(res: &mut Response, value: &str) {
 /// Same-origin only: the token must match the cookie, and browsers' own origin signals must
 /// not say cross-site.
 /// A form posted to one of the pool's pages: parsed once (no repeated fields) and
-/// CSRF-checked; `Err` is the error page to send (as in the async handlers' helpers).
-#[allow(clippy::result_large_err)]
+/// CSRF-checked; `Err` is the error page to send.
 pub(crate) fn posted_form(
     s: &Shared,
     ctx: &PoolCtx,

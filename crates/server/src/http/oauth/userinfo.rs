@@ -34,36 +34,15 @@ pub(crate) async fn userinfo(
     Path(pool): Path<String>,
     uri: Uri,
     headers: HeaderMap,
-) -> Response {
-    let Ok(ctx) = PoolCtx::load(&s, &pool, None).await else {
-        return challenge(
+) -> Result<Response, Response> {
+    let ctx = PoolCtx::load(&s, &pool, None).await.map_err(|_| {
+        challenge(
             StatusCode::UNAUTHORIZED,
             Some("invalid_token"),
             "unknown user pool",
-        );
-    };
-    if uri.query().is_some_and(|q| q.contains("access_token")) {
-        return challenge(
-            StatusCode::BAD_REQUEST,
-            Some("invalid_request"),
-            "send the token in the Authorization header",
-        );
-    }
-    let token = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim);
-    let Some(token) = token else {
-        return challenge(
-            StatusCode::UNAUTHORIZED,
-            None,
-            "a bearer access token is required",
-        );
-    };
+        )
+    })?;
+    let token = bearer_token(&uri, &headers)?;
     let invalid = || {
         challenge(
             StatusCode::UNAUTHORIZED,
@@ -71,28 +50,25 @@ pub(crate) async fn userinfo(
             "the access token is invalid, expired or revoked",
         )
     };
-    let claims_of = match s
+    let claims_of = s
         .app
         .verify_access_token(&ctx.pool, &ctx.issuer, token)
         .await
-    {
-        Ok(Some(c)) => c,
-        Ok(None) => return invalid(),
-        Err(e) => {
+        .map_err(|e| {
             tracing::error!(error = %e, "userinfo");
-            return challenge(
+            challenge(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 Some("server_error"),
                 "internal error",
-            );
-        }
-    };
+            )
+        })?
+        .ok_or_else(invalid)?;
     if !scope::has(&claims_of.scopes, "openid") {
-        return challenge(
+        return Err(challenge(
             StatusCode::FORBIDDEN,
             Some("insufficient_scope"),
             "the openid scope is required",
-        );
+        ));
     }
     let user = match uuid::Uuid::parse_str(&claims_of.sub) {
         Ok(sub) => s.app.user_by_sub(&ctx.pool.id, sub).await.ok().flatten(),
@@ -108,12 +84,34 @@ pub(crate) async fn userinfo(
             .flatten(),
         None => None,
     };
-    match seen {
-        Some(u) => {
-            let mut res = Json(claims::userinfo(&u, &claims_of.scopes)).into_response();
-            no_store(res.headers_mut());
-            res
-        }
-        _ => invalid(),
+    let u = seen.ok_or_else(invalid)?;
+    let mut res = Json(claims::userinfo(&u, &claims_of.scopes)).into_response();
+    no_store(res.headers_mut());
+    Ok(res)
+}
+
+/// RFC 6750 §2.1: the token in the Authorization header; one in the query is refused.
+fn bearer_token<'h>(uri: &Uri, headers: &'h HeaderMap) -> Result<&'h str, Response> {
+    if uri.query().is_some_and(|q| q.contains("access_token")) {
+        return Err(challenge(
+            StatusCode::BAD_REQUEST,
+            Some("invalid_request"),
+            "send the token in the Authorization header",
+        ));
     }
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .ok_or_else(|| {
+            challenge(
+                StatusCode::UNAUTHORIZED,
+                None,
+                "a bearer access token is required",
+            )
+        })
 }
