@@ -18,57 +18,10 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-BIN = os.environ["PORTCULLIS_BIN"]
+from cognito_harness import BIN, Harness, free_port, wait_ready
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class CognitoApi(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.TemporaryDirectory()
-        cls.env = {k: v for k, v in os.environ.items() if not k.startswith("PORTCULLIS_")}
-        cls.env["PORTCULLIS_DATA_DIR"] = os.path.join(cls.dir.name, "data")
-        port = free_port()
-        cls.url = f"http://127.0.0.1:{port}"
-        cls.proc = subprocess.Popen(
-            [BIN, "serve", "--listen", f"127.0.0.1:{port}"], env=cls.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{cls.url}/healthz")
-                break
-            except OSError:
-                time.sleep(0.05)
-        cls.key = cls.cli("access-key", "create")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.proc.terminate()
-        cls.proc.wait()
-        cls.dir.cleanup()
-
-    @classmethod
-    def cli(cls, *args):
-        out = subprocess.run([BIN, *args, "--json"], env=cls.env, check=True, capture_output=True, text=True)
-        return json.loads(out.stdout)
-
-    def client(self, key_id=None, secret=None):
-        return boto3.client(
-            "cognito-idp", endpoint_url=self.url, region_name="us-east-1",
-            aws_access_key_id=key_id or self.key["access_key_id"],
-            aws_secret_access_key=secret or self.key["secret_access_key"],
-            config=Config(retries={"max_attempts": 1}))
-
-    def error_code(self, fn, **kw):
-        with self.assertRaises(ClientError) as cm:
-            fn(**kw)
-        return cm.exception.response["Error"]["Code"]
-
+class CognitoApi(Harness, unittest.TestCase):
     def test_pools_through_boto3(self):
         c = self.client()
         pool = c.create_user_pool(PoolName="boto", UsernameAttributes=["email"])["UserPool"]
@@ -710,12 +663,7 @@ class SmtpDelivery(unittest.TestCase):
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             url = f"http://127.0.0.1:{port}"
-            for _ in range(200):
-                try:
-                    urllib.request.urlopen(f"{url}/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.05)
+            wait_ready(url)
             key = json.loads(subprocess.run([BIN, "access-key", "create", "--json"], env=env, check=True,
                                             capture_output=True, text=True).stdout)
             c = boto3.client("cognito-idp", endpoint_url=url, region_name="us-east-1",

@@ -244,6 +244,25 @@ pub enum PoolCmd {
     },
     List,
     Get(PoolRef),
+    /// Change a pool's password policy: only the options given change.
+    Update {
+        #[arg(long)]
+        pool: String,
+        /// Minimum password length (6-99).
+        #[arg(long)]
+        password_min_length: Option<u32>,
+        #[arg(long)]
+        require_uppercase: Option<bool>,
+        #[arg(long)]
+        require_lowercase: Option<bool>,
+        #[arg(long)]
+        require_numbers: Option<bool>,
+        #[arg(long)]
+        require_symbols: Option<bool>,
+        /// Days a temporary password from an administrator stays usable (0-365).
+        #[arg(long)]
+        temporary_password_days: Option<u32>,
+    },
     /// Serve the pool's pages at the root of a host name (Cognito's user pool domain).
     SetDomain {
         #[arg(long)]
@@ -357,6 +376,36 @@ pub enum ClientCmd {
             value_delimiter = ','
         )]
         write_attributes: Vec<String>,
+        #[command(flatten)]
+        lifetimes: LifetimeFlags,
+    },
+    /// Change a client: only the options given change (unlike the API's
+    /// UpdateUserPoolClient, which resets what it omits). A list option replaces the list.
+    Update {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        client_id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long = "callback-url")]
+        callback_urls: Option<Vec<String>>,
+        #[arg(long = "logout-url")]
+        logout_urls: Option<Vec<String>>,
+        #[arg(long = "scope", value_delimiter = ',')]
+        scopes: Option<Vec<String>>,
+        #[arg(long = "flow", value_delimiter = ',')]
+        flows: Option<Vec<String>>,
+        #[arg(long = "auth-flow", value_delimiter = ',')]
+        auth_flows: Option<Vec<String>>,
+        #[arg(long = "identity-provider")]
+        identity_providers: Option<Vec<String>>,
+        #[arg(long = "read-attribute", value_delimiter = ',')]
+        read_attributes: Option<Vec<String>>,
+        #[arg(long = "write-attribute", value_delimiter = ',')]
+        write_attributes: Option<Vec<String>>,
+        #[command(flatten)]
+        lifetimes: LifetimeFlags,
     },
     List(PoolRef),
     Get {
@@ -374,6 +423,21 @@ pub enum ClientCmd {
         #[arg(long)]
         client_id: String,
     },
+}
+
+/// A client's token lifetimes (Cognito's AccessTokenValidity, IdTokenValidity and
+/// RefreshTokenValidity), e.g. `60m`, `12h`, `30d`, `900s`.
+#[derive(Debug, Args, Default)]
+pub struct LifetimeFlags {
+    /// Access tokens: 5m to 1d; a bare number is hours. Default: the pool's (1 hour).
+    #[arg(long)]
+    pub access_token_validity: Option<String>,
+    /// ID tokens: 5m to 1d; a bare number is hours. Default: the pool's (1 hour).
+    #[arg(long)]
+    pub id_token_validity: Option<String>,
+    /// Refresh tokens: 1h to 3650d; a bare number is days. Default: the pool's (30 days).
+    #[arg(long)]
+    pub refresh_token_validity: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 
 use crate::clock::UnixTime;
 use crate::ids::{PoolId, new_client_id};
+use crate::lifetime::TokenUnits;
 use crate::pool::TokenValidity;
 use crate::resource_server::ResourceServer;
 use crate::{Error, Result};
@@ -55,6 +56,38 @@ pub const EXPLICIT_AUTH_FLOWS: &[&str] = &[
     "ALLOW_USER_AUTH",
 ];
 
+/// The names Cognito used before the `ALLOW_` ones, still accepted. A client lists either
+/// kind, never both. With the old names SRP and refresh-token sign-in are always allowed
+/// (as they were then), except under `CUSTOM_AUTH_FLOW_ONLY`.
+pub const LEGACY_AUTH_FLOWS: &[(&str, &str)] = &[
+    ("ADMIN_NO_SRP_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"),
+    ("USER_PASSWORD_AUTH", "ALLOW_USER_PASSWORD_AUTH"),
+    ("CUSTOM_AUTH_FLOW_ONLY", "ALLOW_CUSTOM_AUTH"),
+];
+
+/// Each value an `ALLOW_` name or a legacy one, not both kinds in one list.
+fn check_explicit_auth_flows(flows: &[String]) -> Result<()> {
+    let mut legacy = false;
+    let mut current = false;
+    for flow in flows {
+        if EXPLICIT_AUTH_FLOWS.contains(&flow.as_str()) {
+            current = true;
+        } else if LEGACY_AUTH_FLOWS.iter().any(|(old, _)| old == flow) {
+            legacy = true;
+        } else {
+            return Err(Error::invalid(format!(
+                "unknown explicit auth flow {flow:?}"
+            )));
+        }
+    }
+    if legacy && current {
+        return Err(Error::invalid(
+            "ExplicitAuthFlows values with the ALLOW_ prefix cannot be used with values without it",
+        ));
+    }
+    Ok(())
+}
+
 /// Refresh-token rotation: each use returns a new refresh token; the old one stays valid
 /// for `grace_secs` (one generation only) to absorb a retry, then any reuse revokes the family.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +125,9 @@ pub struct AppClient {
     pub supported_identity_providers: Vec<String>,
     /// `None`: the pool's defaults apply.
     pub token_validity: Option<TokenValidity>,
+    /// The units `token_validity` was given in, to read it back the same way.
+    #[serde(default)]
+    pub token_units: TokenUnits,
     pub refresh_rotation: RefreshRotation,
     pub prevent_user_existence_errors: bool,
     pub enable_token_revocation: bool,
@@ -117,6 +153,7 @@ pub struct NewClient {
     pub allowed_oauth_scopes: Vec<String>,
     pub explicit_auth_flows: Option<Vec<String>>,
     pub token_validity: Option<TokenValidity>,
+    pub token_units: TokenUnits,
     pub refresh_rotation: RefreshRotation,
     pub read_attributes: Vec<String>,
     pub write_attributes: Vec<String>,
@@ -229,6 +266,7 @@ impl AppClient {
             }),
             supported_identity_providers: vec![SignInSource::DIRECTORY.into()],
             token_validity: req.token_validity,
+            token_units: req.token_units,
             refresh_rotation: req.refresh_rotation,
             prevent_user_existence_errors: true,
             enable_token_revocation: true,
@@ -241,19 +279,37 @@ impl AppClient {
         Ok(client)
     }
 
+    /// Whether `ExplicitAuthFlows` allows the flow named by its `ALLOW_` name, the legacy
+    /// names read as they were meant.
+    pub fn allows_auth_flow(&self, allow: &str) -> bool {
+        let flows = &self.explicit_auth_flows;
+        if flows.iter().any(|f| f == allow) {
+            return true;
+        }
+        let legacy = flows
+            .iter()
+            .any(|f| LEGACY_AUTH_FLOWS.iter().any(|(old, _)| old == f));
+        if !legacy {
+            return false;
+        }
+        let custom_only = flows.iter().any(|f| f == "CUSTOM_AUTH_FLOW_ONLY");
+        match allow {
+            "ALLOW_USER_SRP_AUTH" | "ALLOW_REFRESH_TOKEN_AUTH" => {
+                !custom_only || allow == "ALLOW_REFRESH_TOKEN_AUTH"
+            }
+            _ => LEGACY_AUTH_FLOWS
+                .iter()
+                .any(|(old, new)| *new == allow && flows.iter().any(|f| f == old)),
+        }
+    }
+
     /// Every rule Cognito applies to a client configuration, plus exact redirect URIs.
     pub fn validate(&self, resource_servers: &[ResourceServer]) -> Result<()> {
         check_client_name(&self.name)?;
         for url in self.callback_urls.iter().chain(&self.logout_urls) {
             check_redirect_url(url)?;
         }
-        for flow in &self.explicit_auth_flows {
-            if !EXPLICIT_AUTH_FLOWS.contains(&flow.as_str()) {
-                return Err(Error::invalid(format!(
-                    "unknown explicit auth flow {flow:?}"
-                )));
-            }
-        }
+        check_explicit_auth_flows(&self.explicit_auth_flows)?;
         for scope in &self.allowed_oauth_scopes {
             check_scope_exists(scope, resource_servers)?;
         }
@@ -407,6 +463,32 @@ mod tests {
             allowed_oauth_scopes: vec!["openid".into(), "email".into()],
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn legacy_explicit_auth_flows_mean_what_cognito_says() {
+        let with = |flows: &[&str]| {
+            let req = NewClient {
+                explicit_auth_flows: Some(flows.iter().map(|f| (*f).to_owned()).collect()),
+                ..code_client()
+            };
+            AppClient::create(&pool(), req, None, &[], 5)
+        };
+        let c = with(&["ADMIN_NO_SRP_AUTH"]).unwrap();
+        assert!(c.allows_auth_flow("ALLOW_ADMIN_USER_PASSWORD_AUTH"));
+        assert!(c.allows_auth_flow("ALLOW_USER_SRP_AUTH"));
+        assert!(c.allows_auth_flow("ALLOW_REFRESH_TOKEN_AUTH"));
+        assert!(!c.allows_auth_flow("ALLOW_USER_PASSWORD_AUTH"));
+        let c = with(&["USER_PASSWORD_AUTH"]).unwrap();
+        assert!(c.allows_auth_flow("ALLOW_USER_PASSWORD_AUTH"));
+        assert!(!c.allows_auth_flow("ALLOW_ADMIN_USER_PASSWORD_AUTH"));
+        let c = with(&["CUSTOM_AUTH_FLOW_ONLY"]).unwrap();
+        assert!(!c.allows_auth_flow("ALLOW_USER_SRP_AUTH"));
+        assert!(c.allows_auth_flow("ALLOW_REFRESH_TOKEN_AUTH"));
+        let c = with(&["ALLOW_USER_SRP_AUTH"]).unwrap();
+        assert!(!c.allows_auth_flow("ALLOW_REFRESH_TOKEN_AUTH"));
+        assert!(with(&["ADMIN_NO_SRP_AUTH", "ALLOW_USER_SRP_AUTH"]).is_err());
+        assert!(with(&["USER_SRP_AUTH"]).is_err(), "never a legacy name");
     }
 
     #[test]

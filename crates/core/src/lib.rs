@@ -13,6 +13,7 @@ pub mod group;
 pub mod idp;
 pub mod ids;
 pub mod key;
+pub mod lifetime;
 pub mod message;
 pub mod oauth;
 pub mod password_policy;

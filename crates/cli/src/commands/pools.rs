@@ -51,6 +51,38 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             );
             out.object(&v);
         }
+        PoolCmd::Update {
+            pool,
+            password_min_length,
+            require_uppercase,
+            require_lowercase,
+            require_numbers,
+            require_symbols,
+            temporary_password_days,
+        } => {
+            let mut settings = app.pool(&pool).await?.settings;
+            let pp = &mut settings.password_policy;
+            let given = [
+                (require_uppercase, &mut pp.require_uppercase),
+                (require_lowercase, &mut pp.require_lowercase),
+                (require_numbers, &mut pp.require_numbers),
+                (require_symbols, &mut pp.require_symbols),
+            ];
+            for (value, slot) in given {
+                if let Some(v) = value {
+                    *slot = v;
+                }
+            }
+            if let Some(n) = password_min_length {
+                pp.minimum_length = n;
+            }
+            if let Some(d) = temporary_password_days {
+                pp.temporary_password_validity_days = d;
+            }
+            out.object(&views::pool(
+                &app.update_pool_settings(&pool, settings).await?,
+            ));
+        }
         PoolCmd::SetDomain {
             pool,
             domain,

@@ -30,6 +30,7 @@ pub fn client(c: &AppClient, secret: Option<&str>) -> Value {
         "explicit_auth_flows": c.explicit_auth_flows,
         "supported_identity_providers": c.supported_identity_providers,
         "token_validity": c.token_validity,
+        "token_units": c.token_units,
         "refresh_rotation": c.refresh_rotation,
         "prevent_user_existence_errors": c.prevent_user_existence_errors,
         "enable_token_revocation": c.enable_token_revocation,

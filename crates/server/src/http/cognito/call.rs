@@ -50,6 +50,16 @@ impl Call<'_> {
         }
     }
 
+    /// An optional non-negative integer member.
+    pub fn opt_u64(&self, name: &str) -> Result<Option<u64>, CognitoError> {
+        match self.input.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v.as_u64().map(Some).ok_or_else(|| {
+                CognitoError::serialization(&format!("{name} must be a non-negative integer"))
+            }),
+        }
+    }
+
     pub fn strings(&self, name: &str) -> Result<Option<Vec<String>>, CognitoError> {
         match self.input.get(name) {
             None | Some(Value::Null) => Ok(None),

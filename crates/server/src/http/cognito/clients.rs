@@ -4,6 +4,8 @@
 use super::Call;
 use super::error::CognitoError;
 use portcullis_core::client::{AppClient, NewClient, OAuthFlow, RefreshRotation, SignInSource};
+use portcullis_core::lifetime::{Lifetime, LifetimeRequest, TimeUnit, TokenUnits, in_unit};
+use portcullis_core::pool::{TokenValidity, UserPool};
 use serde_json::{Value, json};
 
 /// Cognito's `UserPoolClientType`; the secret only where Cognito shows it.
@@ -30,10 +32,70 @@ pub(crate) fn client_type(c: &AppClient, secret: Option<&str>) -> Value {
     if !c.write_attributes.is_empty() {
         super::set(&mut v, "WriteAttributes", json!(c.write_attributes));
     }
+    if let Some(tv) = &c.token_validity {
+        let u = &c.token_units;
+        super::set(
+            &mut v,
+            "AccessTokenValidity",
+            json!(in_unit(tv.access_token_secs, u.access)),
+        );
+        super::set(
+            &mut v,
+            "IdTokenValidity",
+            json!(in_unit(tv.id_token_secs, u.id)),
+        );
+        super::set(
+            &mut v,
+            "RefreshTokenValidity",
+            json!(in_unit(tv.refresh_token_secs, u.refresh)),
+        );
+        super::set(
+            &mut v,
+            "TokenValidityUnits",
+            json!({"AccessToken": u.access.as_str(), "IdToken": u.id.as_str(), "RefreshToken": u.refresh.as_str()}),
+        );
+    }
     if let Some(s) = secret {
         super::set(&mut v, "ClientSecret", json!(s));
     }
     v
+}
+
+/// `AccessTokenValidity`, `IdTokenValidity` and `RefreshTokenValidity` in their
+/// `TokenValidityUnits`, the ones not given from the pool; `None` when none is given.
+pub(crate) fn lifetimes(
+    c: &Call<'_>,
+    pool: &UserPool,
+) -> Result<Option<(TokenValidity, TokenUnits)>, CognitoError> {
+    let units = c.input.get("TokenValidityUnits");
+    let unit = |name: &str, default: TimeUnit| -> Result<TimeUnit, CognitoError> {
+        match units.and_then(|u| u.get(name)) {
+            None | Some(Value::Null) => Ok(default),
+            Some(Value::String(s)) => TimeUnit::parse(s).map_err(|e| {
+                CognitoError::invalid_parameter(&format!("TokenValidityUnits.{name}: {e}"))
+            }),
+            Some(_) => Err(CognitoError::serialization(&format!(
+                "TokenValidityUnits.{name} must be a string"
+            ))),
+        }
+    };
+    let d = TokenUnits::default();
+    let one = |value: &str, unit_name: &str, default: TimeUnit| {
+        Ok::<_, CognitoError>(match c.opt_u64(value)? {
+            Some(v) => Some(Lifetime {
+                value: v,
+                unit: unit(unit_name, default)?,
+            }),
+            None => None,
+        })
+    };
+    let req = LifetimeRequest {
+        access: one("AccessTokenValidity", "AccessToken", d.access)?,
+        id: one("IdTokenValidity", "IdToken", d.id)?,
+        refresh: one("RefreshTokenValidity", "RefreshToken", d.refresh)?,
+    };
+    req.resolve(pool.settings.token_validity)
+        .map_err(|e| CognitoError::invalid_parameter(&e.to_string()))
 }
 
 /// `SupportedIdentityProviders`, each `COGNITO` or a provider of the pool.
@@ -77,6 +139,7 @@ pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {
         }
     };
     let revocation = c.opt_bool("EnableTokenRevocation")?;
+    let lifetimes = lifetimes(c, &pool)?;
 
     let flows = c
         .strings("AllowedOAuthFlows")?
@@ -92,7 +155,8 @@ pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {
         allowed_oauth_flows: flows,
         allowed_oauth_scopes: c.strings("AllowedOAuthScopes")?.unwrap_or_default(),
         explicit_auth_flows: c.strings("ExplicitAuthFlows")?,
-        token_validity: None,
+        token_validity: lifetimes.map(|(tv, _)| tv),
+        token_units: lifetimes.map(|(_, u)| u).unwrap_or_default(),
         refresh_rotation: RefreshRotation::default(),
         read_attributes: c.strings("ReadAttributes")?.unwrap_or_default(),
         write_attributes: c.strings("WriteAttributes")?.unwrap_or_default(),

@@ -28,7 +28,7 @@ const API_SCOPES: &[&str] = &[
 ];
 
 fn require_flow(client: &AppClient, allow: &str, flow: &str) -> Result<(), CognitoError> {
-    if client.explicit_auth_flows.iter().any(|f| f == allow) {
+    if client.allows_auth_flow(allow) {
         Ok(())
     } else {
         Err(CognitoError::invalid_parameter(&format!(

@@ -69,6 +69,10 @@ pub(crate) async fn update_client(c: &Call<'_>) -> Result<Value, CognitoError> {
     if let Some(r) = c.opt_bool("EnableTokenRevocation")? {
         client.enable_token_revocation = r;
     }
+    // Omitted lifetimes go back to the pool's, as Cognito resets what an update omits.
+    let lifetimes = super::clients::lifetimes(c, &pool)?;
+    client.token_validity = lifetimes.map(|(tv, _)| tv);
+    client.token_units = lifetimes.map(|(_, u)| u).unwrap_or_default();
     client.read_attributes = c.strings("ReadAttributes")?.unwrap_or_default();
     client.write_attributes = c.strings("WriteAttributes")?.unwrap_or_default();
     let client =

@@ -1,0 +1,106 @@
+"""Cognito's documented behaviour where the first suite did not look: client token lifetimes,
+legacy flow names, paging, schemas, shapes. Run by tests/e2e/run.sh with PORTCULLIS_BIN set."""
+
+import base64
+import json
+import unittest
+
+from cognito_harness import Harness
+
+
+def claims(jwt):
+    body = jwt.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+class Fidelity(Harness, unittest.TestCase):
+    def test_client_token_lifetimes_are_honoured_checked_and_echoed(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="lifetimes")["UserPool"]["Id"]
+        made = c.create_user_pool_client(
+            UserPoolId=pool, ClientName="short", ExplicitAuthFlows=["ADMIN_NO_SRP_AUTH"],
+            AccessTokenValidity=5, IdTokenValidity=10, RefreshTokenValidity=2,
+            TokenValidityUnits={"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "hours"},
+        )["UserPoolClient"]
+        self.assertEqual((made["AccessTokenValidity"], made["IdTokenValidity"], made["RefreshTokenValidity"]),
+                         (5, 10, 2))
+        self.assertEqual(made["TokenValidityUnits"],
+                         {"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "hours"})
+        self.assertEqual(made["ExplicitAuthFlows"], ["ADMIN_NO_SRP_AUTH"])
+        c.admin_create_user(UserPoolId=pool, Username="ann", TemporaryPassword="Temp-Passw0rd!",
+                            MessageAction="SUPPRESS")
+        c.admin_set_user_password(UserPoolId=pool, Username="ann", Password="Corr3ct-Horse!", Permanent=True)
+        # ADMIN_NO_SRP_AUTH, the legacy name, allows the admin password flow under either name.
+        for flow in ["ADMIN_NO_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH"]:
+            got = c.admin_initiate_auth(UserPoolId=pool, ClientId=made["ClientId"], AuthFlow=flow,
+                                        AuthParameters={"USERNAME": "ann", "PASSWORD": "Corr3ct-Horse!"})
+            result = got["AuthenticationResult"]
+            self.assertEqual(result["ExpiresIn"], 300)
+            access, id_token = claims(result["AccessToken"]), claims(result["IdToken"])
+            self.assertEqual(access["exp"] - access["iat"], 300)
+            self.assertEqual(id_token["exp"] - id_token["iat"], 600)
+        # ...and only that: the legacy list does not allow USER_PASSWORD_AUTH.
+        self.assertEqual(self.error_code(
+            self.anon().initiate_auth, ClientId=made["ClientId"], AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "ann", "PASSWORD": "Corr3ct-Horse!"}), "InvalidParameterException")
+        # Units default to hours (ID, access) and days (refresh).
+        hours = c.create_user_pool_client(UserPoolId=pool, ClientName="hours", AccessTokenValidity=2,
+                                          RefreshTokenValidity=7)["UserPoolClient"]
+        self.assertEqual(hours["TokenValidityUnits"]["AccessToken"], "hours")
+        self.assertEqual(hours["IdTokenValidity"], 1, "the pool's hour, in hours")
+        self.assertEqual(hours["RefreshTokenValidity"], 7)
+        self.assertEqual(hours["TokenValidityUnits"]["RefreshToken"], "days")
+        for bad in [
+            {"AccessTokenValidity": 4, "TokenValidityUnits": {"AccessToken": "minutes"}},
+            {"IdTokenValidity": 2, "TokenValidityUnits": {"IdToken": "days"}},
+            {"RefreshTokenValidity": 59, "TokenValidityUnits": {"RefreshToken": "minutes"}},
+            {"RefreshTokenValidity": 3651},
+            {"AccessTokenValidity": 1, "TokenValidityUnits": {"AccessToken": "weeks"}},
+            {"ExplicitAuthFlows": ["ADMIN_NO_SRP_AUTH", "ALLOW_USER_SRP_AUTH"]},
+        ]:
+            with self.subTest(bad=bad):
+                code = None
+                try:
+                    c.create_user_pool_client(UserPoolId=pool, ClientName="bad", **bad)
+                except c.exceptions.InvalidParameterException:
+                    code = "InvalidParameterException"
+                except Exception as e:  # botocore validates enums client-side for some values
+                    code = type(e).__name__
+                self.assertIn(code, ("InvalidParameterException", "ParamValidationError"), bad)
+        names = [x["ClientName"] for x in c.list_user_pool_clients(UserPoolId=pool, MaxResults=60)["UserPoolClients"]]
+        self.assertNotIn("bad", names, "a refused client is not created")
+        # UpdateUserPoolClient resets what it omits: the lifetimes go back to the pool's.
+        updated = c.update_user_pool_client(UserPoolId=pool, ClientId=made["ClientId"],
+                                            ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]
+        self.assertNotIn("AccessTokenValidity", updated)
+        got = c.admin_initiate_auth(UserPoolId=pool, ClientId=made["ClientId"], AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                    AuthParameters={"USERNAME": "ann", "PASSWORD": "Corr3ct-Horse!"})
+        self.assertEqual(got["AuthenticationResult"]["ExpiresIn"], 3600)
+
+    def test_the_cli_changes_only_what_it_is_given(self):
+        pool = self.cli("pool", "create", "--name", "cli-parity")["id"]
+        made = self.cli("client", "create", "--pool", pool, "--name", "web", "--callback-url",
+                        "https://app.example/cb", "--access-token-validity", "15m")
+        self.assertEqual(made["token_validity"]["access_token_secs"], 900)
+        changed = self.cli("client", "update", "--pool", pool, "--client-id", made["client_id"],
+                           "--refresh-token-validity", "12h", "--name", "web2")
+        self.assertEqual(changed["name"], "web2")
+        self.assertEqual(changed["callback_urls"], ["https://app.example/cb"], "not given, kept")
+        self.assertEqual(changed["token_validity"]["access_token_secs"], 900, "not given, kept")
+        self.assertEqual(changed["token_validity"]["refresh_token_secs"], 12 * 3600)
+        described = self.client().describe_user_pool_client(UserPoolId=pool, ClientId=made["client_id"])
+        self.assertEqual(described["UserPoolClient"]["AccessTokenValidity"], 15)
+        self.assertEqual(described["UserPoolClient"]["TokenValidityUnits"]["AccessToken"], "minutes")
+        self.assertEqual(described["UserPoolClient"]["RefreshTokenValidity"], 12)
+        refused = self.cli_fails("client", "update", "--pool", pool, "--client-id", made["client_id"],
+                                 "--access-token-validity", "2d")
+        self.assertIn("validity", refused)
+        p = self.cli("pool", "update", "--pool", pool, "--password-min-length", "12",
+                     "--require-symbols", "false")
+        policy = p["settings"]["password_policy"]
+        self.assertEqual((policy["minimum_length"], policy["require_symbols"], policy["require_numbers"]),
+                         (12, False, True))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
