@@ -37,12 +37,14 @@ impl OAuthFlow {
     }
 }
 
-/// Scopes Cognito reserves; anything else must be `resource-server-id/scope`.
+/// Scopes Cognito reserves, and OIDC's `address` (which Cognito folds into `profile`);
+/// anything else must be `resource-server-id/scope`.
 pub const RESERVED_SCOPES: &[&str] = &[
     "openid",
     "email",
     "phone",
     "profile",
+    "address",
     "aws.cognito.signin.user.admin",
 ];
 

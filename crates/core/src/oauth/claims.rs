@@ -1,6 +1,7 @@
 //! Token claims shaped like Cognito's (ID token, access token) and the userinfo document.
 //! Standard attributes are released by scope (OIDC Core §5.4): `email` gives `email` and
-//! `email_verified`, `phone` the phone claims, `profile` the profile claims; `custom:*`
+//! `email_verified`, `phone` the phone claims, `profile` the profile claims (and `address`,
+//! which the `address` scope also gives); `custom:*`
 //! attributes and federated users' `identities` come with `openid`.
 
 use crate::clock::UnixTime;
@@ -23,7 +24,6 @@ const PROFILE: &[&str] = &[
     "zoneinfo",
     "locale",
     "updated_at",
-    "address",
 ];
 
 /// Everything a token describes that does not depend on which token it is.
@@ -47,6 +47,8 @@ pub fn attribute_claims(user: &User, scopes: &[String]) -> Map<String, Value> {
         match name {
             "email" | "email_verified" => scope::has(scopes, "email"),
             "phone_number" | "phone_number_verified" => scope::has(scopes, "phone"),
+            // OIDC Core §5.4 gives `address` its own scope; Cognito gives it with `profile`.
+            "address" => scope::has(scopes, "address") || scope::has(scopes, "profile"),
             n if n.starts_with("custom:") || n == "identities" => scope::has(scopes, "openid"),
             n => PROFILE.contains(&n) && scope::has(scopes, "profile"),
         }
@@ -59,6 +61,9 @@ pub fn attribute_claims(user: &User, scopes: &[String]) -> Map<String, Value> {
             "email_verified" | "phone_number_verified" => Value::Bool(value == "true"),
             // Federated users: the array Cognito puts in ID tokens.
             "identities" => crate::federation::provision::identities_claim(value),
+            // OIDC Core §5.1.1: an object; the attribute is its `formatted` member, as Cognito
+            // emits it.
+            "address" => json!({"formatted": value}),
             "updated_at" => value
                 .parse::<i64>()
                 .map(Value::from)
@@ -202,6 +207,23 @@ mod tests {
         let all = attribute_claims(&u, &scopes("openid email profile phone"));
         assert_eq!(all["name"], "Alice");
         assert_eq!(all["phone_number"], "+15555550101");
+    }
+
+    #[test]
+    fn the_address_is_an_object_for_the_address_or_profile_scope() {
+        let mut u = user();
+        u.attributes
+            .insert("address".into(), "1 Main St, Springfield".into());
+        assert!(!attribute_claims(&u, &scopes("openid email")).contains_key("address"));
+        for s in ["openid address", "openid profile"] {
+            let c = attribute_claims(&u, &scopes(s));
+            assert_eq!(
+                c["address"],
+                json!({"formatted": "1 Main St, Springfield"}),
+                "{s}"
+            );
+        }
+        assert!(!attribute_claims(&u, &scopes("openid address")).contains_key("name"));
     }
 
     #[test]

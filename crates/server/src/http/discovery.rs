@@ -44,14 +44,15 @@ pub(crate) async fn openid_configuration(
         "id_token_signing_alg_values_supported": ["RS256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "code_challenge_methods_supported": ["S256"],
-        "scopes_supported": ["openid", "email", "phone", "profile"],
+        "scopes_supported": ["openid", "email", "phone", "profile", "address"],
         "claims_supported": [
             "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
             "cognito:username", "cognito:groups", "email", "email_verified",
-            "name", "given_name", "family_name", "phone_number", "phone_number_verified"
+            "name", "given_name", "family_name", "phone_number", "phone_number_verified", "address"
         ],
         "authorization_response_iss_parameter_supported": true,
         "request_parameter_supported": false,
+        "claims_parameter_supported": false,
         "request_uri_parameter_supported": false,
     });
     Ok(([(header::CACHE_CONTROL, "public, max-age=300")], Json(doc)))

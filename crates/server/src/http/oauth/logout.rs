@@ -4,12 +4,15 @@
 //! Anything unregistered gets an error page, no redirect, and the session stays; so does an
 //! `id_token_hint` that is not this pool's ID token for that client. With
 //! `upstream_logout=true`, a session that signed in through an upstream provider is also
-//! signed out there first (`idp_logout` brings the browser back and on).
+//! signed out there first (`idp_logout` brings the browser back and on). A request naming no
+//! client at all (RP-Initiated Logout allows that) gets a "Sign out?" page instead, whose
+//! form (`POST /logout`) signs out.
 
-use super::forms::PageResult;
+use super::forms::{PageResult, action, posted_form, with_csrf};
 use super::respond::{see_other, with_params};
 use super::{PoolCtx, page_error};
 use crate::http::{Shared, cookies, pages, params};
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
@@ -26,15 +29,90 @@ pub(crate) async fn logout(
     let bad = |m: &str| pages::error(StatusCode::BAD_REQUEST, m);
     let p =
         params::from_query(uri.query()).map_err(|_| bad("A parameter appears more than once."))?;
+    if names_no_client(&p) {
+        return Ok(confirm_page(&s, &ctx, &headers, &p));
+    }
     let target = target(&s, &ctx, &p).await?;
     let upstream_too = match p.get("upstream_logout") {
         None | Some("false") => false,
         Some("true") => true,
         Some(_) => return Err(bad("upstream_logout must be true or false.")),
     };
+    end_session(&s, &ctx, &headers, target, upstream_too).await
+}
+
+/// RP-Initiated Logout 1.0 §2: every parameter is optional. A request that names no client
+/// (no `client_id`, no `id_token_hint`, nowhere to go) cannot be told from a link on
+/// someone else's page, so the person is asked first.
+fn names_no_client(p: &Params) -> bool {
+    [
+        "client_id",
+        "id_token_hint",
+        "logout_uri",
+        "post_logout_redirect_uri",
+        "redirect_uri",
+    ]
+    .iter()
+    .all(|k| !p.contains(k))
+}
+
+/// "Sign out?", with a CSRF-protected form that posts back to `/logout`. Without a session
+/// there is nothing to ask: the signed-out page.
+fn confirm_page(s: &Shared, ctx: &PoolCtx, headers: &HeaderMap, p: &Params) -> Response {
+    if cookies::get(headers, &cookies::name(cookies::SESSION, ctx.secure)).is_none() {
+        return pages::signed_out();
+    }
+    let action = action(ctx, "/logout", p);
+    with_csrf(s, ctx, headers, |csrf| {
+        pages::form(
+            StatusCode::OK,
+            &pages::FormPage {
+                title: "Sign out?",
+                intro: &ctx.pool.name,
+                action: &action,
+                csrf,
+                hidden: &[],
+                fields: &[],
+                button: "Sign out",
+                error: None,
+                notice: None,
+                secondary: Some(("stay", "Stay signed in")),
+                links: &[],
+            },
+        )
+    })
+}
+
+/// `POST /logout`: the answer to "Sign out?".
+pub(crate) async fn confirm(
+    State(s): State<Shared>,
+    ctx: PoolCtx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> PageResult {
+    let form = posted_form(&s, &ctx, &headers, &body)?;
+    if form.get("action") == Some("stay") {
+        return Ok(pages::page(
+            StatusCode::OK,
+            "Still signed in",
+            "<h1>You are still signed in</h1><p>You can close this window.</p>",
+        ));
+    }
+    end_session(&s, &ctx, &headers, None, false).await
+}
+
+/// Ends the browser's session (and, with `upstream_too`, the upstream provider's), clears
+/// its cookie, and goes on to `target` (or the signed-out page).
+async fn end_session(
+    s: &Shared,
+    ctx: &PoolCtx,
+    headers: &HeaderMap,
+    target: Option<String>,
+    upstream_too: bool,
+) -> PageResult {
     let name = cookies::name(cookies::SESSION, ctx.secure);
     let mut upstream = None;
-    if let Some(cookie) = cookies::get(&headers, &name) {
+    if let Some(cookie) = cookies::get(headers, &name) {
         if let Ok(Some((session, _))) = s.app.session(&ctx.pool.id, &cookie).await {
             upstream = session.upstream;
         }

@@ -13,7 +13,8 @@
 //! | `POST {issuer}/oauth2/token` | authorization_code, refresh_token, client_credentials |
 //! | `GET, POST {issuer}/oauth2/userInfo` | claims for a bearer access token |
 //! | `POST {issuer}/oauth2/revoke` | RFC 7009 revocation |
-//! | `GET {issuer}/logout` | end the session, then to a registered logout URL or sign-in again |
+//! | `GET {issuer}/logout` | end the session, then to a registered logout URL or sign-in again; "Sign out?" when no client is named |
+//! | `POST {issuer}/logout` | the answer to "Sign out?" |
 //! | `GET {issuer}/oauth2/idplogout` | back from signing out at the upstream provider |
 //! | `GET, POST {issuer}/signup`, `POST {issuer}/confirm` | self sign-up and its email code |
 //! | `GET, POST {issuer}/forgotPassword`, `POST {issuer}/confirmForgotPassword` | password reset by email code |
@@ -78,7 +79,7 @@ pub(crate) fn routes() -> Router<Shared> {
             get(account::forgot_show).post(account::forgot_submit),
         )
         .route("/{pool}/confirmForgotPassword", post(account::reset_submit))
-        .route("/{pool}/logout", get(logout::logout))
+        .route("/{pool}/logout", get(logout::logout).post(logout::confirm))
         .route("/{pool}/oauth2/idplogout", get(logout::idp_logout))
         .merge(machine)
         .merge(saml_routes())

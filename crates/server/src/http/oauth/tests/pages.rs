@@ -363,6 +363,43 @@ async fn logout_ends_the_session_and_redirects_only_to_registered_urls() {
     assert_eq!(r.location().unwrap(), "https://app.t1/bye?state=s9");
 }
 
+#[tokio::test]
+async fn a_logout_naming_no_client_asks_first_and_signs_out_on_yes() {
+    let w = world().await;
+    let mut b = Browser::new(&w.router);
+    w.code(&mut b, &w.spa, &[]).await;
+    let still_in = |r: &Res| r.redirect_params().contains_key("code");
+    for q in ["", "?state=abc"] {
+        let page = b.get(&format!("{}/logout{q}", w.issuer)).await;
+        assert_eq!(page.status, StatusCode::OK, "{q}");
+        assert!(page.body.contains("Sign out?"), "{}", page.body);
+        assert!(page.location().is_none());
+        let silent = b.get(&w.authorize_url(&w.spa, &[("prompt", "none")])).await;
+        assert!(still_in(&silent), "asking does not sign out");
+    }
+    let page = b.get(&format!("{}/logout?state=abc", w.issuer)).await;
+    let csrf = page.input("_csrf").unwrap();
+    let target = format!("{}/logout?state=abc", w.issuer);
+    // A forged form (no token) changes nothing; neither does "stay".
+    let forged = b.post(&target, &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let stay = b
+        .post(&target, &[("_csrf", &csrf), ("action", "stay")])
+        .await;
+    assert!(stay.body.contains("still signed in"), "{}", stay.body);
+    let silent = b.get(&w.authorize_url(&w.spa, &[("prompt", "none")])).await;
+    assert!(still_in(&silent));
+    let yes = b.post(&target, &[("_csrf", &csrf)]).await;
+    assert_eq!(yes.status, StatusCode::OK);
+    assert!(yes.body.contains("You are signed out"), "{}", yes.body);
+    assert!(!b.cookies.contains_key("portcullis_session"));
+    let silent = b.get(&w.authorize_url(&w.spa, &[("prompt", "none")])).await;
+    assert_eq!(silent.redirect_params()["error"], "login_required");
+    // Without a session there is nothing to ask.
+    let none = b.get(&format!("{}/logout", w.issuer)).await;
+    assert!(none.body.contains("You are signed out"));
+}
+
 /// alice's tokens for `client` (public), through the hosted page.
 async fn tokens_of(w: &World, client: &str) -> serde_json::Value {
     let mut b = Browser::new(&w.router);
