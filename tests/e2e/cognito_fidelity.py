@@ -77,6 +77,60 @@ class Fidelity(Harness, unittest.TestCase):
                                     AuthParameters={"USERNAME": "ann", "PASSWORD": "Corr3ct-Horse!"})
         self.assertEqual(got["AuthenticationResult"]["ExpiresIn"], 3600)
 
+    def test_every_list_action_pages_with_opaque_stable_tokens(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="paging")["UserPool"]["Id"]
+        for i in range(5):
+            c.create_group(UserPoolId=pool, GroupName=f"g{i}")
+            c.create_user_pool_client(UserPoolId=pool, ClientName=f"c{i}")
+            c.create_resource_server(UserPoolId=pool, Identifier=f"https://api{i}.example", Name=f"api{i}")
+            c.create_identity_provider(UserPoolId=pool, ProviderName=f"P{i}", ProviderType="SAML",
+                                       ProviderDetails={"MetadataURL": f"https://idp{i}.example/md"})
+            c.admin_create_user(UserPoolId=pool, Username=f"u{i}", MessageAction="SUPPRESS")
+            c.admin_add_user_to_group(UserPoolId=pool, Username=f"u{i}", GroupName="g0")
+            c.admin_add_user_to_group(UserPoolId=pool, Username="u0", GroupName=f"g{i}")
+        cases = [
+            (c.list_groups, {}, "Limit", "NextToken", "Groups", "GroupName"),
+            (c.admin_list_groups_for_user, {"Username": "u0"}, "Limit", "NextToken", "Groups", "GroupName"),
+            (c.list_users_in_group, {"GroupName": "g0"}, "Limit", "NextToken", "Users", "Username"),
+            (c.list_user_pool_clients, {}, "MaxResults", "NextToken", "UserPoolClients", "ClientName"),
+            (c.list_resource_servers, {}, "MaxResults", "NextToken", "ResourceServers", "Identifier"),
+            (c.list_identity_providers, {}, "MaxResults", "NextToken", "Providers", "ProviderName"),
+            (c.list_users, {}, "Limit", "PaginationToken", "Users", "Username"),
+        ]
+        for fn, extra, size, token, items, name in cases:
+            with self.subTest(action=fn.__name__):
+                seen, pages, kw = [], 0, {}
+                while True:
+                    got = fn(UserPoolId=pool, **extra, **{size: 2}, **kw)
+                    pages += 1
+                    self.assertLessEqual(len(got[items]), 2)
+                    seen += [x[name] for x in got[items]]
+                    if token not in got:
+                        break
+                    kw = {token: got[token]}
+                    if pages == 1 and fn.__name__ == "list_groups":
+                        # Added while paging: no item repeats, none is lost.
+                        c.create_group(UserPoolId=pool, GroupName="a-late")
+                        c.create_group(UserPoolId=pool, GroupName="z-late")
+                self.assertEqual(len(seen), len(set(seen)), seen)
+                expected = 7 if fn.__name__ == "list_groups" else 5
+                self.assertGreaterEqual(len(seen), expected - (1 if fn.__name__ == "list_groups" else 0), seen)
+                self.assertEqual(pages, (len(seen) + 1) // 2, "the last page has no token")
+                self.assertEqual(self.error_code(fn, UserPoolId=pool, **extra, **{size: 61}),
+                                 "InvalidParameterException")
+                self.assertEqual(self.error_code(fn, UserPoolId=pool, **extra, **{size: 2, token: "bm90LWEtdG9rZW4"}),
+                                 "InvalidParameterException")
+        # ListResourceServers and ListUserPools want a size; ListResourceServers at most 50.
+        self.assertEqual(self.error_code(c.list_resource_servers, UserPoolId=pool, MaxResults=51),
+                         "InvalidParameterException")
+        self.assertEqual(self.error_code(c.list_user_pools, MaxResults=61), "InvalidParameterException")
+        # AttributesToGet narrows what ListUsers shows of each user.
+        c.admin_update_user_attributes(UserPoolId=pool, Username="u1", UserAttributes=[
+            {"Name": "email", "Value": "u1@example.com"}, {"Name": "name", "Value": "You One"}])
+        got = c.list_users(UserPoolId=pool, Filter='username = "u1"', AttributesToGet=["name"])["Users"]
+        self.assertEqual(got[0]["Attributes"], [{"Name": "name", "Value": "You One"}])
+
     def test_the_cli_changes_only_what_it_is_given(self):
         pool = self.cli("pool", "create", "--name", "cli-parity")["id"]
         made = self.cli("client", "create", "--pool", pool, "--name", "web", "--callback-url",

@@ -3,6 +3,7 @@
 
 use super::Call;
 use super::error::CognitoError;
+use super::paging::{MAX_RESULTS_60, by_creation};
 use portcullis_core::client::{AppClient, NewClient, OAuthFlow, RefreshRotation, SignInSource};
 use portcullis_core::lifetime::{Lifetime, LifetimeRequest, TimeUnit, TokenUnits, in_unit};
 use portcullis_core::pool::{TokenValidity, UserPool};
@@ -196,17 +197,20 @@ pub(crate) async fn describe(c: &Call<'_>) -> Result<Value, CognitoError> {
 }
 
 pub(crate) async fn list(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let ask = MAX_RESULTS_60.ask(c)?;
     let pool = c.pool().await?;
     let clients =
         c.s.app
             .list_clients(pool.id.as_str())
             .await
             .map_err(c.core(None))?;
-    let items: Vec<Value> = clients
-        .iter()
-        .map(|k| json!({"ClientId": k.client_id, "UserPoolId": k.pool_id.as_str(), "ClientName": k.name}))
-        .collect();
-    Ok(json!({"UserPoolClients": items}))
+    Ok(MAX_RESULTS_60.answer(
+        &ask,
+        clients,
+        |k| by_creation(k.created_at, &k.client_id),
+        |k| json!({"ClientId": k.client_id, "UserPoolId": k.pool_id.as_str(), "ClientName": k.name}),
+        "UserPoolClients",
+    ))
 }
 
 pub(crate) async fn delete(c: &Call<'_>) -> Result<Value, CognitoError> {

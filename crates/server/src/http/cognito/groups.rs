@@ -3,6 +3,7 @@
 
 use super::Call;
 use super::error::CognitoError;
+use super::paging::LIMIT_60;
 use super::users::user_type;
 use portcullis_core::group::Group;
 use serde_json::{Value, json};
@@ -87,13 +88,14 @@ pub(crate) async fn delete(c: &Call<'_>) -> Result<Value, CognitoError> {
 }
 
 pub(crate) async fn list(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let ask = LIMIT_60.ask(c)?;
     let pool = c.pool().await?;
     let groups =
         c.s.app
             .list_groups(pool.id.as_str())
             .await
             .map_err(c.core(None))?;
-    Ok(json!({"Groups": groups.iter().map(group_type).collect::<Vec<_>>()}))
+    Ok(LIMIT_60.answer(&ask, groups, |g| g.name.clone(), group_type, "Groups"))
 }
 
 pub(crate) async fn add_user(c: &Call<'_>) -> Result<Value, CognitoError> {
@@ -117,22 +119,24 @@ pub(crate) async fn remove_user(c: &Call<'_>) -> Result<Value, CognitoError> {
 }
 
 pub(crate) async fn groups_for_user(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let ask = LIMIT_60.ask(c)?;
     let pool = c.pool().await?;
     let groups =
         c.s.app
             .groups_of_user(pool.id.as_str(), c.string("Username")?)
             .await
             .map_err(c.core(None))?;
-    Ok(json!({"Groups": groups.iter().map(group_type).collect::<Vec<_>>()}))
+    Ok(LIMIT_60.answer(&ask, groups, |g| g.name.clone(), group_type, "Groups"))
 }
 
 pub(crate) async fn users_in_group(c: &Call<'_>) -> Result<Value, CognitoError> {
     let pool = c.pool().await?;
     let name = c.string("GroupName")?;
+    let ask = LIMIT_60.ask(c)?;
     let users =
         c.s.app
             .users_in_group(pool.id.as_str(), name)
             .await
             .map_err(c.core(Some(name)))?;
-    Ok(json!({"Users": users.iter().map(user_type).collect::<Vec<_>>()}))
+    Ok(LIMIT_60.answer(&ask, users, |u| u.sub.to_string(), user_type, "Users"))
 }

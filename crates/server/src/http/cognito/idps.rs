@@ -6,6 +6,7 @@
 
 use super::Call;
 use super::error::CognitoError;
+use super::paging::MAX_RESULTS_60;
 use portcullis_app::admin::IdpInput;
 use portcullis_core::Error;
 use portcullis_core::error::Entity;
@@ -105,20 +106,23 @@ pub(crate) async fn delete(c: &Call<'_>) -> Result<Value, CognitoError> {
 }
 
 pub(crate) async fn list(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let ask = MAX_RESULTS_60.ask(c)?;
     let pool = c.pool().await?;
     let all =
         c.s.app
             .list_idps(pool.id.as_str())
             .await
             .map_err(c.core(None))?;
-    let items: Vec<Value> = all
-        .iter()
-        .map(|p| {
+    Ok(MAX_RESULTS_60.answer(
+        &ask,
+        all,
+        |p| p.name.clone(),
+        |p| {
             json!({"ProviderName": p.name, "ProviderType": p.provider_type().as_str(),
             "CreationDate": p.created_at, "LastModifiedDate": p.updated_at})
-        })
-        .collect();
-    Ok(json!({"Providers": items}))
+        },
+        "Providers",
+    ))
 }
 
 pub(crate) async fn by_identifier(c: &Call<'_>) -> Result<Value, CognitoError> {

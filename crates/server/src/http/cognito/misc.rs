@@ -4,6 +4,7 @@
 use super::Call;
 use super::clients::client_type;
 use super::error::CognitoError;
+use super::paging::{MAX_RESULTS_60, Paging};
 use portcullis_core::client::OAuthFlow;
 use portcullis_core::resource_server::{ResourceServer, ResourceServerScope};
 use serde_json::{Value, json};
@@ -169,13 +170,26 @@ pub(crate) async fn delete_resource_server(c: &Call<'_>) -> Result<Value, Cognit
 }
 
 pub(crate) async fn list_resource_servers(c: &Call<'_>) -> Result<Value, CognitoError> {
+    // Cognito: MaxResults is required here, at most 50.
+    let paging = Paging {
+        max: 50,
+        required: true,
+        ..MAX_RESULTS_60
+    };
+    let ask = paging.ask(c)?;
     let pool = c.pool().await?;
     let all =
         c.s.app
             .list_resource_servers(pool.id.as_str())
             .await
             .map_err(c.core(None))?;
-    Ok(json!({"ResourceServers": all.iter().map(rs_type).collect::<Vec<_>>()}))
+    Ok(paging.answer(
+        &ask,
+        all,
+        |r| r.identifier.clone(),
+        rs_type,
+        "ResourceServers",
+    ))
 }
 
 /// CreateUserPoolDomain: `Domain` is the host name whose requests reach this pool's pages.

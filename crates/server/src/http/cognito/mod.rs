@@ -23,6 +23,7 @@ mod flows;
 mod groups;
 mod idps;
 mod misc;
+mod paging;
 mod pools;
 mod users;
 

@@ -2,6 +2,7 @@
 
 use super::Call;
 use super::error::CognitoError;
+use super::paging::{MAX_RESULTS_60, Paging, by_creation};
 use portcullis_core::password_policy::PasswordPolicy;
 use portcullis_core::pool::{PoolSettings, UserPool, UsernameAttribute};
 use portcullis_core::schema::{CustomAttribute, DataType};
@@ -281,21 +282,13 @@ pub(crate) async fn delete(c: &Call<'_>) -> Result<Value, CognitoError> {
     Ok(json!({}))
 }
 
-/// Pools this key may see, by creation order; `NextToken` is the last pool id of the page.
+/// Pools this key may see, by creation order (`MaxResults` 1-60, required).
 pub(crate) async fn list(c: &Call<'_>) -> Result<Value, CognitoError> {
-    let max = match c.input.get("MaxResults") {
-        Some(v) => {
-            v.as_u64().filter(|n| (1..=60).contains(n)).ok_or_else(|| {
-                CognitoError::invalid_parameter("MaxResults must be between 1 and 60")
-            })? as usize
-        }
-        None => {
-            return Err(CognitoError::invalid_parameter(
-                "1 validation error detected: Value null at 'maxResults' failed to satisfy constraint: Member must not be null",
-            ));
-        }
+    let paging = Paging {
+        required: true,
+        ..MAX_RESULTS_60
     };
-    let after = c.input.get("NextToken").and_then(Value::as_str);
+    let ask = paging.ask(c)?;
     let pools: Vec<UserPool> =
         c.s.app
             .list_pools()
@@ -304,25 +297,11 @@ pub(crate) async fn list(c: &Call<'_>) -> Result<Value, CognitoError> {
             .into_iter()
             .filter(|p| c.key.as_ref().is_none_or(|k| k.allows(&p.id)))
             .collect();
-    let start = match after {
-        Some(token) => pools
-            .iter()
-            .position(|p| p.id.as_str() == token)
-            .map(|i| i + 1)
-            .ok_or_else(|| CognitoError::invalid_parameter("NextToken is not valid"))?,
-        None => 0,
-    };
-    let page: Vec<&UserPool> = pools.iter().skip(start).take(max).collect();
-    let next = (start + page.len() < pools.len())
-        .then(|| page.last().map(|p| p.id.to_string()))
-        .flatten();
-    let items: Vec<Value> = page
-        .iter()
-        .map(|p| json!({"Id": p.id.as_str(), "Name": p.name, "CreationDate": p.created_at, "LastModifiedDate": p.updated_at}))
-        .collect();
-    let mut out = json!({"UserPools": items});
-    if let Some(n) = next {
-        super::set(&mut out, "NextToken", json!(n));
-    }
-    Ok(out)
+    Ok(paging.answer(
+        &ask,
+        pools,
+        |p| by_creation(p.created_at, p.id.as_str()),
+        |p| json!({"Id": p.id.as_str(), "Name": p.name, "CreationDate": p.created_at, "LastModifiedDate": p.updated_at}),
+        "UserPools",
+    ))
 }

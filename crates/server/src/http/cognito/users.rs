@@ -3,6 +3,7 @@
 
 use super::Call;
 use super::error::CognitoError;
+use super::paging;
 use portcullis_app::admin::NewUser;
 use portcullis_core::user::User;
 use serde_json::{Value, json};
@@ -187,7 +188,8 @@ pub(crate) async fn admin_global_sign_out(c: &Call<'_>) -> Result<Value, Cognito
     Ok(json!({}))
 }
 
-/// ListUsers with `Filter`, `Limit` (1–60) and `PaginationToken`.
+/// ListUsers with `Filter`, `Limit` (0–60), `PaginationToken` (opaque: the store's position,
+/// wrapped as every other list's token) and `AttributesToGet`.
 pub(crate) async fn list_users(c: &Call<'_>) -> Result<Value, CognitoError> {
     let pool = c.pool().await?;
     let filter =
@@ -195,25 +197,48 @@ pub(crate) async fn list_users(c: &Call<'_>) -> Result<Value, CognitoError> {
             .map_err(c.core(None))?;
     let limit = match c.input.get("Limit") {
         None | Some(Value::Null) => 60,
-        Some(v) => v
-            .as_u64()
-            .filter(|n| (1..=60).contains(n))
-            .ok_or_else(|| CognitoError::invalid_parameter("Limit must be between 1 and 60"))?
-            as u32,
+        Some(v) => match v.as_u64() {
+            Some(0) => 60,
+            Some(n @ 1..=60) => n as u32,
+            _ => {
+                return Err(CognitoError::invalid_parameter(&format!(
+                    "1 validation error detected: Value '{v}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60"
+                )));
+            }
+        },
     };
+    let after = match c.opt_string("PaginationToken")? {
+        Some(t) => Some(
+            paging::decode(t)
+                .ok_or_else(|| CognitoError::invalid_parameter("PaginationToken is not valid"))?,
+        ),
+        None => None,
+    };
+    let only = c.strings("AttributesToGet")?;
     let (users, next) =
         c.s.app
-            .find_users(
-                pool.id.as_str(),
-                filter.as_ref(),
-                limit,
-                c.opt_string("PaginationToken")?,
-            )
+            .find_users(pool.id.as_str(), filter.as_ref(), limit, after.as_deref())
             .await
             .map_err(c.core(None))?;
-    let mut out = json!({"Users": users.iter().map(user_type).collect::<Vec<_>>()});
+    let shown: Vec<Value> = users
+        .iter()
+        .map(|u| {
+            let mut v = user_type(u);
+            if let (Some(only), Some(items)) =
+                (&only, v.get_mut("Attributes").and_then(Value::as_array_mut))
+            {
+                items.retain(|a| {
+                    a.get("Name")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| only.iter().any(|o| o == n))
+                });
+            }
+            v
+        })
+        .collect();
+    let mut out = json!({ "Users": shown });
     if let Some(n) = next {
-        super::set(&mut out, "PaginationToken", json!(n));
+        super::set(&mut out, "PaginationToken", json!(paging::encode(&n)));
     }
     Ok(out)
 }
