@@ -22,7 +22,9 @@ function signIn(user, password) {
 test('amazon-cognito-identity-js signs in with SRP and refreshes', { timeout: 60000 }, async () => {
   const p = new Portcullis();
   try {
-    const pool = p.cli('pool', 'create', '--name', 'js').id;
+    // A real-looking region: the SDK derives it from the pool id (`us-east-1_…`).
+    const pool = p.cli('pool', 'create', '--name', 'js', '--region', 'us-east-1').id;
+    assert.ok(pool.startsWith('us-east-1_'), pool);
     const client = p.cli('client', 'create', '--pool', pool, '--name', 'js',
       '--auth-flows', 'ALLOW_USER_SRP_AUTH,ALLOW_REFRESH_TOKEN_AUTH').client_id;
     p.cli('user', 'create', '--pool', pool, '--username', 'erin', '--email', 'erin@e2e.test', '--password', 'Erin-Passw0rd!');

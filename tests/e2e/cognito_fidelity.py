@@ -156,5 +156,30 @@ class Fidelity(Harness, unittest.TestCase):
                          (12, False, True))
 
 
+class RegionalDeployment(Harness, unittest.TestCase):
+    """A deployment that says where it runs: pool ids, ARNs and signatures follow its region."""
+    serve_args = ["--region", "eu-west-1", "--account-id", "123456789012"]
+    region = "eu-west-1"
+
+    def test_pool_ids_arns_and_signatures_follow_the_region(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="regional")["UserPool"]
+        self.assertTrue(pool["Id"].startswith("eu-west-1_"), pool["Id"])
+        self.assertEqual(pool["Arn"], f"arn:aws:cognito-idp:eu-west-1:123456789012:userpool/{pool['Id']}")
+        # A signature for another region is refused.
+        self.region = "us-east-1"
+        self.assertEqual(self.error_code(self.client().list_user_pools, MaxResults=10),
+                         "InvalidSignatureException")
+        self.region = "eu-west-1"
+        # Sign-in works with the region-derived pool id (what amazon-cognito-identity-js splits).
+        app = c.create_user_pool_client(UserPoolId=pool["Id"], ClientName="app",
+                                        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]
+        c.admin_create_user(UserPoolId=pool["Id"], Username="eve", MessageAction="SUPPRESS")
+        c.admin_set_user_password(UserPoolId=pool["Id"], Username="eve", Password="Eve-Passw0rd!", Permanent=True)
+        tokens = self.anon().initiate_auth(ClientId=app["ClientId"], AuthFlow="USER_PASSWORD_AUTH",
+                                           AuthParameters={"USERNAME": "eve", "PASSWORD": "Eve-Passw0rd!"})
+        self.assertTrue(claims(tokens["AuthenticationResult"]["IdToken"])["iss"].endswith("/" + pool["Id"]))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

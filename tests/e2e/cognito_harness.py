@@ -33,6 +33,11 @@ def wait_ready(url):
 
 
 class Harness:
+    # Extra `serve` options of the suite's server.
+    serve_args = []
+    # The region boto3 signs for.
+    region = "us-east-1"
+
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.TemporaryDirectory()
@@ -41,7 +46,7 @@ class Harness:
         port = free_port()
         cls.url = f"http://127.0.0.1:{port}"
         cls.proc = subprocess.Popen(
-            [BIN, "serve", "--listen", f"127.0.0.1:{port}"], env=cls.env,
+            [BIN, "serve", "--listen", f"127.0.0.1:{port}", *cls.serve_args], env=cls.env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_ready(cls.url)
         cls.key = cls.cli("access-key", "create")
@@ -59,7 +64,7 @@ class Harness:
 
     def client(self, key_id=None, secret=None):
         return boto3.client(
-            "cognito-idp", endpoint_url=self.url, region_name="us-east-1",
+            "cognito-idp", endpoint_url=self.url, region_name=self.region,
             aws_access_key_id=key_id or self.key["access_key_id"],
             aws_secret_access_key=secret or self.key["secret_access_key"],
             config=Config(retries={"max_attempts": 1}))

@@ -196,10 +196,15 @@ pub struct ServeArgs {
     /// are believed; repeat for several. Without one, the TCP peer is the client.
     #[arg(long, env = "PORTCULLIS_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxy: Vec<portcullis_server::http::Cidr>,
-    /// A region that signed Cognito API calls may name in their credential scope; repeat
-    /// for several. Without one, any region is accepted.
+    /// The deployment's region (e.g. eu-west-1): pools created through the API are named
+    /// `<region>_…` and their ARNs say it, and signed Cognito API calls must name it in their
+    /// credential scope; repeat to accept more regions in signatures (the first names
+    /// pools). Without one: pools are `local_…` and signatures may name any region.
     #[arg(long, env = "PORTCULLIS_REGIONS", value_delimiter = ',')]
     pub region: Vec<String>,
+    /// The account id in ARNs (12 digits).
+    #[arg(long, env = "PORTCULLIS_ACCOUNT_ID", default_value = portcullis_server::DEFAULT_ACCOUNT_ID)]
+    pub account_id: String,
     #[command(flatten)]
     pub hash: HashArgs,
     #[command(flatten)]
@@ -221,9 +226,10 @@ pub enum PoolCmd {
     Create {
         #[arg(long)]
         name: String,
-        /// The region part of the pool id.
-        #[arg(long, default_value = "local")]
-        region: String,
+        /// The region part of the pool id. Default: the first of PORTCULLIS_REGIONS (the
+        /// server's --region), else local.
+        #[arg(long)]
+        region: Option<String>,
         /// Users sign in with their email address; their username is their sub.
         #[arg(long)]
         email_as_username: bool,

@@ -8,5 +8,5 @@ pub mod http;
 #[cfg(test)]
 mod testing;
 
-pub use config::ServeConfig;
+pub use config::{DEFAULT_ACCOUNT_ID, ServeConfig};
 pub use portcullis_app::App;

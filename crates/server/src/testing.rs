@@ -23,6 +23,7 @@ pub(crate) async fn test_app_with_clock(
             listen: "127.0.0.1:0".parse().unwrap(),
             public_url: "http://127.0.0.1:9400".into(),
             regions: vec![],
+            account_id: crate::config::DEFAULT_ACCOUNT_ID.into(),
             trusted_proxies: vec![],
         },
         _inner: inner,

@@ -35,6 +35,14 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
                 custom_attributes: custom_attributes_from(&custom_attributes)?,
                 ..Default::default()
             };
+            let region = region
+                .or_else(|| {
+                    std::env::var("PORTCULLIS_REGIONS")
+                        .ok()
+                        .and_then(|r| r.split(',').next().map(str::to_owned))
+                        .filter(|r| !r.is_empty())
+                })
+                .unwrap_or_else(|| portcullis_core::ids::DEFAULT_REGION.to_owned());
             let pool = app.create_pool(&region, &name, settings).await?;
             out.object(&views::pool(&pool));
         }

@@ -23,10 +23,19 @@ pub async fn run(global: &Global, args: ServeArgs, out: &Out) -> Result<()> {
     if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
         bail!("--public-url must start with http:// or https://");
     }
+    for r in &args.region {
+        if r.is_empty() || !r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            bail!("--region {r:?}: a region is letters, digits and dashes, e.g. eu-west-1");
+        }
+    }
+    if args.account_id.len() != 12 || !args.account_id.chars().all(|c| c.is_ascii_digit()) {
+        bail!("--account-id must be 12 digits");
+    }
     let config = ServeConfig {
         listen: args.listen,
         public_url,
         regions: args.region,
+        account_id: args.account_id,
         trusted_proxies: args.trusted_proxy,
     };
     let app = Arc::new(

@@ -9,12 +9,12 @@ use portcullis_core::schema::{CustomAttribute, DataType};
 use serde_json::{Value, json};
 
 /// Cognito's `UserPoolType`, as far as Portcullis has it.
-fn pool_type(p: &UserPool) -> Value {
+fn pool_type(c: &Call<'_>, p: &UserPool) -> Value {
     let pp = &p.settings.password_policy;
     json!({
         "Id": p.id.as_str(),
         "Name": p.name,
-        "Arn": format!("arn:aws:cognito-idp:{}:000000000000:userpool/{}", p.id.region(), p.id),
+        "Arn": c.s.config.pool_arn(&p.id),
         "CreationDate": p.created_at,
         "LastModifiedDate": p.updated_at,
         "Domain": p.domain,
@@ -263,14 +263,14 @@ pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {
     let settings = settings_from(&c.input)?;
     let pool =
         c.s.app
-            .create_pool(portcullis_core::ids::DEFAULT_REGION, name, settings)
+            .create_pool(c.s.config.region(), name, settings)
             .await
             .map_err(|e| CognitoError::from_core(e, None))?;
-    Ok(json!({"UserPool": pool_type(&pool)}))
+    Ok(json!({"UserPool": pool_type(c, &pool)}))
 }
 
 pub(crate) async fn describe(c: &Call<'_>) -> Result<Value, CognitoError> {
-    Ok(json!({"UserPool": pool_type(&c.pool().await?)}))
+    Ok(json!({"UserPool": pool_type(c, &c.pool().await?)}))
 }
 
 pub(crate) async fn delete(c: &Call<'_>) -> Result<Value, CognitoError> {
