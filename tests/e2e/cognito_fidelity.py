@@ -131,6 +131,90 @@ class Fidelity(Harness, unittest.TestCase):
         got = c.list_users(UserPoolId=pool, Filter='username = "u1"', AttributesToGet=["name"])["Users"]
         self.assertEqual(got[0]["Attributes"], [{"Name": "name", "Value": "You One"}])
 
+    def test_the_schema_is_validated_echoed_and_enforced_as_cognito_does(self):
+        c = self.client()
+        schema = [
+            {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": False},
+            {"Name": "tenant", "AttributeDataType": "String", "Mutable": False,
+             "StringAttributeConstraints": {"MinLength": "2", "MaxLength": "8"}},
+            {"Name": "age", "AttributeDataType": "Number",
+             "NumberAttributeConstraints": {"MinValue": "0", "MaxValue": "150"}},
+            {"Name": "risk", "AttributeDataType": "String", "DeveloperOnlyAttribute": True},
+        ]
+        pool = c.create_user_pool(PoolName="schema", Schema=schema)["UserPool"]
+        listed = {a["Name"]: a for a in pool["SchemaAttributes"]}
+        for std in ["sub", "identities", "email", "email_verified", "updated_at", "address", "birthdate"]:
+            self.assertIn(std, listed)
+        self.assertEqual(listed["sub"]["Mutable"], False)
+        self.assertEqual(listed["sub"]["Required"], True)
+        self.assertEqual(listed["email"]["Required"], True)
+        self.assertEqual(listed["email"]["Mutable"], False)
+        self.assertEqual(listed["email_verified"]["AttributeDataType"], "Boolean")
+        self.assertEqual(listed["updated_at"]["NumberAttributeConstraints"], {"MinValue": "0"})
+        self.assertEqual(listed["birthdate"]["StringAttributeConstraints"], {"MinLength": "10", "MaxLength": "10"})
+        self.assertEqual(listed["custom:tenant"]["StringAttributeConstraints"], {"MinLength": "2", "MaxLength": "8"})
+        self.assertEqual(listed["custom:tenant"]["Mutable"], False)
+        self.assertEqual(listed["custom:age"]["NumberAttributeConstraints"], {"MinValue": "0", "MaxValue": "150"})
+        self.assertEqual(listed["custom:risk"]["DeveloperOnlyAttribute"], True)
+        for bad in [
+            [{"Name": "email", "AttributeDataType": "Number"}],
+            [{"Name": "email", "DeveloperOnlyAttribute": True}],
+            [{"Name": "sub", "Mutable": True}],
+            [{"Name": "nodatatype"}],
+            [{"Name": "weird", "AttributeDataType": "Float"}],
+            [{"Name": "s", "AttributeDataType": "String", "StringAttributeConstraints": {"MinLength": "5", "MaxLength": "2"}}],
+            [{"Name": "s", "AttributeDataType": "String", "StringAttributeConstraints": {"MaxLength": "2049"}}],
+            [{"Name": "n", "AttributeDataType": "Number", "NumberAttributeConstraints": {"MinValue": "9", "MaxValue": "1"}}],
+            [{"Name": "dup", "AttributeDataType": "String"}, {"Name": "dup", "AttributeDataType": "String"}],
+            [{"Name": "req", "AttributeDataType": "String", "Required": True}],
+        ]:
+            with self.subTest(bad=bad):
+                try:
+                    c.create_user_pool(PoolName="bad-schema", Schema=bad)
+                    code = None
+                except Exception as e:
+                    code = getattr(e, "response", {}).get("Error", {}).get("Code") or type(e).__name__
+                self.assertIn(code, ("InvalidParameterException", "ParamValidationError"), bad)
+        pid = pool["Id"]
+        # Values are checked on every write, and immutable attributes stay as created.
+        c.admin_create_user(UserPoolId=pid, Username="ann", MessageAction="SUPPRESS", UserAttributes=[
+            {"Name": "email", "Value": "ann@example.com"}, {"Name": "email_verified", "Value": "True"},
+            {"Name": "custom:tenant", "Value": "acme"}, {"Name": "custom:risk", "Value": "low"}])
+        attrs = {a["Name"]: a["Value"] for a in c.admin_get_user(UserPoolId=pid, Username="ann")["UserAttributes"]}
+        self.assertEqual(attrs["email_verified"], "true", "True is read without regard to case")
+        self.assertEqual(attrs["custom:risk"], "low", "administrators see developer-only attributes")
+        for bad in [[{"Name": "custom:age", "Value": "151"}], [{"Name": "custom:age", "Value": "old"}],
+                    [{"Name": "custom:tenant", "Value": "x"}], [{"Name": "email", "Value": "new@example.com"}],
+                    [{"Name": "custom:tenant", "Value": "other"}], [{"Name": "custom:nope", "Value": "1"}]]:
+            with self.subTest(write=bad):
+                self.assertEqual(self.error_code(c.admin_update_user_attributes, UserPoolId=pid, Username="ann",
+                                                 UserAttributes=bad), "InvalidParameterException")
+        c.admin_update_user_attributes(UserPoolId=pid, Username="ann", UserAttributes=[{"Name": "custom:age", "Value": "42"}])
+        # Users' own calls never see or write developer-only attributes.
+        app = c.create_user_pool_client(UserPoolId=pid, ClientName="app",
+                                        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        c.admin_set_user_password(UserPoolId=pid, Username="ann", Password="Ann-Passw0rd!", Permanent=True)
+        tokens = c.admin_initiate_auth(UserPoolId=pid, ClientId=app, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                       AuthParameters={"USERNAME": "ann", "PASSWORD": "Ann-Passw0rd!"})["AuthenticationResult"]
+        self.assertNotIn("custom:risk", claims(tokens["IdToken"]))
+        self.assertEqual(claims(tokens["IdToken"])["custom:age"], "42")
+        own = {a["Name"] for a in self.anon().get_user(AccessToken=tokens["AccessToken"])["UserAttributes"]}
+        self.assertNotIn("custom:risk", own)
+        self.assertEqual(self.error_code(self.anon().update_user_attributes, AccessToken=tokens["AccessToken"],
+                                         UserAttributes=[{"Name": "custom:risk", "Value": "none"}]),
+                         "NotAuthorizedException")
+        # AddCustomAttributes: new names only, within the limit.
+        c.add_custom_attributes(UserPoolId=pid, CustomAttributes=[{"Name": "plan", "AttributeDataType": "String"}])
+        names = {a["Name"] for a in c.describe_user_pool(UserPoolId=pid)["UserPool"]["SchemaAttributes"]}
+        self.assertIn("custom:plan", names)
+        self.assertEqual(self.error_code(c.add_custom_attributes, UserPoolId=pid,
+                                         CustomAttributes=[{"Name": "plan", "AttributeDataType": "String"}]),
+                         "InvalidParameterException")
+        many = [{"Name": f"a{i}", "AttributeDataType": "String"} for i in range(47)]
+        self.assertEqual(self.error_code(c.add_custom_attributes, UserPoolId=pid, CustomAttributes=many),
+                         "InvalidParameterException")
+        c.admin_update_user_attributes(UserPoolId=pid, Username="ann", UserAttributes=[{"Name": "custom:plan", "Value": "pro"}])
+
     def test_the_cli_changes_only_what_it_is_given(self):
         pool = self.cli("pool", "create", "--name", "cli-parity")["id"]
         made = self.cli("client", "create", "--pool", pool, "--name", "web", "--callback-url",

@@ -3,15 +3,16 @@
 //! read, named for what it finds, so the adapters never hold the store themselves.
 
 use crate::App;
-use portcullis_core::Result;
 use portcullis_core::access_key::AccessKey;
 use portcullis_core::client::AppClient;
 use portcullis_core::code::OneTimeRecord;
+use portcullis_core::error::Entity;
 use portcullis_core::idp::IdentityProvider;
 use portcullis_core::ids::PoolId;
 use portcullis_core::pool::UserPool;
 use portcullis_core::session::RefreshState;
 use portcullis_core::user::User;
+use portcullis_core::{Error, Result};
 use portcullis_crypto::tokens::token_hash;
 
 /// Whether a single-use mark was new.
@@ -32,7 +33,7 @@ impl App {
     }
 
     /// `user` as the app client `client_id` may see them: only the attributes of its
-    /// ReadAttributes. `None` when the client no longer exists.
+    /// ReadAttributes, never developer-only ones. `None` when the client no longer exists.
     pub async fn as_seen_by(
         &self,
         pool: &PoolId,
@@ -42,7 +43,14 @@ impl App {
         let Some(client) = self.store.get_client(pool, client_id).await? else {
             return Ok(None);
         };
-        user.attributes = client.readable(&user.attributes);
+        let pool = self
+            .store
+            .get_pool(pool)
+            .await?
+            .ok_or(Error::NotFound(Entity::Pool))?;
+        user.attributes = pool
+            .settings
+            .user_visible(&client.readable(&user.attributes));
         Ok(Some(user))
     }
 

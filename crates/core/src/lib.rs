@@ -21,6 +21,7 @@ pub mod pool;
 pub mod resource_server;
 pub mod schema;
 pub mod session;
+pub mod standard_schema;
 pub mod throttle;
 pub mod user;
 pub mod user_filter;

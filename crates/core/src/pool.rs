@@ -4,6 +4,7 @@ use crate::ids::PoolId;
 use crate::password_policy::PasswordPolicy;
 use crate::{Error, Result, clock::UnixTime};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Token lifetimes in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,9 +198,46 @@ pub struct PoolSettings {
     pub saml_sp_entity_id: Option<String>,
     /// The `custom:` attributes users of this pool may have (Cognito's schema).
     pub custom_attributes: Vec<crate::schema::CustomAttribute>,
+    /// Standard attributes the schema made immutable (`Mutable: false`): set when a user is
+    /// created, never changed after.
+    pub immutable_attributes: Vec<String>,
 }
 
 impl PoolSettings {
+    /// Whether `name` is a developer-only custom attribute.
+    pub fn is_developer_only(&self, name: &str) -> bool {
+        self.custom_attributes
+            .iter()
+            .any(|d| d.developer_only && name.strip_prefix("custom:") == Some(d.name.as_str()))
+    }
+
+    /// The attributes a user's own calls and tokens may show: all but developer-only ones.
+    pub fn user_visible(&self, attributes: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+        attributes
+            .iter()
+            .filter(|(k, _)| !self.is_developer_only(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// An administrator's change of existing users' attributes: declared custom attributes
+    /// that fit and are mutable, and no standard attribute the schema made immutable.
+    pub fn check_update(&self, attributes: &BTreeMap<String, String>) -> Result<()> {
+        if let Some(name) = attributes
+            .keys()
+            .find(|k| self.immutable_attributes.contains(k))
+        {
+            return Err(Error::invalid(format!(
+                "Attribute cannot be updated. (changing an immutable attribute): {name}"
+            )));
+        }
+        crate::schema::check_write(
+            &self.custom_attributes,
+            attributes,
+            crate::schema::Write::Update,
+        )
+    }
+
     pub fn validate(&self) -> Result<()> {
         if self
             .username_attributes
@@ -238,6 +276,13 @@ impl PoolSettings {
             }
         }
         crate::schema::validate_declarations(&self.custom_attributes)?;
+        for a in &self.immutable_attributes {
+            if !crate::attribute::STANDARD_ATTRIBUTES.contains(&a.as_str()) {
+                return Err(Error::invalid(format!(
+                    "{a:?} is not a standard attribute that can be made immutable"
+                )));
+            }
+        }
         self.token_validity.validate()
     }
 }

@@ -68,6 +68,10 @@ pub struct CustomAttribute {
     pub min_value: Option<i64>,
     #[serde(default)]
     pub max_value: Option<i64>,
+    /// Cognito's DeveloperOnlyAttribute: administrators read and write it; users' own calls
+    /// (SignUp, GetUser, UpdateUserAttributes) and their tokens never see it.
+    #[serde(default)]
+    pub developer_only: bool,
 }
 
 fn yes() -> bool {
@@ -85,6 +89,7 @@ impl CustomAttribute {
             max_length: None,
             min_value: None,
             max_value: None,
+            developer_only: false,
         }
     }
 

@@ -25,6 +25,8 @@ impl App {
             .filter(|e| Some(e.as_str()) != user.email());
         if let Some(e) = &new_email {
             portcullis_core::user::check_attribute("email", e)?;
+            pool.settings
+                .check_update(&BTreeMap::from([("email".to_owned(), e.clone())]))?;
             if pool.email_is_username() {
                 return Err(
                     Error::invalid("the sign-in email cannot be changed yet in this pool").into(),

@@ -51,6 +51,27 @@ impl App {
         Ok(pool)
     }
 
+    /// AddCustomAttributes: new declarations beside the pool's (never replacing one), within
+    /// the pool's limit of custom attributes.
+    pub async fn add_custom_attributes(
+        &self,
+        id: &str,
+        added: Vec<portcullis_core::schema::CustomAttribute>,
+    ) -> Result<UserPool> {
+        let mut settings = self.pool(id).await?.settings;
+        if let Some(a) = added
+            .iter()
+            .find(|a| settings.custom_attributes.iter().any(|d| d.name == a.name))
+        {
+            return Err(Error::invalid(format!(
+                "Existing attribute already has name custom:{}.",
+                a.name
+            )));
+        }
+        settings.custom_attributes.extend(added);
+        self.update_pool_settings(id, settings).await
+    }
+
     pub async fn delete_pool(&self, id: &str) -> Result<()> {
         self.store.delete_pool(&PoolId::parse(id)?).await
     }

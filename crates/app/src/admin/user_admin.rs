@@ -56,11 +56,7 @@ impl App {
             }
             check_attribute(name, value)?;
         }
-        portcullis_core::schema::check_write(
-            &pool.settings.custom_attributes,
-            &attrs,
-            portcullis_core::schema::Write::Update,
-        )?;
+        pool.settings.check_update(&attrs)?;
         user.attributes.extend(attrs);
         self.save(user).await
     }
@@ -74,7 +70,10 @@ impl App {
         let pool = self.pool(pool_id).await?;
         let mut user = self.user(pool_id, username).await?;
         for name in names {
-            if name == "sub" || (name == "email" && pool.email_is_username()) {
+            if name == "sub"
+                || (name == "email" && pool.email_is_username())
+                || pool.settings.immutable_attributes.contains(name)
+            {
                 return Err(Error::invalid(format!("{name} cannot be deleted")));
             }
             user.attributes.remove(name);

@@ -67,9 +67,12 @@ impl App {
             .into_iter()
             .map(|g| g.name)
             .collect();
-        // Tokens carry only the attributes the client may read (its ReadAttributes).
+        // Tokens carry only the attributes the client may read (its ReadAttributes), never
+        // developer-only ones.
         let mut visible = s.user.clone();
-        visible.attributes = client.readable(&s.user.attributes);
+        visible.attributes = pool
+            .settings
+            .user_visible(&client.readable(&s.user.attributes));
         let grant = Grant {
             issuer,
             client_id: &client.client_id,

@@ -59,7 +59,7 @@ pub(crate) async fn sign_up(c: &Call<'_>) -> Result<Value, CognitoError> {
     check_hash(c, &client, username)?;
     let password = c.string("Password")?;
     let attrs = c.attributes("UserAttributes")?;
-    check_writable(&client, &attrs)?;
+    check_writable(&pool, &client, &attrs)?;
     let (user, delivery) =
         c.s.app
             .sign_up(&pool, &client.client_id, username, password, attrs)
@@ -170,12 +170,18 @@ pub(crate) async fn confirm_forgot_password(c: &Call<'_>) -> Result<Value, Cogni
     }
 }
 
-/// Users write through an app client only what its WriteAttributes allow.
+/// Users write through an app client only what its WriteAttributes allow, and never a
+/// developer-only attribute.
 pub(crate) fn check_writable(
+    pool: &portcullis_core::pool::UserPool,
     client: &portcullis_core::client::AppClient,
     attrs: &std::collections::BTreeMap<String, String>,
 ) -> Result<(), CognitoError> {
-    match client.unwritable(attrs) {
+    let developer_only = attrs
+        .keys()
+        .find(|k| pool.settings.is_developer_only(k))
+        .map(String::as_str);
+    match developer_only.or_else(|| client.unwritable(attrs)) {
         None => Ok(()),
         Some(name) => {
             tracing::info!(client = %client.client_id, attribute = name, "write of an attribute the client may not write");

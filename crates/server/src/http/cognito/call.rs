@@ -77,7 +77,9 @@ impl Call<'_> {
         }
     }
 
-    /// A `[{Name, Value}]` list as a map.
+    /// A `[{Name, Value}]` list as a map. Cognito reads the yes/no values of
+    /// `email_verified` and `phone_number_verified` without regard to case (`True`); they are
+    /// stored as `true` / `false`.
     pub fn attributes(
         &self,
         name: &str,
@@ -91,7 +93,15 @@ impl Call<'_> {
         for item in list.as_array().ok_or_else(bad)? {
             let n = item.get("Name").and_then(Value::as_str).ok_or_else(bad)?;
             let v = item.get("Value").and_then(Value::as_str).unwrap_or("");
-            out.insert(n.to_owned(), v.to_owned());
+            let v = match n {
+                "email_verified" | "phone_number_verified"
+                    if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") =>
+                {
+                    v.to_ascii_lowercase()
+                }
+                _ => v.to_owned(),
+            };
+            out.insert(n.to_owned(), v);
         }
         Ok(out)
     }

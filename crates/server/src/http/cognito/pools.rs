@@ -1,4 +1,5 @@
-//! User pool actions: CreateUserPool, DescribeUserPool, ListUserPools, DeleteUserPool.
+//! User pool actions: CreateUserPool (with its `Schema`), DescribeUserPool, ListUserPools,
+//! DeleteUserPool, AddCustomAttributes.
 
 use super::Call;
 use super::error::CognitoError;
@@ -6,6 +7,7 @@ use super::paging::{MAX_RESULTS_60, Paging, by_creation};
 use portcullis_core::password_policy::PasswordPolicy;
 use portcullis_core::pool::{PoolSettings, UserPool, UsernameAttribute};
 use portcullis_core::schema::{CustomAttribute, DataType};
+use portcullis_core::standard_schema;
 use serde_json::{Value, json};
 
 /// Cognito's `UserPoolType`, as far as Portcullis has it.
@@ -40,8 +42,8 @@ fn pool_type(c: &Call<'_>, p: &UserPool) -> Value {
             "From": p.settings.email.from,
             "ReplyToEmailAddress": p.settings.email.reply_to,
         },
-        "SchemaAttributes": p.settings.required_attributes.iter()
-            .map(|n| json!({"Name": n, "AttributeDataType": "String", "Required": true, "Mutable": true}))
+        "SchemaAttributes": standard_schema::STANDARD_SCHEMA.iter()
+            .map(|a| standard_schema_type(p, a))
             .chain(p.settings.custom_attributes.iter().map(custom_schema))
             .collect::<Vec<_>>(),
         "AdminCreateUserConfig": {"InviteMessageTemplate": {
@@ -166,8 +168,21 @@ fn schema_from(input: &Value, s: &mut PoolSettings) -> Result<(), CognitoError> 
     {
         let name = a.get("Name").and_then(Value::as_str).unwrap_or("");
         // Custom attributes are named without their `custom:` prefix here.
-        let standard = portcullis_core::user::STANDARD_ATTRIBUTES.contains(&name);
-        if a.get("Required").and_then(Value::as_bool) == Some(true) {
+        let standard = standard_schema::standard(name).is_some();
+        if standard {
+            let mutable = a.get("Mutable").and_then(Value::as_bool);
+            standard_schema::check_declaration(
+                name,
+                a.get("AttributeDataType").and_then(Value::as_str),
+                a.get("DeveloperOnlyAttribute").and_then(Value::as_bool) == Some(true),
+                mutable,
+            )
+            .map_err(|e| CognitoError::invalid_parameter(&e.to_string()))?;
+            if mutable == Some(false) && name != "sub" {
+                s.immutable_attributes.push(name.to_owned());
+            }
+        }
+        if a.get("Required").and_then(Value::as_bool) == Some(true) && name != "sub" {
             if !standard {
                 return Err(CognitoError::invalid_parameter(
                     "Required custom attributes are not supported currently.",
@@ -223,13 +238,42 @@ fn custom_attribute(a: &Value, name: &str) -> Result<CustomAttribute, CognitoErr
         max_length: length("/StringAttributeConstraints/MaxLength")?,
         min_value: num("/NumberAttributeConstraints/MinValue")?,
         max_value: num("/NumberAttributeConstraints/MaxValue")?,
+        developer_only: a
+            .get("DeveloperOnlyAttribute")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     })
+}
+
+/// A standard attribute as DescribeUserPool lists it, with the pool's Required and Mutable.
+fn standard_schema_type(p: &UserPool, a: &standard_schema::StandardAttribute) -> Value {
+    let required = a.name == "sub" || p.settings.required_attributes.iter().any(|r| r == a.name);
+    let mutable = a.mutable && !p.settings.immutable_attributes.iter().any(|r| r == a.name);
+    let mut v = json!({"Name": a.name, "AttributeDataType": a.data_type.as_str(),
+        "DeveloperOnlyAttribute": false, "Mutable": mutable, "Required": required});
+    if let Some((lo, hi)) = a.length {
+        super::set(
+            &mut v,
+            "StringAttributeConstraints",
+            json!({"MinLength": lo.to_string(), "MaxLength": hi.to_string()}),
+        );
+    } else if a.data_type == DataType::String {
+        super::set(&mut v, "StringAttributeConstraints", json!({}));
+    }
+    if let Some(min) = a.min_value {
+        super::set(
+            &mut v,
+            "NumberAttributeConstraints",
+            json!({"MinValue": min.to_string()}),
+        );
+    }
+    v
 }
 
 /// A custom attribute as DescribeUserPool echoes it.
 fn custom_schema(a: &CustomAttribute) -> Value {
     let mut v = json!({"Name": a.full_name(), "AttributeDataType": a.data_type.as_str(),
-        "DeveloperOnlyAttribute": false, "Mutable": a.mutable, "Required": false});
+        "DeveloperOnlyAttribute": a.developer_only, "Mutable": a.mutable, "Required": false});
     if a.data_type == DataType::String {
         let mut c = json!({});
         if let Some(n) = a.min_length {
@@ -267,6 +311,29 @@ pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {
             .await
             .map_err(|e| CognitoError::from_core(e, None))?;
     Ok(json!({"UserPool": pool_type(c, &pool)}))
+}
+
+/// AddCustomAttributes: `CustomAttributes` are all custom (a standard name becomes
+/// `custom:` + that name, as in Cognito).
+pub(crate) async fn add_custom_attributes(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let list = c
+        .input
+        .get("CustomAttributes")
+        .and_then(Value::as_array)
+        .filter(|l| !l.is_empty())
+        .ok_or_else(|| {
+            CognitoError::invalid_parameter("CustomAttributes must list at least one attribute")
+        })?;
+    let added = list
+        .iter()
+        .map(|a| custom_attribute(a, a.get("Name").and_then(Value::as_str).unwrap_or("")))
+        .collect::<Result<Vec<_>, _>>()?;
+    c.s.app
+        .add_custom_attributes(pool.id.as_str(), added)
+        .await
+        .map_err(c.core(Some(pool.id.as_str())))?;
+    Ok(json!({}))
 }
 
 pub(crate) async fn describe(c: &Call<'_>) -> Result<Value, CognitoError> {

@@ -397,7 +397,8 @@ async fn required_schema_attributes_are_enforced_and_a_refusal_creates_nothing()
         .filter(|a| a["Required"] == true)
         .map(|a| a["Name"].as_str().unwrap())
         .collect();
-    assert_eq!(required, ["email", "given_name"]);
+    // Every standard attribute is listed, in Cognito's order; `sub` is always required.
+    assert_eq!(required, ["sub", "given_name", "email"]);
     let bad = json!({"PoolName": "x", "Schema": [{"Name": "tenant", "Required": true}]});
     let (_, v) = api.call("CreateUserPool", &bad.to_string(), Some(&g)).await;
     assert_eq!(v["__type"], "InvalidParameterException");

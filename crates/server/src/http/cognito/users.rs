@@ -265,7 +265,7 @@ pub(crate) async fn change_password(c: &Call<'_>) -> Result<Value, CognitoError>
 pub(crate) async fn update_attributes(c: &Call<'_>) -> Result<Value, CognitoError> {
     let (pool, user, at) = super::access::token_session(c, c.string("AccessToken")?).await?;
     let attrs = c.attributes("UserAttributes")?;
-    super::account::check_writable(&token_client(c, &pool, &at.client_id).await?, &attrs)?;
+    super::account::check_writable(&pool, &token_client(c, &pool, &at.client_id).await?, &attrs)?;
     let delivery =
         c.s.app
             .update_own_attributes(&pool, &user, attrs)
