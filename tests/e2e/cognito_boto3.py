@@ -366,7 +366,7 @@ class CognitoApi(Harness, unittest.TestCase):
         self.assertEqual(c.describe_user_pool_domain(Domain="auth.conf.test")["DomainDescription"], {})
         self.assertIn("cognito:username", c.get_csv_header(UserPoolId=pool)["CSVHeader"])
         # Message templates with Cognito's placeholders.
-        t = c.create_user_pool(PoolName="tpl", VerificationMessageTemplate={
+        t = c.create_user_pool(PoolName="tpl", AutoVerifiedAttributes=["email"], VerificationMessageTemplate={
             "EmailMessage": "Hello {username}, your Acme code is {####}.", "EmailSubject": "Acme code"})["UserPool"]
         self.assertEqual(t["VerificationMessageTemplate"]["EmailSubject"], "Acme code")
         self.assertEqual(self.error_code(c.create_user_pool, PoolName="bad-tpl",
@@ -381,7 +381,7 @@ class CognitoApi(Harness, unittest.TestCase):
         self.assertIn("Subject: Acme code", text)
         self.assertIn(f"Hello lee, your Acme code is {code}.", text_part(text))
         # Confirmation by link.
-        lp = c.create_user_pool(PoolName="link", VerificationMessageTemplate={
+        lp = c.create_user_pool(PoolName="link", AutoVerifiedAttributes=["email"], VerificationMessageTemplate={
             "DefaultEmailOption": "CONFIRM_WITH_LINK", "EmailMessageByLink": "Welcome! {##Confirm your account##}",
             "EmailSubjectByLink": "Confirm Acme"})["UserPool"]["Id"]
         link_app = c.create_user_pool_client(UserPoolId=lp, ClientName="app")["UserPoolClient"]["ClientId"]
@@ -501,7 +501,7 @@ class CognitoApi(Harness, unittest.TestCase):
         c = self.client()
         anon = boto3.client("cognito-idp", endpoint_url=self.url, region_name="us-east-1",
                             config=Config(signature_version=__import__("botocore").UNSIGNED))
-        pool = c.create_user_pool(PoolName="signup")["UserPool"]["Id"]
+        pool = c.create_user_pool(PoolName="signup", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
         app = c.create_user_pool_client(UserPoolId=pool, ClientName="app",
                                         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
         r = anon.sign_up(ClientId=app, Username="gina", Password="Gina-Passw0rd!",
@@ -670,7 +670,7 @@ class SmtpDelivery(unittest.TestCase):
                              aws_access_key_id=key["access_key_id"], aws_secret_access_key=key["secret_access_key"])
             anon = boto3.client("cognito-idp", endpoint_url=url, region_name="us-east-1",
                                 config=Config(signature_version=__import__("botocore").UNSIGNED))
-            pool = c.create_user_pool(PoolName="smtp")["UserPool"]["Id"]
+            pool = c.create_user_pool(PoolName="smtp", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
             app = c.create_user_pool_client(UserPoolId=pool, ClientName="app")["UserPoolClient"]["ClientId"]
             anon.sign_up(ClientId=app, Username="ivy", Password="Ivy-Passw0rd!",
                          UserAttributes=[{"Name": "email", "Value": "ivy@e2e.test"}])
@@ -691,7 +691,7 @@ class SmtpDelivery(unittest.TestCase):
             try:
                 cli = lambda *a: json.loads(subprocess.run([BIN, *a, "--json"], env=env, check=True,
                                                            capture_output=True, text=True).stdout)
-                other = c.create_user_pool(PoolName="own-smtp")["UserPool"]["Id"]
+                other = c.create_user_pool(PoolName="own-smtp", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
                 bad = subprocess.run([BIN, "pool", "set-email", "--pool", other, "--smtp-url", "ftp://x"],
                                      env=env, capture_output=True, text=True)
                 self.assertNotEqual(bad.returncode, 0)

@@ -215,6 +215,64 @@ class Fidelity(Harness, unittest.TestCase):
                          "InvalidParameterException")
         c.admin_update_user_attributes(UserPoolId=pid, Username="ann", UserAttributes=[{"Name": "custom:plan", "Value": "pro"}])
 
+    def test_auto_verification_and_account_recovery_decide_what_is_sent(self):
+        c, anon = self.client(), self.anon()
+        quiet = c.create_user_pool(PoolName="quiet", SmsVerificationMessage="Code {####}")["UserPool"]
+        self.assertEqual(quiet["AutoVerifiedAttributes"], [])
+        self.assertEqual(quiet["SmsVerificationMessage"], "Code {####}")
+        for shape in ["LambdaConfig", "EstimatedNumberOfUsers", "LastModifiedDate", "Arn", "MfaConfiguration",
+                      "UserPoolAddOns", "UsernameConfiguration", "VerificationMessageTemplate"]:
+            self.assertIn(shape, quiet)
+        app = c.create_user_pool_client(UserPoolId=quiet["Id"], ClientName="app")["UserPoolClient"]["ClientId"]
+        got = anon.sign_up(ClientId=app, Username="nia", Password="Nia-Passw0rd!",
+                           UserAttributes=[{"Name": "email", "Value": "nia@example.com"}])
+        self.assertNotIn("CodeDeliveryDetails", got, "no auto-verification: no code")
+        self.assertFalse(got["UserConfirmed"])
+        self.assertEqual(self.error_code(anon.resend_confirmation_code, ClientId=app, Username="nia"),
+                         "InvalidParameterException")
+        c.admin_confirm_sign_up(UserPoolId=quiet["Id"], Username="nia")
+        self.assertEqual(c.describe_user_pool(UserPoolId=quiet["Id"])["UserPool"]["EstimatedNumberOfUsers"], 1)
+        # AccountRecoverySetting: verified_email needs a verified address; admin_only refuses.
+        def pool_with(mechanisms):
+            p = c.create_user_pool(PoolName="recovery", AutoVerifiedAttributes=["email"],
+                                   AccountRecoverySetting={"RecoveryMechanisms": mechanisms})["UserPool"]
+            a = c.create_user_pool_client(UserPoolId=p["Id"], ClientName="app")["UserPoolClient"]["ClientId"]
+            for name, verified in [("ver", "true"), ("unver", "false")]:
+                c.admin_create_user(UserPoolId=p["Id"], Username=name, MessageAction="SUPPRESS", UserAttributes=[
+                    {"Name": "email", "Value": f"{name}@example.com"}, {"Name": "email_verified", "Value": verified}])
+                c.admin_set_user_password(UserPoolId=p["Id"], Username=name, Password="Pass-w0rd!!", Permanent=True)
+            return p, a
+        p, a = pool_with([{"Priority": 1, "Name": "verified_email"}])
+        self.assertEqual(p["AccountRecoverySetting"]["RecoveryMechanisms"], [{"Priority": 1, "Name": "verified_email"}])
+        sent = anon.forgot_password(ClientId=a, Username="ver")
+        self.assertEqual(sent["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL")
+        self.assertEqual(self.error_code(anon.forgot_password, ClientId=a, Username="unver"),
+                         "InvalidParameterException")
+        p, a = pool_with([{"Priority": 1, "Name": "admin_only"}])
+        self.assertEqual(self.error_code(anon.forgot_password, ClientId=a, Username="ver"), "NotAuthorizedException")
+        for bad in [
+            [{"Priority": 1, "Name": "admin_only"}, {"Priority": 2, "Name": "verified_email"}],
+            [{"Priority": 1, "Name": "verified_email"}, {"Priority": 1, "Name": "verified_phone_number"}],
+            [{"Priority": 1, "Name": "carrier_pigeon"}],
+        ]:
+            with self.subTest(recovery=bad):
+                try:
+                    c.create_user_pool(PoolName="bad", AccountRecoverySetting={"RecoveryMechanisms": bad})
+                    code = None
+                except Exception as e:
+                    code = getattr(e, "response", {}).get("Error", {}).get("Code") or type(e).__name__
+                self.assertIn(code, ("InvalidParameterException", "ParamValidationError"))
+        self.assertEqual(self.error_code(c.create_user_pool, PoolName="bad", AutoVerifiedAttributes=["name"]),
+                         "InvalidParameterException")
+        # UpdateUserPoolDomain keeps the pool's own domain and refuses another.
+        c.create_user_pool_domain(UserPoolId=quiet["Id"], Domain="auth.quiet.example")
+        got = c.update_user_pool_domain(UserPoolId=quiet["Id"], Domain="auth.quiet.example",
+                                        CustomDomainConfig={"CertificateArn": "arn:aws:acm:us-east-1:000000000000:certificate/x"})
+        self.assertEqual(got["CloudFrontDomain"], "auth.quiet.example")
+        self.assertEqual(self.error_code(c.update_user_pool_domain, UserPoolId=quiet["Id"], Domain="auth.other.example",
+                                         CustomDomainConfig={"CertificateArn": "arn:aws:acm:us-east-1:000000000000:certificate/x"}),
+                         "InvalidParameterException")
+
     def test_the_cli_changes_only_what_it_is_given(self):
         pool = self.cli("pool", "create", "--name", "cli-parity")["id"]
         made = self.cli("client", "create", "--pool", pool, "--name", "web", "--callback-url",

@@ -201,9 +201,99 @@ pub struct PoolSettings {
     /// Standard attributes the schema made immutable (`Mutable: false`): set when a user is
     /// created, never changed after.
     pub immutable_attributes: Vec<String>,
+    /// Cognito's AutoVerifiedAttributes: with `email`, SignUp sends a confirmation code to
+    /// the address; without, users wait for an administrator to confirm them.
+    pub auto_verified_attributes: AutoVerified,
+    /// Cognito's AccountRecoverySetting: how ForgotPassword reaches a user, by priority.
+    /// Empty: Cognito's legacy behaviour (the user's email, verified or not).
+    pub account_recovery: Vec<RecoveryOption>,
+    /// Cognito's SmsVerificationMessage, kept and echoed (Portcullis sends no SMS yet).
+    pub sms_verification_message: Option<String>,
+}
+
+/// The attributes a pool verifies by itself; by default `email`, as the CLI and the hosted
+/// pages have always done (Cognito's API default, none, is what CreateUserPool gives).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AutoVerified(pub Vec<String>);
+
+impl Default for AutoVerified {
+    fn default() -> Self {
+        AutoVerified(vec!["email".into()])
+    }
+}
+
+/// A way ForgotPassword may reach a user (Cognito's RecoveryOptionType names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecoveryMechanism {
+    VerifiedEmail,
+    VerifiedPhoneNumber,
+    AdminOnly,
+}
+
+impl RecoveryMechanism {
+    pub fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "verified_email" => RecoveryMechanism::VerifiedEmail,
+            "verified_phone_number" => RecoveryMechanism::VerifiedPhoneNumber,
+            "admin_only" => RecoveryMechanism::AdminOnly,
+            other => {
+                return Err(Error::invalid(format!(
+                    "{other:?} is not a recovery mechanism: verified_email, verified_phone_number or admin_only"
+                )));
+            }
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecoveryMechanism::VerifiedEmail => "verified_email",
+            RecoveryMechanism::VerifiedPhoneNumber => "verified_phone_number",
+            RecoveryMechanism::AdminOnly => "admin_only",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryOption {
+    pub priority: u8,
+    pub name: RecoveryMechanism,
+}
+
+/// Where ForgotPassword may send a user's code, as the pool's recovery setting decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovery {
+    /// No setting: the user's email, verified or not (Cognito's legacy behaviour).
+    AnyEmail,
+    /// Only a verified email (phone numbers cannot be reached here: no SMS yet).
+    VerifiedEmail,
+    /// Nowhere this server can reach: no verified channel is allowed that it can use.
+    Unreachable,
+    /// `admin_only`: users cannot reset their own password.
+    AdminOnly,
 }
 
 impl PoolSettings {
+    /// Whether SignUp sends a confirmation code to the email address.
+    pub fn verifies_email(&self) -> bool {
+        self.auto_verified_attributes.0.iter().any(|a| a == "email")
+    }
+
+    /// How ForgotPassword may reach users of this pool.
+    pub fn recovery(&self) -> Recovery {
+        if self.account_recovery.is_empty() {
+            return Recovery::AnyEmail;
+        }
+        let has = |m| self.account_recovery.iter().any(|o| o.name == m);
+        if has(RecoveryMechanism::AdminOnly) {
+            Recovery::AdminOnly
+        } else if has(RecoveryMechanism::VerifiedEmail) {
+            Recovery::VerifiedEmail
+        } else {
+            Recovery::Unreachable
+        }
+    }
+
     /// Whether `name` is a developer-only custom attribute.
     pub fn is_developer_only(&self, name: &str) -> bool {
         self.custom_attributes
@@ -276,6 +366,14 @@ impl PoolSettings {
             }
         }
         crate::schema::validate_declarations(&self.custom_attributes)?;
+        for a in &self.auto_verified_attributes.0 {
+            if a != "email" && a != "phone_number" {
+                return Err(Error::invalid(format!(
+                    "AutoVerifiedAttributes: {a:?} must be email or phone_number"
+                )));
+            }
+        }
+        check_recovery(&self.account_recovery)?;
         for a in &self.immutable_attributes {
             if !crate::attribute::STANDARD_ATTRIBUTES.contains(&a.as_str()) {
                 return Err(Error::invalid(format!(
@@ -285,6 +383,42 @@ impl PoolSettings {
         }
         self.token_validity.validate()
     }
+}
+
+/// Cognito's rules for AccountRecoverySetting: one or two mechanisms, priorities 1 and 2
+/// each at most once, no mechanism twice, and `admin_only` alone.
+fn check_recovery(options: &[RecoveryOption]) -> Result<()> {
+    if options.len() > 2 {
+        return Err(Error::invalid(
+            "AccountRecoverySetting takes at most 2 RecoveryMechanisms",
+        ));
+    }
+    for (i, o) in options.iter().enumerate() {
+        if !(1..=2).contains(&o.priority) {
+            return Err(Error::invalid(
+                "RecoveryMechanisms priorities must be 1 or 2",
+            ));
+        }
+        if options
+            .iter()
+            .take(i)
+            .any(|p| p.priority == o.priority || p.name == o.name)
+        {
+            return Err(Error::invalid(
+                "RecoveryMechanisms must not repeat a priority or a mechanism",
+            ));
+        }
+    }
+    if options.len() > 1
+        && options
+            .iter()
+            .any(|o| o.name == RecoveryMechanism::AdminOnly)
+    {
+        return Err(Error::invalid(
+            "admin_only cannot be combined with another recovery mechanism",
+        ));
+    }
+    Ok(())
 }
 
 /// A reference to a user, resolved against a pool's username rules.
@@ -408,6 +542,47 @@ pub fn check_pool_name(name: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn account_recovery_follows_cognito_rules() {
+        let opt = |priority, name| RecoveryOption { priority, name };
+        let with = |options: Vec<RecoveryOption>| PoolSettings {
+            account_recovery: options,
+            ..Default::default()
+        };
+        use RecoveryMechanism::*;
+        assert_eq!(with(vec![]).recovery(), Recovery::AnyEmail);
+        let both = with(vec![opt(1, VerifiedPhoneNumber), opt(2, VerifiedEmail)]);
+        assert!(both.validate().is_ok());
+        assert_eq!(both.recovery(), Recovery::VerifiedEmail);
+        assert_eq!(
+            with(vec![opt(1, VerifiedPhoneNumber)]).recovery(),
+            Recovery::Unreachable
+        );
+        assert_eq!(
+            with(vec![opt(1, AdminOnly)]).recovery(),
+            Recovery::AdminOnly
+        );
+        for bad in [
+            vec![opt(1, AdminOnly), opt(2, VerifiedEmail)],
+            vec![opt(1, VerifiedEmail), opt(1, VerifiedPhoneNumber)],
+            vec![opt(1, VerifiedEmail), opt(2, VerifiedEmail)],
+            vec![opt(3, VerifiedEmail)],
+        ] {
+            assert!(with(bad.clone()).validate().is_err(), "{bad:?}");
+        }
+        assert!(PoolSettings::default().verifies_email());
+        let none = PoolSettings {
+            auto_verified_attributes: AutoVerified(vec![]),
+            ..Default::default()
+        };
+        assert!(!none.verifies_email());
+        let odd = PoolSettings {
+            auto_verified_attributes: AutoVerified(vec!["name".into()]),
+            ..Default::default()
+        };
+        assert!(odd.validate().is_err());
+    }
 
     #[test]
     fn usernames_fold_case_unless_the_pool_says_otherwise() {

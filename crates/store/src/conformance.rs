@@ -902,6 +902,9 @@ async fn users_update_list_and_delete(store: &dyn Store) {
         }
     }
     assert_eq!(seen, names);
+    assert_eq!(store.count_users(&pool.id).await.unwrap(), 5);
+    let empty = new_pool(store, PoolSettings::default()).await;
+    assert_eq!(store.count_users(&empty.id).await.unwrap(), 0);
 
     let mut bob = store
         .get_user_by_key(&pool.id, "bob")

@@ -83,6 +83,8 @@ pub trait UserStore {
     ) -> Result<()>;
     async fn get_user_by_key(&self, pool: &PoolId, username_key: &str) -> Result<Option<User>>;
     async fn get_user_by_sub(&self, pool: &PoolId, sub: Uuid) -> Result<Option<User>>;
+    /// How many users the pool has (DescribeUserPool's EstimatedNumberOfUsers).
+    async fn count_users(&self, pool: &PoolId) -> Result<u64>;
     /// Users ordered by username key, at most `limit`, starting after `after`.
     async fn list_users(
         &self,

@@ -6,7 +6,7 @@ use super::codes::CodeError;
 use crate::App;
 use portcullis_core::error::Entity;
 use portcullis_core::message::{OutboundMessage, mask_email};
-use portcullis_core::pool::{MessageTemplates, UserPool};
+use portcullis_core::pool::{MessageTemplates, Recovery, UserPool};
 use portcullis_core::user::{User, UserStatus};
 use portcullis_core::{Error, Result};
 use std::collections::BTreeMap;
@@ -31,6 +31,8 @@ pub enum AccountError {
     LimitExceeded,
     /// The user is in a state that does not allow this (e.g. already confirmed).
     WrongState(UserStatus),
+    /// The pool's account recovery is `admin_only`: users cannot reset their own password.
+    AdminOnlyRecovery,
 }
 
 impl From<Error> for AccountError {
@@ -215,7 +217,12 @@ impl App {
         let (code, record) = self
             .fresh_code(&user, SIGN_UP, SIGN_UP_CODE_TTL, None, None)
             .ok_or(AccountError::LimitExceeded)?;
-        let outgoing = self.sign_up_message(pool, &user, client_id, &code)?;
+        // Without auto-verification no code goes out: an administrator confirms the user.
+        let outgoing = if pool.settings.verifies_email() {
+            self.sign_up_message(pool, &user, client_id, &code)?
+        } else {
+            None
+        };
         let (message, delivery) = match outgoing {
             Some((m, d)) => (Some(m), Some(d)),
             None => (None, None),
@@ -263,6 +270,9 @@ impl App {
         client_id: &str,
         username: &str,
     ) -> Result<Option<Delivery>, AccountError> {
+        if !pool.settings.verifies_email() {
+            return Err(Error::invalid("Auto verification not turned on.").into());
+        }
         let user = self
             .find_user(pool, username)
             .await?
@@ -278,11 +288,28 @@ impl App {
         pool: &UserPool,
         username: &str,
     ) -> Result<Option<Delivery>, AccountError> {
+        let recovery = pool.settings.recovery();
+        if recovery == Recovery::AdminOnly {
+            return Err(AccountError::AdminOnlyRecovery);
+        }
         let Some(user) = self.find_user(pool, username).await?.filter(|u| u.enabled) else {
             return Ok(None);
         };
         if user.status == UserStatus::ExternalProvider {
             return Ok(None);
+        }
+        let reachable = match recovery {
+            Recovery::AnyEmail => true,
+            Recovery::VerifiedEmail => {
+                user.attributes.get("email_verified").map(String::as_str) == Some("true")
+            }
+            Recovery::Unreachable | Recovery::AdminOnly => false,
+        };
+        if !reachable {
+            return Err(Error::invalid(
+                "Cannot reset password for the user as there is no registered/verified email or phone_number",
+            )
+            .into());
         }
         self.send_code(pool, &user, FORGOT_PASSWORD, FORGOT_CODE_TTL)
             .await

@@ -1,5 +1,6 @@
 use crate::App;
 use portcullis_core::error::Entity;
+use portcullis_core::ids::PoolId;
 use portcullis_core::pool::UserRef;
 use portcullis_core::user::{User, UserStatus};
 use portcullis_core::{Error, Result};
@@ -72,6 +73,11 @@ impl App {
     ) -> Result<Page<User>> {
         let pool = self.pool(pool_id).await?;
         self.store.list_users(&pool.id, limit, after).await
+    }
+
+    /// How many users the pool has.
+    pub async fn count_users(&self, pool: &PoolId) -> Result<u64> {
+        self.store.count_users(pool).await
     }
 
     pub async fn delete_user(&self, pool_id: &str, username: &str) -> Result<()> {

@@ -117,6 +117,16 @@ impl UserStore for SqlStore {
         row.as_ref().map(decode).transpose()
     }
 
+    async fn count_users(&self, pool: &PoolId) -> Result<u64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE pool_id = $1")
+            .bind(pool.as_str())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(internal)?;
+        let n: i64 = get(&row, "n")?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     async fn list_users(
         &self,
         pool: &PoolId,

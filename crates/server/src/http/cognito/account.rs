@@ -41,6 +41,10 @@ pub(crate) fn account_err(c: &Call<'_>) -> impl Fn(AccountError) -> CognitoError
             "User cannot be confirmed. Current status is {}",
             s.as_str()
         )),
+        // Not documented by Cognito; the words chosen say what to do.
+        AccountError::AdminOnlyRecovery => CognitoError::not_authorized(
+            "Password reset is not allowed in this user pool; ask an administrator.",
+        ),
     }
 }
 

@@ -17,6 +17,7 @@ pub(crate) async fn update_pool(c: &Call<'_>) -> Result<Value, CognitoError> {
     settings.username_attributes = pool.settings.username_attributes.clone();
     settings.required_attributes = pool.settings.required_attributes.clone();
     settings.custom_attributes = pool.settings.custom_attributes.clone();
+    settings.immutable_attributes = pool.settings.immutable_attributes.clone();
     // Not a Cognito setting: UpdateUserPool leaves it as it is.
     settings.saml_sp_entity_id = pool.settings.saml_sp_entity_id.clone();
     settings.case_sensitive_usernames = pool.settings.case_sensitive_usernames;
@@ -190,6 +191,21 @@ pub(crate) async fn list_resource_servers(c: &Call<'_>) -> Result<Value, Cognito
         rs_type,
         "ResourceServers",
     ))
+}
+
+/// UpdateUserPoolDomain: the domain stays this pool's (certificates and managed-login
+/// versions are the reverse proxy's business here); a domain of another pool, or none, is
+/// refused.
+pub(crate) async fn update_domain(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let pool = c.pool().await?;
+    let domain = c.string("Domain")?;
+    if pool.domain.as_deref() != Some(domain) {
+        return Err(CognitoError::invalid_parameter(&format!(
+            "The domain {domain} is not the domain of user pool {}",
+            pool.id
+        )));
+    }
+    Ok(json!({"CloudFrontDomain": domain, "ManagedLoginVersion": 1}))
 }
 
 /// CreateUserPoolDomain: `Domain` is the host name whose requests reach this pool's pages.

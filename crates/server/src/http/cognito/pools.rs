@@ -5,15 +5,17 @@ use super::Call;
 use super::error::CognitoError;
 use super::paging::{MAX_RESULTS_60, Paging, by_creation};
 use portcullis_core::password_policy::PasswordPolicy;
-use portcullis_core::pool::{PoolSettings, UserPool, UsernameAttribute};
+use portcullis_core::pool::{
+    AutoVerified, PoolSettings, RecoveryMechanism, RecoveryOption, UserPool, UsernameAttribute,
+};
 use portcullis_core::schema::{CustomAttribute, DataType};
 use portcullis_core::standard_schema;
 use serde_json::{Value, json};
 
 /// Cognito's `UserPoolType`, as far as Portcullis has it.
-fn pool_type(c: &Call<'_>, p: &UserPool) -> Value {
+fn pool_type(c: &Call<'_>, p: &UserPool, users: u64) -> Value {
     let pp = &p.settings.password_policy;
-    json!({
+    let mut v = json!({
         "Id": p.id.as_str(),
         "Name": p.name,
         "Arn": c.s.config.pool_arn(&p.id),
@@ -46,11 +48,34 @@ fn pool_type(c: &Call<'_>, p: &UserPool) -> Value {
             .map(|a| standard_schema_type(p, a))
             .chain(p.settings.custom_attributes.iter().map(custom_schema))
             .collect::<Vec<_>>(),
+        "AutoVerifiedAttributes": p.settings.auto_verified_attributes.0,
+        "LambdaConfig": {},
+        "MfaConfiguration": "OFF",
+        "UserPoolAddOns": {"AdvancedSecurityMode": "OFF"},
+        "DeletionProtection": "INACTIVE",
+        "EstimatedNumberOfUsers": users,
         "AdminCreateUserConfig": {"InviteMessageTemplate": {
             "EmailMessage": p.settings.messages.invitation_message,
             "EmailSubject": p.settings.messages.invitation_subject,
         }},
-    })
+    });
+    if !p.settings.account_recovery.is_empty() {
+        let mechanisms: Vec<Value> = p
+            .settings
+            .account_recovery
+            .iter()
+            .map(|o| json!({"Priority": o.priority, "Name": o.name.as_str()}))
+            .collect();
+        super::set(
+            &mut v,
+            "AccountRecoverySetting",
+            json!({ "RecoveryMechanisms": mechanisms }),
+        );
+    }
+    if let Some(m) = &p.settings.sms_verification_message {
+        super::set(&mut v, "SmsVerificationMessage", json!(m));
+    }
+    v
 }
 
 pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError> {
@@ -73,6 +98,7 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
     }
     messages_from(input, &mut s)?;
     schema_from(input, &mut s)?;
+    recovery_from(input, &mut s)?;
     if let Some(cs) = input
         .pointer("/UsernameConfiguration/CaseSensitive")
         .and_then(Value::as_bool)
@@ -80,6 +106,46 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
         s.case_sensitive_usernames = cs;
     }
     Ok(s)
+}
+
+/// AutoVerifiedAttributes (none unless given, as in Cognito's API), AccountRecoverySetting
+/// and SmsVerificationMessage.
+fn recovery_from(input: &Value, s: &mut PoolSettings) -> Result<(), CognitoError> {
+    let bad = |m: &str| CognitoError::invalid_parameter(m);
+    s.auto_verified_attributes = AutoVerified(
+        input
+            .get("AutoVerifiedAttributes")
+            .and_then(Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .map(|v| v.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| bad("AutoVerifiedAttributes must be a list of strings"))
+            })
+            .transpose()?
+            .unwrap_or_default(),
+    );
+    if let Some(list) = input.pointer("/AccountRecoverySetting/RecoveryMechanisms") {
+        let list = list
+            .as_array()
+            .filter(|l| !l.is_empty())
+            .ok_or_else(|| bad("RecoveryMechanisms must list 1 or 2 mechanisms"))?;
+        for m in list {
+            let priority = m
+                .get("Priority")
+                .and_then(Value::as_u64)
+                .and_then(|p| u8::try_from(p).ok())
+                .ok_or_else(|| bad("each recovery mechanism needs a Priority of 1 or 2"))?;
+            let name = m.get("Name").and_then(Value::as_str).unwrap_or("");
+            let name = RecoveryMechanism::parse(name).map_err(|e| bad(&e.to_string()))?;
+            s.account_recovery.push(RecoveryOption { priority, name });
+        }
+    }
+    s.sms_verification_message = input
+        .get("SmsVerificationMessage")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    Ok(())
 }
 
 /// `Policies.PasswordPolicy`, each member defaulting to Cognito's default.
@@ -310,7 +376,7 @@ pub(crate) async fn create(c: &Call<'_>) -> Result<Value, CognitoError> {
             .create_pool(c.s.config.region(), name, settings)
             .await
             .map_err(|e| CognitoError::from_core(e, None))?;
-    Ok(json!({"UserPool": pool_type(c, &pool)}))
+    Ok(json!({"UserPool": pool_type(c, &pool, 0)}))
 }
 
 /// AddCustomAttributes: `CustomAttributes` are all custom (a standard name becomes
@@ -337,7 +403,9 @@ pub(crate) async fn add_custom_attributes(c: &Call<'_>) -> Result<Value, Cognito
 }
 
 pub(crate) async fn describe(c: &Call<'_>) -> Result<Value, CognitoError> {
-    Ok(json!({"UserPool": pool_type(c, &c.pool().await?)}))
+    let pool = c.pool().await?;
+    let users = c.s.app.count_users(&pool.id).await.map_err(c.core(None))?;
+    Ok(json!({"UserPool": pool_type(c, &pool, users)}))
 }
 
 pub(crate) async fn delete(c: &Call<'_>) -> Result<Value, CognitoError> {

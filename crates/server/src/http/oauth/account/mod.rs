@@ -42,6 +42,9 @@ fn message(e: &AccountError) -> String {
             "Too many attempts. Please wait a while and try again.".into()
         }
         AccountError::WrongState(_) => "This account is already confirmed. Sign in instead.".into(),
+        AccountError::AdminOnlyRecovery => {
+            "Passwords here are reset by an administrator. Contact your administrator.".into()
+        }
         AccountError::Core(_) => "Something went wrong on our side. Please try again.".into(),
     }
 }

@@ -122,9 +122,16 @@ pub(crate) async fn forgot_submit(
     let username = form.get("username").unwrap_or("").trim().to_owned();
     Ok(match s.app.forgot_password(&ctx.pool, &username).await {
         Ok(_) => reset_page(p, &username, Say::Nothing),
+        // No verified address to send to: the page says what it says to everyone, so it does
+        // not tell which accounts exist.
+        Err(AccountError::Core(portcullis_core::Error::InvalidRequest(why))) => {
+            tracing::info!(pool = %ctx.pool.id, why, "no code sent for a forgotten password");
+            reset_page(p, &username, Say::Nothing)
+        }
         Err(e) => {
             let status = match e {
                 AccountError::LimitExceeded => StatusCode::TOO_MANY_REQUESTS,
+                AccountError::AdminOnlyRecovery => StatusCode::FORBIDDEN,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             forgot_page(p, Say::Error(status, &message(&e)))

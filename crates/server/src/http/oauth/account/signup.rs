@@ -189,7 +189,13 @@ pub(crate) async fn signup_submit(
             .sign_up(&ctx.pool, client_id, username, password, attrs)
             .await
         {
-            Ok((user, _)) => confirm_page(p, &user.username, Say::Nothing),
+            Ok((user, Some(_))) => confirm_page(p, &user.username, Say::Nothing),
+            // No code went out (the pool does not verify email): an administrator confirms.
+            Ok((_, None)) => pages::page(
+                StatusCode::OK,
+                "Account created",
+                "<h1>Your account is created</h1><p id=\"notice\" role=\"status\">An administrator will confirm it; then you can sign in.</p>",
+            ),
             Err(e) => signup_page(p, &form, Say::Error(StatusCode::BAD_REQUEST, &message(&e))),
         },
     )

@@ -400,6 +400,40 @@ async fn a_logout_naming_no_client_asks_first_and_signs_out_on_yes() {
     assert!(none.body.contains("You are signed out"));
 }
 
+#[tokio::test]
+async fn without_auto_verification_the_sign_up_page_says_an_administrator_confirms() {
+    let w = world().await;
+    let mut settings = w.pool.settings.clone();
+    settings.auto_verified_attributes = portcullis_core::pool::AutoVerified(vec![]);
+    w.t.app
+        .update_pool_settings(w.pool.id.as_str(), settings)
+        .await
+        .unwrap();
+    let mut b = Browser::new(&w.router);
+    let query = w.authorize_url(&w.spa, &[]);
+    let query = query.split_once('?').unwrap().1;
+    let page = b.get(&format!("{}/signup?{query}", w.issuer)).await;
+    let csrf = page.input("_csrf").unwrap();
+    let done = b
+        .post(
+            &format!("{}/signup?{query}", w.issuer),
+            &[
+                ("_csrf", &csrf),
+                ("username", "newbie"),
+                ("email", "newbie@example.com"),
+                ("password", "Newbie-Passw0rd!"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(
+        done.body.contains("An administrator will confirm it"),
+        "{}",
+        done.body
+    );
+    assert!(!done.body.contains("Verification code"));
+}
+
 /// alice's tokens for `client` (public), through the hosted page.
 async fn tokens_of(w: &World, client: &str) -> serde_json::Value {
     let mut b = Browser::new(&w.router);
