@@ -273,6 +273,32 @@ class Fidelity(Harness, unittest.TestCase):
                                          CustomDomainConfig={"CertificateArn": "arn:aws:acm:us-east-1:000000000000:certificate/x"}),
                          "InvalidParameterException")
 
+    def test_phone_numbers_and_emails_as_usernames(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="phones", UsernameAttributes=["phone_number"])["UserPool"]
+        self.assertEqual(pool["UsernameAttributes"], ["phone_number"])
+        pid = pool["Id"]
+        made = c.admin_create_user(UserPoolId=pid, Username="+14325551212", MessageAction="SUPPRESS")["User"]
+        attrs = {a["Name"]: a["Value"] for a in made["Attributes"]}
+        self.assertEqual(attrs["phone_number"], "+14325551212")
+        self.assertEqual(made["Username"], attrs["sub"], "the username is the sub")
+        c.admin_set_user_password(UserPoolId=pid, Username="+14325551212", Password="Phone-Passw0rd!", Permanent=True)
+        app = c.create_user_pool_client(UserPoolId=pid, ClientName="app",
+                                        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        tokens = c.admin_initiate_auth(UserPoolId=pid, ClientId=app, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                       AuthParameters={"USERNAME": "+14325551212", "PASSWORD": "Phone-Passw0rd!"})
+        self.assertEqual(claims(tokens["AuthenticationResult"]["IdToken"])["cognito:username"], made["Username"])
+        self.assertEqual(c.admin_get_user(UserPoolId=pid, Username=made["Username"])["Username"], made["Username"])
+        for bad in ["4325551212", "+1 432 555 1212", "phone"]:
+            with self.subTest(username=bad):
+                self.assertEqual(self.error_code(c.admin_create_user, UserPoolId=pid, Username=bad,
+                                                 MessageAction="SUPPRESS"), "InvalidParameterException")
+        self.assertEqual(self.error_code(c.admin_update_user_attributes, UserPoolId=pid, Username=made["Username"],
+                                         UserAttributes=[{"Name": "phone_number", "Value": "+14325550000"}]),
+                         "InvalidParameterException")
+        self.assertEqual(self.error_code(c.create_user_pool, PoolName="both",
+                                         UsernameAttributes=["email", "phone_number"]), "InvalidParameterException")
+
     def test_the_cli_changes_only_what_it_is_given(self):
         pool = self.cli("pool", "create", "--name", "cli-parity")["id"]
         made = self.cli("client", "create", "--pool", pool, "--name", "web", "--callback-url",

@@ -105,7 +105,19 @@ pub fn check_attribute(name: &str, value: &str) -> Result<()> {
     if name == "email" && !looks_like_email(value) {
         return Err(Error::invalid("invalid email address format"));
     }
+    if name == "phone_number" && !is_e164(value) {
+        return Err(Error::invalid(
+            "Invalid phone number format: give it as +country code and number, e.g. +14325551212",
+        ));
+    }
     Ok(())
+}
+
+/// E.164: `+`, then up to 15 digits, the first not 0.
+pub fn is_e164(v: &str) -> bool {
+    v.strip_prefix('+').is_some_and(|d| {
+        (2..=15).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()) && !d.starts_with('0')
+    })
 }
 
 pub fn looks_like_email(v: &str) -> bool {

@@ -329,12 +329,9 @@ impl PoolSettings {
     }
 
     pub fn validate(&self) -> Result<()> {
-        if self
-            .username_attributes
-            .contains(&UsernameAttribute::PhoneNumber)
-        {
+        if self.username_attributes.len() > 1 {
             return Err(Error::invalid(
-                "phone_number as a username attribute is not supported yet; use email",
+                "UsernameAttributes with both email and phone_number is not supported yet; give one",
             ));
         }
         self.password_policy.validate()?;
@@ -458,15 +455,23 @@ impl UserPool {
     /// Whether users sign in with their email address (Cognito's `UsernameAttributes: [email]`):
     /// their username is then their `sub`, and the email is the unique sign-in key.
     pub fn email_is_username(&self) -> bool {
-        self.settings
-            .username_attributes
-            .contains(&UsernameAttribute::Email)
+        self.username_attribute() == Some("email")
+    }
+
+    /// The attribute users sign in with instead of a username (Cognito's
+    /// `UsernameAttributes`: `email` or `phone_number`), if the pool has one. Their username is
+    /// then their `sub`, and the attribute is the unique sign-in key.
+    pub fn username_attribute(&self) -> Option<&'static str> {
+        self.settings.username_attributes.first().map(|a| match a {
+            UsernameAttribute::Email => "email",
+            UsernameAttribute::PhoneNumber => "phone_number",
+        })
     }
 
     /// How to find the user someone names: by `sub` when the pool's usernames are subs and
     /// the input is one, else by the sign-in key.
     pub fn user_ref(&self, input: &str) -> UserRef {
-        if self.email_is_username()
+        if self.username_attribute().is_some()
             && let Ok(sub) = uuid::Uuid::parse_str(input)
         {
             return UserRef::Sub(sub);
@@ -480,9 +485,8 @@ impl UserPool {
         &self,
         attributes: &std::collections::BTreeMap<String, String>,
     ) -> Result<()> {
-        let email = self.email_is_username().then_some("email");
         let required = self.settings.required_attributes.iter().map(String::as_str);
-        for name in email.into_iter().chain(required) {
+        for name in self.username_attribute().into_iter().chain(required) {
             if attributes.get(name).is_none_or(|v| v.trim().is_empty()) {
                 return Err(Error::invalid(format!(
                     "Attributes did not conform to the schema: {name}: The attribute is required"

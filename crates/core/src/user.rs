@@ -87,8 +87,9 @@ impl std::fmt::Debug for User {
 }
 
 impl User {
-    /// A new local user. In a pool where email is the username, `username` must be the
-    /// email address; the stored username becomes the `sub`, as Cognito does.
+    /// A new local user. In a pool whose users sign in with an attribute (email or phone
+    /// number), `username` is that attribute's value (it becomes the attribute when not
+    /// given) and the stored username becomes the `sub`, as Cognito does.
     pub fn new(
         pool: &UserPool,
         username: &str,
@@ -99,14 +100,14 @@ impl User {
         check_username(username)?;
         let username = &normalize_username(username);
         let sub = Uuid::new_v4();
-        let username = if pool.email_is_username() {
-            let email = attributes
-                .entry("email".to_owned())
+        let username = if let Some(attr) = pool.username_attribute() {
+            let value = attributes
+                .entry(attr.to_owned())
                 .or_insert_with(|| username.to_owned());
-            if pool.username_key(email) != pool.username_key(username) {
-                return Err(Error::invalid(
-                    "in this pool the username is the email address; they must match",
-                ));
+            if pool.username_key(value) != pool.username_key(username) {
+                return Err(Error::invalid(format!(
+                    "in this pool the username is the {attr}; they must match"
+                )));
             }
             sub.to_string()
         } else {
@@ -134,16 +135,15 @@ impl User {
         })
     }
 
-    /// The key that must be unique in the pool: the folded username, or the folded email in
-    /// pools where email is the username.
+    /// The key that must be unique in the pool: the folded username, or the folded sign-in
+    /// attribute (email, phone number) in pools whose users sign in with one.
     pub fn sign_in_key(&self, pool: &UserPool) -> String {
-        match self.email() {
+        let by_attribute = pool
+            .username_attribute()
+            .and_then(|a| self.attributes.get(a));
+        match by_attribute {
             // Federated users are found by `Provider_subject`, whatever their email says.
-            Some(email)
-                if pool.email_is_username() && self.status != UserStatus::ExternalProvider =>
-            {
-                pool.username_key(email)
-            }
+            Some(value) if self.status != UserStatus::ExternalProvider => pool.username_key(value),
             _ => pool.username_key(&self.username),
         }
     }
@@ -151,7 +151,7 @@ impl User {
     /// The name that finds this user again in its pool: the sub where email is the username,
     /// else the username.
     pub fn lookup_name(&self, pool: &UserPool) -> String {
-        if pool.email_is_username() {
+        if pool.username_attribute().is_some() {
             self.sub.to_string()
         } else {
             self.username.clone()
@@ -184,6 +184,46 @@ mod tests {
         assert_ne!(u.sub, v.sub);
         assert_eq!(u.email(), Some("alice@example.com"));
         assert!(!format!("{u:?}").contains("argon"));
+    }
+
+    #[test]
+    fn a_phone_number_as_username_is_e164_and_keys_the_user() {
+        let settings = PoolSettings {
+            username_attributes: vec![crate::pool::UsernameAttribute::PhoneNumber],
+            ..Default::default()
+        };
+        let pool = UserPool::new("local", "acme", settings, 0).unwrap();
+        let u = User::new(
+            &pool,
+            "+14325551212",
+            BTreeMap::new(),
+            UserStatus::Confirmed,
+            1,
+        )
+        .unwrap();
+        assert_eq!(u.username, u.sub.to_string());
+        assert_eq!(u.attributes["phone_number"], "+14325551212");
+        assert_eq!(u.sign_in_key(&pool), "+14325551212");
+        assert_eq!(u.lookup_name(&pool), u.sub.to_string());
+        for bad in [
+            "4325551212",
+            "+0123",
+            "+1 432 555 1212",
+            "+1234567890123456",
+        ] {
+            assert!(
+                User::new(&pool, bad, BTreeMap::new(), UserStatus::Confirmed, 1).is_err(),
+                "{bad}"
+            );
+        }
+        let both = PoolSettings {
+            username_attributes: vec![
+                crate::pool::UsernameAttribute::Email,
+                crate::pool::UsernameAttribute::PhoneNumber,
+            ],
+            ..Default::default()
+        };
+        assert!(both.validate().is_err(), "one sign-in attribute at a time");
     }
 
     #[test]

@@ -158,9 +158,9 @@ impl App {
         password: &str,
     ) -> Result<()> {
         let t = &pool.settings.messages;
-        let name = user
-            .email()
-            .filter(|_| pool.email_is_username())
+        let name = pool
+            .username_attribute()
+            .and_then(|a| user.attributes.get(a))
             .unwrap_or(&user.username);
         let body = MessageTemplates::render(&t.invitation_message, password, name);
         self.queue_message(&pool.id, email, &t.invitation_subject, &body, "invitation")
@@ -202,7 +202,6 @@ impl App {
         pool.settings.password_policy.check(password)?;
         let mut attributes = attributes;
         attributes.remove("email_verified");
-        pool.check_required(&attributes)?;
         let mut user = User::new(
             pool,
             username,
@@ -210,6 +209,7 @@ impl App {
             UserStatus::Unconfirmed,
             self.now(),
         )?;
+        pool.check_required(&user.attributes)?;
         user.password_hash = Some(self.hash_password(password).await?);
         user.srp = Some(self.srp_verifier(pool, &user.username, password).await?);
         // The user, their code and the message that carries it are written together or not

@@ -49,10 +49,10 @@ impl App {
             if name == "sub" {
                 return Err(Error::invalid("sub cannot be changed"));
             }
-            if name == "email" && pool.email_is_username() {
-                return Err(Error::invalid(
-                    "the sign-in email cannot be changed yet in this pool",
-                ));
+            if pool.username_attribute() == Some(name.as_str()) {
+                return Err(Error::invalid(format!(
+                    "the sign-in {name} cannot be changed yet in this pool"
+                )));
             }
             check_attribute(name, value)?;
         }
@@ -71,7 +71,7 @@ impl App {
         let mut user = self.user(pool_id, username).await?;
         for name in names {
             if name == "sub"
-                || (name == "email" && pool.email_is_username())
+                || pool.username_attribute() == Some(name.as_str())
                 || pool.settings.immutable_attributes.contains(name)
             {
                 return Err(Error::invalid(format!("{name} cannot be deleted")));

@@ -37,13 +37,15 @@ impl App {
             }
         };
         pool.settings.password_policy.check(&password)?;
-        pool.check_required(&req.attributes)?;
         let status = if temporary {
             UserStatus::ForceChangePassword
         } else {
             UserStatus::Confirmed
         };
+        // The username becomes the sign-in attribute where there is one, then required
+        // attributes are checked.
         let mut user = User::new(&pool, &req.username, req.attributes, status, self.now())?;
+        pool.check_required(&user.attributes)?;
         user.password_hash = Some(self.hash_password(&password).await?);
         user.srp = Some(self.srp_verifier(&pool, &user.username, &password).await?);
         self.store

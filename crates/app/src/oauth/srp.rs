@@ -67,7 +67,7 @@ impl App {
             &format!("{}\0{}", pool.id, pool.username_key(username)),
         );
         let (salt, verifier) = portcullis_crypto::srp::decoy_verifier(seed.as_bytes());
-        let user_id = if pool.email_is_username() {
+        let user_id = if pool.username_attribute().is_some() {
             // Real users of such pools are known by their sub.
             let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, seed.as_bytes());
             let mut bytes = [0u8; 16];

@@ -30,7 +30,7 @@ fn pool_type(c: &Call<'_>, p: &UserPool, users: u64) -> Value {
             "RequireSymbols": pp.require_symbols,
             "TemporaryPasswordValidityDays": pp.temporary_password_validity_days,
         }},
-        "UsernameAttributes": if p.email_is_username() { json!(["email"]) } else { json!([]) },
+        "UsernameAttributes": p.username_attribute().into_iter().collect::<Vec<_>>(),
         "UsernameConfiguration": {"CaseSensitive": p.settings.case_sensitive_usernames},
         "VerificationMessageTemplate": {
             "EmailMessage": p.settings.messages.verification_message,
