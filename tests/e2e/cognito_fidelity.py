@@ -2,6 +2,8 @@
 legacy flow names, paging, schemas, shapes. Run by tests/e2e/run.sh with PORTCULLIS_BIN set."""
 
 import base64
+import hashlib
+import hmac
 import json
 import unittest
 
@@ -298,6 +300,34 @@ class Fidelity(Harness, unittest.TestCase):
                          "InvalidParameterException")
         self.assertEqual(self.error_code(c.create_user_pool, PoolName="both",
                                          UsernameAttributes=["email", "phone_number"]), "InvalidParameterException")
+
+    def test_refresh_tokens_by_their_own_action_and_deleting_own_attributes(self):
+        c, anon = self.client(), self.anon()
+        pid = c.create_user_pool(PoolName="refresh")["UserPool"]["Id"]
+        app = c.create_user_pool_client(UserPoolId=pid, ClientName="app", GenerateSecret=True,
+                                        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+        client_id, secret = app["UserPoolClient"]["ClientId"], app["UserPoolClient"]["ClientSecret"]
+        c.admin_create_user(UserPoolId=pid, Username="ray", MessageAction="SUPPRESS",
+                            UserAttributes=[{"Name": "name", "Value": "Ray"}, {"Name": "nickname", "Value": "R"}])
+        c.admin_set_user_password(UserPoolId=pid, Username="ray", Password="Ray-Passw0rd!", Permanent=True)
+        digest = hmac.new(secret.encode(), ("ray" + client_id).encode(), hashlib.sha256).digest()
+        first = c.admin_initiate_auth(UserPoolId=pid, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                      AuthParameters={"USERNAME": "ray", "PASSWORD": "Ray-Passw0rd!",
+                                                      "SECRET_HASH": base64.b64encode(digest).decode()})
+        rt = first["AuthenticationResult"]["RefreshToken"]
+        got = anon.get_tokens_from_refresh_token(RefreshToken=rt, ClientId=client_id, ClientSecret=secret)
+        self.assertIn("AccessToken", got["AuthenticationResult"])
+        self.assertEqual(self.error_code(anon.get_tokens_from_refresh_token, RefreshToken=rt, ClientId=client_id,
+                                         ClientSecret="w" * 40), "NotAuthorizedException")
+        self.assertEqual(self.error_code(anon.get_tokens_from_refresh_token, RefreshToken="not-a-refresh-token-" * 4, ClientId=client_id,
+                                         ClientSecret=secret), "NotAuthorizedException")
+        access = got["AuthenticationResult"]["AccessToken"]
+        anon.delete_user_attributes(AccessToken=access, UserAttributeNames=["nickname"])
+        names = {a["Name"] for a in anon.get_user(AccessToken=access)["UserAttributes"]}
+        self.assertNotIn("nickname", names)
+        self.assertIn("name", names)
+        self.assertEqual(self.error_code(anon.delete_user_attributes, AccessToken=access, UserAttributeNames=["sub"]),
+                         "InvalidParameterException")
 
     def test_the_cli_changes_only_what_it_is_given(self):
         pool = self.cli("pool", "create", "--name", "cli-parity")["id"]

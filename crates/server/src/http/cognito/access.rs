@@ -67,15 +67,7 @@ pub(crate) async fn token_session(
 /// family; Cognito answers `{}` for tokens it does not know.
 pub(crate) async fn revoke(c: &Call<'_>) -> Result<Value, CognitoError> {
     let (pool, client) = client_by_id(c).await?;
-    if let Some(secret) = c.s.app.reveal_secret(&client).map_err(c.core(None))? {
-        let given = c.opt_string("ClientSecret")?.unwrap_or_default();
-        if !bool::from(subtle::ConstantTimeEq::ct_eq(
-            given.as_bytes(),
-            secret.as_bytes(),
-        )) {
-            return Err(CognitoError::not_authorized("Client secret is incorrect."));
-        }
-    }
+    check_client_secret(c, &client)?;
     if !client.enable_token_revocation {
         return Err(CognitoError::invalid_parameter(
             "Token revocation is not enabled for this client",
@@ -88,4 +80,21 @@ pub(crate) async fn revoke(c: &Call<'_>) -> Result<Value, CognitoError> {
         .await
         .map_err(c.core(None))?;
     Ok(json!({}))
+}
+
+/// `ClientSecret`, for a client that has one (RevokeToken, GetTokensFromRefreshToken).
+pub(crate) fn check_client_secret(
+    c: &Call<'_>,
+    client: &portcullis_core::client::AppClient,
+) -> Result<(), CognitoError> {
+    if let Some(secret) = c.s.app.reveal_secret(client).map_err(c.core(None))? {
+        let given = c.opt_string("ClientSecret")?.unwrap_or_default();
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(
+            given.as_bytes(),
+            secret.as_bytes(),
+        )) {
+            return Err(CognitoError::not_authorized("Client secret is incorrect."));
+        }
+    }
+    Ok(())
 }

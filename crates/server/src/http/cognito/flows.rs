@@ -165,9 +165,19 @@ async fn refresh_flow(
             .ok_or_else(invalid)?;
         check_secret_hash(c, client, &user.username, params.get("SECRET_HASH"))?;
     }
+    refreshed(c, pool, client, rt).await.map(|t| result(&t))
+}
+
+/// New tokens for a refresh token (rotated when the client rotates), with Cognito's errors.
+async fn refreshed(
+    c: &Call<'_>,
+    pool: &UserPool,
+    client: &AppClient,
+    rt: &str,
+) -> Result<TokenResponse, CognitoError> {
     let issuer = c.s.config.issuer(pool.id.as_str());
-    match app.refresh_grant(pool, client, &issuer, rt, None).await {
-        Ok(t) => Ok(result(&t)),
+    match c.s.app.refresh_grant(pool, client, &issuer, rt, None).await {
+        Ok(t) => Ok(t),
         Err(e) if e.code == portcullis_core::oauth::ErrorCode::InvalidGrant => {
             Err(CognitoError::not_authorized(
                 if e.description.contains("revoked") || e.description.contains("already been used")
@@ -183,6 +193,21 @@ async fn refresh_flow(
             None,
         )),
     }
+}
+
+/// GetTokensFromRefreshToken: REFRESH_TOKEN_AUTH as its own action, the client secret given
+/// as itself (`ClientSecret`) rather than as a SECRET_HASH; the new refresh token comes back
+/// when the client rotates them.
+pub(crate) async fn tokens_from_refresh_token(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, client) = client_by_id(c).await?;
+    super::access::check_client_secret(c, &client)?;
+    require_flow(&client, "ALLOW_REFRESH_TOKEN_AUTH", "REFRESH_TOKEN_AUTH")?;
+    let t = refreshed(c, &pool, &client, c.string("RefreshToken")?).await?;
+    let mut out = result(&t);
+    if let Some(o) = out.as_object_mut() {
+        o.remove("ChallengeParameters");
+    }
+    Ok(out)
 }
 
 /// USER_SRP_AUTH, step one ([`portcullis_app::oauth::srp`]): a challenge for everyone, so

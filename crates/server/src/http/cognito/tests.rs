@@ -450,3 +450,30 @@ async fn required_schema_attributes_are_enforced_and_a_refusal_creates_nothing()
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["UserConfirmed"], false);
 }
+
+#[test]
+fn the_action_table_in_the_docs_matches_what_is_answered() {
+    let docs = include_str!("../../../../../docs/cognito-api.md");
+    let table = docs
+        .split("## Every `cognito-idp` action")
+        .nth(1)
+        .expect("the docs have the action table");
+    let mut documented = std::collections::BTreeSet::new();
+    for line in table
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains('`'))
+    {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let (action, status) = (cells[2].trim_matches('`'), cells[3]);
+        assert!(
+            matches!(status, "yes" | "partly" | "no"),
+            "{action}: {status}"
+        );
+        if status != "no" {
+            documented.insert(action.to_owned());
+        }
+    }
+    let answered: std::collections::BTreeSet<String> =
+        super::IMPLEMENTED.iter().map(|a| (*a).to_owned()).collect();
+    assert_eq!(documented, answered);
+}

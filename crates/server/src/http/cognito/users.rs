@@ -278,6 +278,27 @@ pub(crate) async fn update_attributes(c: &Call<'_>) -> Result<Value, CognitoErro
     Ok(json!({"CodeDeliveryDetailsList": list}))
 }
 
+/// DeleteUserAttributes with an access token: only attributes the token's client may write
+/// (never developer-only ones); `sub`, the sign-in attribute and immutable ones stay.
+pub(crate) async fn delete_own_attributes(c: &Call<'_>) -> Result<Value, CognitoError> {
+    let (pool, user, at) = super::access::token_session(c, c.string("AccessToken")?).await?;
+    let names = c.strings("UserAttributeNames")?.ok_or_else(|| {
+        CognitoError::invalid_parameter("UserAttributeNames must list the attributes to delete")
+    })?;
+    let as_map: std::collections::BTreeMap<String, String> =
+        names.iter().map(|n| (n.clone(), String::new())).collect();
+    super::account::check_writable(
+        &pool,
+        &token_client(c, &pool, &at.client_id).await?,
+        &as_map,
+    )?;
+    c.s.app
+        .delete_attributes(pool.id.as_str(), &user.lookup_name(&pool), &names)
+        .await
+        .map_err(c.core(None))?;
+    Ok(json!({}))
+}
+
 fn email_only(c: &Call<'_>) -> Result<(), CognitoError> {
     match c.string("AttributeName")? {
         "email" => Ok(()),
