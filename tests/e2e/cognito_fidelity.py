@@ -29,6 +29,7 @@ class Fidelity(Harness, unittest.TestCase):
         self.assertEqual(made["TokenValidityUnits"],
                          {"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "hours"})
         self.assertEqual(made["ExplicitAuthFlows"], ["ADMIN_NO_SRP_AUTH"])
+        self.assertEqual((made["AuthSessionValidity"], made["EnablePropagateAdditionalUserContextData"]), (3, False))
         c.admin_create_user(UserPoolId=pool, Username="ann", TemporaryPassword="Temp-Passw0rd!",
                             MessageAction="SUPPRESS")
         c.admin_set_user_password(UserPoolId=pool, Username="ann", Password="Corr3ct-Horse!", Permanent=True)
@@ -123,6 +124,10 @@ class Fidelity(Harness, unittest.TestCase):
                                  "InvalidParameterException")
                 self.assertEqual(self.error_code(fn, UserPoolId=pool, **extra, **{size: 2, token: "bm90LWEtdG9rZW4"}),
                                  "InvalidParameterException")
+        # A filter it cannot read gets Cognito's words.
+        with self.assertRaises(c.exceptions.InvalidParameterException) as cm:
+            c.list_users(UserPoolId=pool, Filter="email is ann")
+        self.assertEqual(cm.exception.response["Error"]["Message"], "Error while parsing filter.")
         # ListResourceServers and ListUserPools want a size; ListResourceServers at most 50.
         self.assertEqual(self.error_code(c.list_resource_servers, UserPoolId=pool, MaxResults=51),
                          "InvalidParameterException")

@@ -37,11 +37,9 @@ impl UserFilter {
         if raw.is_empty() {
             return Ok(None);
         }
-        let bad = || {
-            Error::invalid(format!(
-                "invalid filter {raw:?}: expected name = \"value\" or name ^= \"value\""
-            ))
-        };
+        // Cognito's words for any filter it cannot read; the form is name = "value" or
+        // name ^= "value".
+        let bad = || Error::invalid("Error while parsing filter.");
         let (name, op, rest) = if let Some((n, r)) = raw.split_once("^=") {
             (n, FilterOp::StartsWith, r)
         } else if let Some((n, r)) = raw.split_once('=') {

@@ -26,6 +26,9 @@ pub(crate) fn client_type(c: &AppClient, secret: Option<&str>) -> Value {
         "SupportedIdentityProviders": c.supported_identity_providers,
         "PreventUserExistenceErrors": if c.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" },
         "EnableTokenRevocation": c.enable_token_revocation,
+        // Not settable here: Cognito's defaults, as it reports them.
+        "AuthSessionValidity": 3,
+        "EnablePropagateAdditionalUserContextData": false,
     });
     if !c.read_attributes.is_empty() {
         super::set(&mut v, "ReadAttributes", json!(c.read_attributes));
