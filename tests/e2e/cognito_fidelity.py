@@ -334,6 +334,41 @@ class Fidelity(Harness, unittest.TestCase):
         self.assertEqual(self.error_code(anon.delete_user_attributes, AccessToken=access, UserAttributeNames=["sub"]),
                          "InvalidParameterException")
 
+    def test_a_verified_email_is_an_alias_of_one_user(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="aliases", AliasAttributes=["email"])["UserPool"]
+        self.assertEqual(pool["AliasAttributes"], ["email"])
+        pid = pool["Id"]
+        app = c.create_user_pool_client(UserPoolId=pid, ClientName="app",
+                                        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        def user(name, email, verified):
+            c.admin_create_user(UserPoolId=pid, Username=name, MessageAction="SUPPRESS", UserAttributes=[
+                {"Name": "email", "Value": email}, {"Name": "email_verified", "Value": verified}])
+            c.admin_set_user_password(UserPoolId=pid, Username=name, Password="Alias-Passw0rd!", Permanent=True)
+        def sign_in(name):
+            return c.admin_initiate_auth(UserPoolId=pid, ClientId=app, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": name, "PASSWORD": "Alias-Passw0rd!"})
+        user("ann", "ann@example.com", "true")
+        by_alias = sign_in("ann@example.com")["AuthenticationResult"]["IdToken"]
+        self.assertEqual(claims(by_alias)["cognito:username"], "ann")
+        # A second user may hold the address unverified, but not verified.
+        self.assertEqual(self.error_code(c.admin_create_user, UserPoolId=pid, Username="bob", MessageAction="SUPPRESS",
+                                         UserAttributes=[{"Name": "email", "Value": "ann@example.com"},
+                                                         {"Name": "email_verified", "Value": "true"}]),
+                         "AliasExistsException")
+        user("bob", "ann@example.com", "false")
+        self.assertEqual(self.error_code(c.admin_update_user_attributes, UserPoolId=pid, Username="bob",
+                                         UserAttributes=[{"Name": "email_verified", "Value": "true"}]),
+                         "AliasExistsException")
+        self.assertEqual(claims(sign_in("ann@example.com")["AuthenticationResult"]["IdToken"])["cognito:username"], "ann")
+        # An unverified address is no alias.
+        user("cat", "cat@example.com", "false")
+        self.assertEqual(self.error_code(sign_in, name="cat@example.com"), "NotAuthorizedException")
+        self.assertEqual(self.error_code(c.create_user_pool, PoolName="both", AliasAttributes=["email"],
+                                         UsernameAttributes=["email"]), "InvalidParameterException")
+        self.assertEqual(self.error_code(c.create_user_pool, PoolName="pref", AliasAttributes=["preferred_username"]),
+                         "InvalidParameterException")
+
     def test_the_cli_changes_only_what_it_is_given(self):
         pool = self.cli("pool", "create", "--name", "cli-parity")["id"]
         made = self.cli("client", "create", "--pool", pool, "--name", "web", "--callback-url",

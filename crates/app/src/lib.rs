@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+mod aliases;
 mod app;
 pub mod federation;
 pub mod lookups;

@@ -14,6 +14,8 @@ pub enum Entity {
     Key,
     Code,
     IdentityProvider,
+    /// A sign-in alias (a verified email another user signs in with).
+    Alias,
 }
 
 impl fmt::Display for Entity {
@@ -27,6 +29,7 @@ impl fmt::Display for Entity {
             Entity::Key => "signing key",
             Entity::Code => "code",
             Entity::IdentityProvider => "identity provider",
+            Entity::Alias => "alias",
         })
     }
 }

@@ -209,6 +209,9 @@ pub struct PoolSettings {
     pub account_recovery: Vec<RecoveryOption>,
     /// Cognito's SmsVerificationMessage, kept and echoed (Portcullis sends no SMS yet).
     pub sms_verification_message: Option<String>,
+    /// Cognito's AliasAttributes: besides their username, users sign in with these once
+    /// verified. `email` only, for now.
+    pub alias_attributes: Vec<String>,
 }
 
 /// The attributes a pool verifies by itself; by default `email`, as the CLI and the hosted
@@ -371,6 +374,16 @@ impl PoolSettings {
             }
         }
         check_recovery(&self.account_recovery)?;
+        if !self.alias_attributes.is_empty() && !self.username_attributes.is_empty() {
+            return Err(Error::invalid(
+                "UsernameAttributes and AliasAttributes cannot be used together",
+            ));
+        }
+        if let Some(a) = self.alias_attributes.iter().find(|a| *a != "email") {
+            return Err(Error::invalid(format!(
+                "AliasAttributes: {a:?} is not supported yet; email is"
+            )));
+        }
         for a in &self.immutable_attributes {
             if !crate::attribute::STANDARD_ATTRIBUTES.contains(&a.as_str()) {
                 return Err(Error::invalid(format!(
@@ -456,6 +469,11 @@ impl UserPool {
     /// their username is then their `sub`, and the email is the unique sign-in key.
     pub fn email_is_username(&self) -> bool {
         self.username_attribute() == Some("email")
+    }
+
+    /// Whether users may also sign in with their verified email (AliasAttributes `email`).
+    pub fn email_is_alias(&self) -> bool {
+        self.settings.alias_attributes.iter().any(|a| a == "email")
     }
 
     /// The attribute users sign in with instead of a username (Cognito's

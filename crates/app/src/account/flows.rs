@@ -260,6 +260,7 @@ impl App {
                 .insert("email_verified".into(), "true".into());
         }
         user.updated_at = self.now();
+        self.check_alias_free(pool, &user).await?;
         self.store.update_user(&user).await?;
         Ok(user)
     }

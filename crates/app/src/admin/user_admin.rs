@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 impl App {
     async fn save(&self, mut user: User) -> Result<User> {
+        let pool = self.pool(user.pool_id.as_str()).await?;
+        self.check_alias_free(&pool, &user).await?;
         user.updated_at = self.now();
         self.store.update_user(&user).await?;
         Ok(user)

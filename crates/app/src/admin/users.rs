@@ -46,6 +46,7 @@ impl App {
         // attributes are checked.
         let mut user = User::new(&pool, &req.username, req.attributes, status, self.now())?;
         pool.check_required(&user.attributes)?;
+        self.check_alias_free(&pool, &user).await?;
         user.password_hash = Some(self.hash_password(&password).await?);
         user.srp = Some(self.srp_verifier(&pool, &user.username, &password).await?);
         self.store

@@ -150,10 +150,16 @@ impl App {
         }
     }
 
+    /// The user someone names: by username (or sub), else, in a pool with email aliases,
+    /// by verified email.
     pub async fn find_user(&self, pool: &UserPool, username: &str) -> Result<Option<User>> {
-        match pool.user_ref(username) {
-            UserRef::Key(k) => self.store.get_user_by_key(&pool.id, &k).await,
-            UserRef::Sub(s) => self.store.get_user_by_sub(&pool.id, s).await,
+        let found = match pool.user_ref(username) {
+            UserRef::Key(k) => self.store.get_user_by_key(&pool.id, &k).await?,
+            UserRef::Sub(s) => self.store.get_user_by_sub(&pool.id, s).await?,
+        };
+        match found {
+            Some(u) => Ok(Some(u)),
+            None => self.find_by_alias(pool, username).await,
         }
     }
 

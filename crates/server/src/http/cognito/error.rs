@@ -112,6 +112,11 @@ impl CognitoError {
                 "UsernameExistsException",
                 "User account already exists",
             ),
+            Error::Conflict(Entity::Alias) => Self::new(
+                StatusCode::BAD_REQUEST,
+                "AliasExistsException",
+                "An account with the given email already exists.",
+            ),
             Error::Conflict(Entity::Group) => Self::new(
                 StatusCode::BAD_REQUEST,
                 "GroupExistsException",

@@ -18,6 +18,8 @@ pub(crate) async fn update_pool(c: &Call<'_>) -> Result<Value, CognitoError> {
     settings.required_attributes = pool.settings.required_attributes.clone();
     settings.custom_attributes = pool.settings.custom_attributes.clone();
     settings.immutable_attributes = pool.settings.immutable_attributes.clone();
+    // Aliases are chosen at creation, as in Cognito.
+    settings.alias_attributes = pool.settings.alias_attributes.clone();
     // Not a Cognito setting: UpdateUserPool leaves it as it is.
     settings.saml_sp_entity_id = pool.settings.saml_sp_entity_id.clone();
     settings.case_sensitive_usernames = pool.settings.case_sensitive_usernames;

@@ -49,6 +49,7 @@ fn pool_type(c: &Call<'_>, p: &UserPool, users: u64) -> Value {
             .chain(p.settings.custom_attributes.iter().map(custom_schema))
             .collect::<Vec<_>>(),
         "AutoVerifiedAttributes": p.settings.auto_verified_attributes.0,
+        "AliasAttributes": p.settings.alias_attributes,
         "LambdaConfig": {},
         "MfaConfiguration": "OFF",
         "UserPoolAddOns": {"AdvancedSecurityMode": "OFF"},
@@ -108,8 +109,8 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
     Ok(s)
 }
 
-/// AutoVerifiedAttributes (none unless given, as in Cognito's API), AccountRecoverySetting
-/// and SmsVerificationMessage.
+/// AutoVerifiedAttributes (none unless given, as in Cognito's API), AccountRecoverySetting,
+/// AliasAttributes and SmsVerificationMessage.
 fn recovery_from(input: &Value, s: &mut PoolSettings) -> Result<(), CognitoError> {
     let bad = |m: &str| CognitoError::invalid_parameter(m);
     s.auto_verified_attributes = AutoVerified(
@@ -141,6 +142,17 @@ fn recovery_from(input: &Value, s: &mut PoolSettings) -> Result<(), CognitoError
             s.account_recovery.push(RecoveryOption { priority, name });
         }
     }
+    s.alias_attributes = input
+        .get("AliasAttributes")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| bad("AliasAttributes must be a list of strings"))
+        })
+        .transpose()?
+        .unwrap_or_default();
     s.sms_verification_message = input
         .get("SmsVerificationMessage")
         .and_then(Value::as_str)
