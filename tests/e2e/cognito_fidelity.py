@@ -300,11 +300,33 @@ class Fidelity(Harness, unittest.TestCase):
             with self.subTest(username=bad):
                 self.assertEqual(self.error_code(c.admin_create_user, UserPoolId=pid, Username=bad,
                                                  MessageAction="SUPPRESS"), "InvalidParameterException")
-        self.assertEqual(self.error_code(c.admin_update_user_attributes, UserPoolId=pid, Username=made["Username"],
-                                         UserAttributes=[{"Name": "phone_number", "Value": "+14325550000"}]),
-                         "InvalidParameterException")
+        # A new number moves the user to it.
+        c.admin_update_user_attributes(UserPoolId=pid, Username=made["Username"],
+                                       UserAttributes=[{"Name": "phone_number", "Value": "+14325550000"}])
+        again = c.admin_initiate_auth(UserPoolId=pid, ClientId=app, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                      AuthParameters={"USERNAME": "+14325550000", "PASSWORD": "Phone-Passw0rd!"})
+        self.assertIn("AccessToken", again["AuthenticationResult"])
         self.assertEqual(self.error_code(c.create_user_pool, PoolName="both",
                                          UsernameAttributes=["email", "phone_number"]), "InvalidParameterException")
+        # In an email pool, a new address moves the user to it; another user's is refused.
+        epid = c.create_user_pool(PoolName="emails", UsernameAttributes=["email"])["UserPool"]["Id"]
+        eapp = c.create_user_pool_client(UserPoolId=epid, ClientName="app",
+                                         ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        for who in ["ann@example.com", "bob@example.com"]:
+            c.admin_create_user(UserPoolId=epid, Username=who, MessageAction="SUPPRESS")
+            c.admin_set_user_password(UserPoolId=epid, Username=who, Password="Email-Passw0rd!", Permanent=True)
+        def sign_in(name):
+            return c.admin_initiate_auth(UserPoolId=epid, ClientId=eapp, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": name, "PASSWORD": "Email-Passw0rd!"})
+        self.assertEqual(self.error_code(c.admin_update_user_attributes, UserPoolId=epid, Username="ann@example.com",
+                                         UserAttributes=[{"Name": "email", "Value": "BOB@example.com"}]),
+                         "AliasExistsException")
+        c.admin_update_user_attributes(UserPoolId=epid, Username="ann@example.com",
+                                       UserAttributes=[{"Name": "email", "Value": "ann@new.example"}])
+        moved = {a["Name"]: a["Value"] for a in c.admin_get_user(UserPoolId=epid, Username="ann@new.example")["UserAttributes"]}
+        self.assertEqual(moved["email_verified"], "false", "a new address is not verified")
+        self.assertIn("AccessToken", sign_in("ann@new.example")["AuthenticationResult"])
+        self.assertEqual(self.error_code(sign_in, name="ann@example.com"), "NotAuthorizedException")
 
     def test_refresh_tokens_by_their_own_action_and_deleting_own_attributes(self):
         c, anon = self.client(), self.anon()

@@ -903,6 +903,39 @@ async fn users_update_list_and_delete(store: &dyn Store) {
     }
     assert_eq!(seen, names);
     assert_eq!(store.count_users(&pool.id).await.unwrap(), 5);
+    // A user moves to a new sign-in key; another's key is refused and changes nothing.
+    let mut erin = store
+        .get_user_by_key(&pool.id, "erin")
+        .await
+        .unwrap()
+        .unwrap();
+    erin.attributes.insert("nickname".into(), "E".into());
+    assert_eq!(
+        store.update_user_and_key(&erin, "dave").await,
+        Err(Error::Conflict(Entity::User))
+    );
+    assert!(
+        store
+            .get_user_by_key(&pool.id, "erin")
+            .await
+            .unwrap()
+            .is_some_and(|u| !u.attributes.contains_key("nickname"))
+    );
+    store.update_user_and_key(&erin, "erin2").await.unwrap();
+    assert!(
+        store
+            .get_user_by_key(&pool.id, "erin")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let moved = store
+        .get_user_by_key(&pool.id, "erin2")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(moved.attributes["nickname"], "E");
+    store.update_user_and_key(&erin, "erin").await.unwrap();
     let empty = new_pool(store, PoolSettings::default()).await;
     assert_eq!(store.count_users(&empty.id).await.unwrap(), 0);
 

@@ -83,6 +83,9 @@ pub trait UserStore {
     ) -> Result<()>;
     async fn get_user_by_key(&self, pool: &PoolId, username_key: &str) -> Result<Option<User>>;
     async fn get_user_by_sub(&self, pool: &PoolId, sub: Uuid) -> Result<Option<User>>;
+    /// Writes the user as `update_user` does and moves it to a new sign-in key, in one
+    /// statement: `Conflict(User)` when another user has that key (nothing changes then).
+    async fn update_user_and_key(&self, u: &User, username_key: &str) -> Result<()>;
     /// How many users the pool has (DescribeUserPool's EstimatedNumberOfUsers).
     async fn count_users(&self, pool: &PoolId) -> Result<u64>;
     /// Users ordered by username key, at most `limit`, starting after `after`.

@@ -27,11 +27,6 @@ impl App {
             portcullis_core::user::check_attribute("email", e)?;
             pool.settings
                 .check_update(&BTreeMap::from([("email".to_owned(), e.clone())]))?;
-            if pool.email_is_username() {
-                return Err(
-                    Error::invalid("the sign-in email cannot be changed yet in this pool").into(),
-                );
-            }
         }
         let name = user.lookup_name(pool);
         let user = if attrs.is_empty() {
@@ -98,14 +93,13 @@ impl App {
             .get_user_by_sub(&pool.id, user.sub)
             .await?
             .ok_or(Error::NotFound(Entity::User))?;
+        // Where the email is the username, the verified new address becomes the sign-in key.
+        let previous_key = user.sign_in_key(pool);
         if let Some(email) = payload {
             user.attributes.insert("email".into(), email);
         }
         user.attributes
             .insert("email_verified".into(), "true".into());
-        user.updated_at = self.now();
-        self.check_alias_free(pool, &user).await?;
-        self.store.update_user(&user).await?;
-        Ok(user)
+        Ok(self.save_from(pool, user, &previous_key).await?)
     }
 }

@@ -3,17 +3,42 @@
 //! every session and token family of the user.
 
 use crate::App;
+use portcullis_core::error::Entity;
+use portcullis_core::pool::UserPool;
 use portcullis_core::user::{User, UserStatus, check_attribute};
 use portcullis_core::user_filter::UserFilter;
 use portcullis_core::{Error, Result};
 use std::collections::BTreeMap;
 
 impl App {
-    async fn save(&self, mut user: User) -> Result<User> {
+    async fn save(&self, user: User) -> Result<User> {
         let pool = self.pool(user.pool_id.as_str()).await?;
-        self.check_alias_free(&pool, &user).await?;
+        let key = user.sign_in_key(&pool);
+        self.save_from(&pool, user, &key).await
+    }
+
+    /// Writes `user`, whose sign-in key was `previous_key`: moved to its new key when its
+    /// sign-in attribute changed (`AliasExistsException` when another user has it).
+    pub(crate) async fn save_from(
+        &self,
+        pool: &UserPool,
+        mut user: User,
+        previous_key: &str,
+    ) -> Result<User> {
+        self.check_alias_free(pool, &user).await?;
         user.updated_at = self.now();
-        self.store.update_user(&user).await?;
+        let key = user.sign_in_key(pool);
+        if key == previous_key {
+            self.store.update_user(&user).await?;
+        } else {
+            self.store
+                .update_user_and_key(&user, &key)
+                .await
+                .map_err(|e| match e {
+                    Error::Conflict(Entity::User) => Error::Conflict(Entity::Alias),
+                    other => other,
+                })?;
+        }
         Ok(user)
     }
 
@@ -38,7 +63,9 @@ impl App {
         Ok(user)
     }
 
-    /// Sets attributes (validated; `sub` and, in email-as-username pools, `email` are fixed).
+    /// Sets attributes (validated; `sub` is fixed). In a pool whose users sign in with their
+    /// email or phone number, a new one moves the user to it (unverified unless said), unless
+    /// another user signs in with it.
     pub async fn update_attributes(
         &self,
         pool_id: &str,
@@ -47,20 +74,29 @@ impl App {
     ) -> Result<User> {
         let pool = self.pool(pool_id).await?;
         let mut user = self.user(pool_id, username).await?;
+        let previous_key = user.sign_in_key(&pool);
         for (name, value) in &attrs {
             if name == "sub" {
                 return Err(Error::invalid("sub cannot be changed"));
             }
-            if pool.username_attribute() == Some(name.as_str()) {
-                return Err(Error::invalid(format!(
-                    "the sign-in {name} cannot be changed yet in this pool"
-                )));
-            }
             check_attribute(name, value)?;
         }
         pool.settings.check_update(&attrs)?;
+        // A new address or number is not verified until someone says so.
+        for (attr, flag) in [
+            ("email", "email_verified"),
+            ("phone_number", "phone_number_verified"),
+        ] {
+            if attrs
+                .get(attr)
+                .is_some_and(|v| user.attributes.get(attr) != Some(v))
+                && !attrs.contains_key(flag)
+            {
+                user.attributes.insert(flag.into(), "false".into());
+            }
+        }
         user.attributes.extend(attrs);
-        self.save(user).await
+        self.save_from(&pool, user, &previous_key).await
     }
 
     pub async fn delete_attributes(

@@ -177,6 +177,25 @@ impl UserStore for SqlStore {
         expect_one(Entity::User, r.rows_affected())
     }
 
+    async fn update_user_and_key(&self, u: &User, username_key: &str) -> Result<()> {
+        let r = sqlx::query(
+            "UPDATE users SET status = $3, enabled = $4, attributes = $5, password_hash = $6, srp = $7, updated_at = $8, username_key = $9 WHERE pool_id = $1 AND sub = $2",
+        )
+        .bind(u.pool_id.as_str())
+        .bind(u.sub.to_string())
+        .bind(u.status.as_str())
+        .bind(i64::from(u.enabled))
+        .bind(to_json(&u.attributes)?)
+        .bind(u.password_hash.clone())
+        .bind(srp_json(u)?)
+        .bind(u.updated_at)
+        .bind(username_key)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err(Entity::User, Entity::Pool))?;
+        expect_one(Entity::User, r.rows_affected())
+    }
+
     async fn delete_user(&self, pool: &PoolId, sub: Uuid) -> Result<()> {
         let r = sqlx::query("DELETE FROM users WHERE pool_id = $1 AND sub = $2")
             .bind(pool.as_str())
