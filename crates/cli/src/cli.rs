@@ -326,6 +326,8 @@ pub enum PoolCmd {
     Delete(PoolRef),
 }
 
+// A command line is parsed once per process; boxing its larger variants would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum ClientCmd {
     /// Create an app client; prints client_id (and client_secret with --secret).
@@ -387,32 +389,7 @@ pub enum ClientCmd {
     },
     /// Change a client: only the options given change (unlike the API's
     /// UpdateUserPoolClient, which resets what it omits). A list option replaces the list.
-    Update {
-        #[arg(long)]
-        pool: String,
-        #[arg(long)]
-        client_id: String,
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long = "callback-url")]
-        callback_urls: Option<Vec<String>>,
-        #[arg(long = "logout-url")]
-        logout_urls: Option<Vec<String>>,
-        #[arg(long = "scope", value_delimiter = ',')]
-        scopes: Option<Vec<String>>,
-        #[arg(long = "flow", value_delimiter = ',')]
-        flows: Option<Vec<String>>,
-        #[arg(long = "auth-flow", value_delimiter = ',')]
-        auth_flows: Option<Vec<String>>,
-        #[arg(long = "identity-provider")]
-        identity_providers: Option<Vec<String>>,
-        #[arg(long = "read-attribute", value_delimiter = ',')]
-        read_attributes: Option<Vec<String>>,
-        #[arg(long = "write-attribute", value_delimiter = ',')]
-        write_attributes: Option<Vec<String>>,
-        #[command(flatten)]
-        lifetimes: LifetimeFlags,
-    },
+    Update(Box<ClientUpdate>),
     List(PoolRef),
     Get {
         #[arg(long)]
@@ -429,6 +406,35 @@ pub enum ClientCmd {
         #[arg(long)]
         client_id: String,
     },
+}
+
+/// The options of `client update`.
+#[derive(Debug, Args)]
+pub struct ClientUpdate {
+    #[arg(long)]
+    pub pool: String,
+    #[arg(long)]
+    pub client_id: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long = "callback-url")]
+    pub callback_urls: Option<Vec<String>>,
+    #[arg(long = "logout-url")]
+    pub logout_urls: Option<Vec<String>>,
+    #[arg(long = "scope", value_delimiter = ',')]
+    pub scopes: Option<Vec<String>>,
+    #[arg(long = "flow", value_delimiter = ',')]
+    pub flows: Option<Vec<String>>,
+    #[arg(long = "auth-flow", value_delimiter = ',')]
+    pub auth_flows: Option<Vec<String>>,
+    #[arg(long = "identity-provider")]
+    pub identity_providers: Option<Vec<String>>,
+    #[arg(long = "read-attribute", value_delimiter = ',')]
+    pub read_attributes: Option<Vec<String>>,
+    #[arg(long = "write-attribute", value_delimiter = ',')]
+    pub write_attributes: Option<Vec<String>>,
+    #[command(flatten)]
+    pub lifetimes: LifetimeFlags,
 }
 
 /// A client's token lifetimes (Cognito's AccessTokenValidity, IdTokenValidity and

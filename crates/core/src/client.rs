@@ -48,48 +48,6 @@ pub const RESERVED_SCOPES: &[&str] = &[
     "aws.cognito.signin.user.admin",
 ];
 
-/// Cognito's `ExplicitAuthFlows` values.
-pub const EXPLICIT_AUTH_FLOWS: &[&str] = &[
-    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "ALLOW_CUSTOM_AUTH",
-    "ALLOW_USER_PASSWORD_AUTH",
-    "ALLOW_USER_SRP_AUTH",
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_USER_AUTH",
-];
-
-/// The names Cognito used before the `ALLOW_` ones, still accepted. A client lists either
-/// kind, never both. With the old names SRP and refresh-token sign-in are always allowed
-/// (as they were then), except under `CUSTOM_AUTH_FLOW_ONLY`.
-pub const LEGACY_AUTH_FLOWS: &[(&str, &str)] = &[
-    ("ADMIN_NO_SRP_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"),
-    ("USER_PASSWORD_AUTH", "ALLOW_USER_PASSWORD_AUTH"),
-    ("CUSTOM_AUTH_FLOW_ONLY", "ALLOW_CUSTOM_AUTH"),
-];
-
-/// Each value an `ALLOW_` name or a legacy one, not both kinds in one list.
-fn check_explicit_auth_flows(flows: &[String]) -> Result<()> {
-    let mut legacy = false;
-    let mut current = false;
-    for flow in flows {
-        if EXPLICIT_AUTH_FLOWS.contains(&flow.as_str()) {
-            current = true;
-        } else if LEGACY_AUTH_FLOWS.iter().any(|(old, _)| old == flow) {
-            legacy = true;
-        } else {
-            return Err(Error::invalid(format!(
-                "unknown explicit auth flow {flow:?}"
-            )));
-        }
-    }
-    if legacy && current {
-        return Err(Error::invalid(
-            "ExplicitAuthFlows values with the ALLOW_ prefix cannot be used with values without it",
-        ));
-    }
-    Ok(())
-}
-
 /// Refresh-token rotation: each use returns a new refresh token; the old one stays valid
 /// for `grace_secs` (one generation only) to absorb a retry, then any reuse revokes the family.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -284,25 +242,7 @@ impl AppClient {
     /// Whether `ExplicitAuthFlows` allows the flow named by its `ALLOW_` name, the legacy
     /// names read as they were meant.
     pub fn allows_auth_flow(&self, allow: &str) -> bool {
-        let flows = &self.explicit_auth_flows;
-        if flows.iter().any(|f| f == allow) {
-            return true;
-        }
-        let legacy = flows
-            .iter()
-            .any(|f| LEGACY_AUTH_FLOWS.iter().any(|(old, _)| old == f));
-        if !legacy {
-            return false;
-        }
-        let custom_only = flows.iter().any(|f| f == "CUSTOM_AUTH_FLOW_ONLY");
-        match allow {
-            "ALLOW_USER_SRP_AUTH" | "ALLOW_REFRESH_TOKEN_AUTH" => {
-                !custom_only || allow == "ALLOW_REFRESH_TOKEN_AUTH"
-            }
-            _ => LEGACY_AUTH_FLOWS
-                .iter()
-                .any(|(old, new)| *new == allow && flows.iter().any(|f| f == old)),
-        }
+        crate::auth_flows::allows(&self.explicit_auth_flows, allow)
     }
 
     /// Every rule Cognito applies to a client configuration, plus exact redirect URIs.
@@ -311,7 +251,7 @@ impl AppClient {
         for url in self.callback_urls.iter().chain(&self.logout_urls) {
             check_redirect_url(url)?;
         }
-        check_explicit_auth_flows(&self.explicit_auth_flows)?;
+        crate::auth_flows::check(&self.explicit_auth_flows)?;
         for scope in &self.allowed_oauth_scopes {
             check_scope_exists(scope, resource_servers)?;
         }

@@ -4,6 +4,7 @@
 
 pub mod access_key;
 pub mod attribute;
+pub mod auth_flows;
 pub mod client;
 pub mod clock;
 pub mod code;
@@ -18,10 +19,12 @@ pub mod message;
 pub mod oauth;
 pub mod password_policy;
 pub mod pool;
+pub mod recovery;
 pub mod resource_server;
 pub mod schema;
 pub mod session;
 pub mod standard_schema;
+pub mod templates;
 pub mod throttle;
 pub mod user;
 pub mod user_filter;

@@ -1,5 +1,5 @@
 use super::views;
-use crate::cli::{ClientCmd, LifetimeFlags};
+use crate::cli::{ClientCmd, ClientUpdate, LifetimeFlags};
 use crate::output::Out;
 use anyhow::Result;
 use portcullis_app::App;
@@ -70,53 +70,7 @@ pub async fn run(app: &App, cmd: ClientCmd, out: &Out) -> Result<()> {
             }
             out.object(&views::client(&created.client, created.secret.as_deref()));
         }
-        ClientCmd::Update {
-            pool,
-            client_id,
-            name,
-            callback_urls,
-            logout_urls,
-            scopes,
-            flows,
-            auth_flows,
-            identity_providers,
-            read_attributes,
-            write_attributes,
-            lifetimes,
-        } => {
-            let mut c = app.client(&pool, &client_id).await?;
-            if let Some(list) = &identity_providers {
-                check_providers(app, &pool, list).await?;
-            }
-            let defaults = app.pool(&pool).await?.settings.token_validity;
-            let current = c.token_validity.map(|tv| (tv, c.token_units));
-            if let Some((tv, units)) = resolve_lifetimes(&lifetimes, current, defaults)? {
-                c.token_validity = Some(tv);
-                c.token_units = units;
-            }
-            let flows = flows
-                .map(|f| f.iter().map(|s| OAuthFlow::parse(s.trim())).collect())
-                .transpose()?;
-            let set = |slot: &mut Vec<String>, given: Option<Vec<String>>| {
-                if let Some(v) = given {
-                    *slot = v;
-                }
-            };
-            if let Some(n) = name {
-                c.name = n;
-            }
-            set(&mut c.callback_urls, callback_urls);
-            set(&mut c.logout_urls, logout_urls);
-            set(&mut c.allowed_oauth_scopes, scopes);
-            set(&mut c.explicit_auth_flows, auth_flows);
-            set(&mut c.supported_identity_providers, identity_providers);
-            set(&mut c.read_attributes, read_attributes);
-            set(&mut c.write_attributes, write_attributes);
-            if let Some(f) = flows {
-                c.allowed_oauth_flows = f;
-            }
-            out.object(&views::client(&app.update_client(c).await?, None));
-        }
+        ClientCmd::Update(u) => update(app, *u, out).await?,
         ClientCmd::List(r) => {
             let items: Vec<_> = app
                 .list_clients(&r.pool)
@@ -200,4 +154,55 @@ fn resolve_lifetimes(
         refresh: refresh.or_else(|| kept(|t| t.refresh_token_secs, |u| u.refresh)),
     };
     Ok(req.resolve(defaults)?)
+}
+
+/// `client update`: only what is given changes; a list option replaces the list.
+async fn update(app: &App, u: ClientUpdate, out: &Out) -> Result<()> {
+    let ClientUpdate {
+        pool,
+        client_id,
+        name,
+        callback_urls,
+        logout_urls,
+        scopes,
+        flows,
+        auth_flows,
+        identity_providers,
+        read_attributes,
+        write_attributes,
+        lifetimes,
+    } = u;
+    let mut c = app.client(&pool, &client_id).await?;
+    if let Some(list) = &identity_providers {
+        check_providers(app, &pool, list).await?;
+    }
+    let defaults = app.pool(&pool).await?.settings.token_validity;
+    let current = c.token_validity.map(|tv| (tv, c.token_units));
+    if let Some((tv, units)) = resolve_lifetimes(&lifetimes, current, defaults)? {
+        c.token_validity = Some(tv);
+        c.token_units = units;
+    }
+    let flows = flows
+        .map(|f| f.iter().map(|s| OAuthFlow::parse(s.trim())).collect())
+        .transpose()?;
+    let set = |slot: &mut Vec<String>, given: Option<Vec<String>>| {
+        if let Some(v) = given {
+            *slot = v;
+        }
+    };
+    if let Some(n) = name {
+        c.name = n;
+    }
+    set(&mut c.callback_urls, callback_urls);
+    set(&mut c.logout_urls, logout_urls);
+    set(&mut c.allowed_oauth_scopes, scopes);
+    set(&mut c.explicit_auth_flows, auth_flows);
+    set(&mut c.supported_identity_providers, identity_providers);
+    set(&mut c.read_attributes, read_attributes);
+    set(&mut c.write_attributes, write_attributes);
+    if let Some(f) = flows {
+        c.allowed_oauth_flows = f;
+    }
+    out.object(&views::client(&app.update_client(c).await?, None));
+    Ok(())
 }

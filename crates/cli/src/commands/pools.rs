@@ -68,28 +68,15 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             require_symbols,
             temporary_password_days,
         } => {
-            let mut settings = app.pool(&pool).await?.settings;
-            let pp = &mut settings.password_policy;
-            let given = [
-                (require_uppercase, &mut pp.require_uppercase),
-                (require_lowercase, &mut pp.require_lowercase),
-                (require_numbers, &mut pp.require_numbers),
-                (require_symbols, &mut pp.require_symbols),
-            ];
-            for (value, slot) in given {
-                if let Some(v) = value {
-                    *slot = v;
-                }
-            }
-            if let Some(n) = password_min_length {
-                pp.minimum_length = n;
-            }
-            if let Some(d) = temporary_password_days {
-                pp.temporary_password_validity_days = d;
-            }
-            out.object(&views::pool(
-                &app.update_pool_settings(&pool, settings).await?,
-            ));
+            let policy = PolicyFlags {
+                password_min_length,
+                require_uppercase,
+                require_lowercase,
+                require_numbers,
+                require_symbols,
+                temporary_password_days,
+            };
+            update_policy(app, &pool, policy, out).await?
         }
         PoolCmd::SetDomain {
             pool,
@@ -214,4 +201,49 @@ async fn saml_key(app: &App, pool: &str, steps: [bool; 3], out: &Out) -> Result<
 #[cfg(not(feature = "saml"))]
 async fn saml_key(_: &App, _: &str, _: [bool; 3], _: &Out) -> Result<()> {
     anyhow::bail!("this portcullis was built without SAML (cargo feature `saml`)")
+}
+
+/// The password-policy options of `pool update`, each `None` when not given.
+struct PolicyFlags {
+    password_min_length: Option<u32>,
+    require_uppercase: Option<bool>,
+    require_lowercase: Option<bool>,
+    require_numbers: Option<bool>,
+    require_symbols: Option<bool>,
+    temporary_password_days: Option<u32>,
+}
+
+/// `pool update`: only the options given change.
+async fn update_policy(app: &App, pool: &str, f: PolicyFlags, out: &Out) -> Result<()> {
+    let PolicyFlags {
+        password_min_length,
+        require_uppercase,
+        require_lowercase,
+        require_numbers,
+        require_symbols,
+        temporary_password_days,
+    } = f;
+    let mut settings = app.pool(pool).await?.settings;
+    let pp = &mut settings.password_policy;
+    let given = [
+        (require_uppercase, &mut pp.require_uppercase),
+        (require_lowercase, &mut pp.require_lowercase),
+        (require_numbers, &mut pp.require_numbers),
+        (require_symbols, &mut pp.require_symbols),
+    ];
+    for (value, slot) in given {
+        if let Some(v) = value {
+            *slot = v;
+        }
+    }
+    if let Some(n) = password_min_length {
+        pp.minimum_length = n;
+    }
+    if let Some(d) = temporary_password_days {
+        pp.temporary_password_validity_days = d;
+    }
+    out.object(&views::pool(
+        &app.update_pool_settings(pool, settings).await?,
+    ));
+    Ok(())
 }

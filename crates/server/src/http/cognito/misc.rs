@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 pub(crate) async fn update_pool(c: &Call<'_>) -> Result<Value, CognitoError> {
     let pool = c.pool().await?;
-    let mut settings = super::pools::settings_from(&c.input)?;
+    let mut settings = super::pool_settings::settings_from(&c.input)?;
     // UsernameAttributes, case sensitivity and the schema cannot change after creation (as
     // in Cognito).
     settings.username_attributes = pool.settings.username_attributes.clone();

@@ -24,6 +24,7 @@ mod groups;
 mod idps;
 mod misc;
 mod paging;
+mod pool_settings;
 mod pools;
 mod users;
 
