@@ -254,20 +254,8 @@ pub enum PoolCmd {
     Update {
         #[arg(long)]
         pool: String,
-        /// Minimum password length (6-99).
-        #[arg(long)]
-        password_min_length: Option<u32>,
-        #[arg(long)]
-        require_uppercase: Option<bool>,
-        #[arg(long)]
-        require_lowercase: Option<bool>,
-        #[arg(long)]
-        require_numbers: Option<bool>,
-        #[arg(long)]
-        require_symbols: Option<bool>,
-        /// Days a temporary password from an administrator stays usable (0-365).
-        #[arg(long)]
-        temporary_password_days: Option<u32>,
+        #[command(flatten)]
+        policy: PolicyFlags,
     },
     /// Serve the pool's pages at the root of a host name (Cognito's user pool domain).
     SetDomain {
@@ -406,6 +394,25 @@ pub enum ClientCmd {
         #[arg(long)]
         client_id: String,
     },
+}
+
+/// The password-policy options of `pool update`, each `None` when not given.
+#[derive(Debug, Args)]
+pub struct PolicyFlags {
+    /// Minimum password length (6-99).
+    #[arg(long)]
+    pub password_min_length: Option<u32>,
+    #[arg(long)]
+    pub require_uppercase: Option<bool>,
+    #[arg(long)]
+    pub require_lowercase: Option<bool>,
+    #[arg(long)]
+    pub require_numbers: Option<bool>,
+    #[arg(long)]
+    pub require_symbols: Option<bool>,
+    /// Days a temporary password from an administrator stays usable (0-365).
+    #[arg(long)]
+    pub temporary_password_days: Option<u32>,
 }
 
 /// The options of `client update`.

@@ -1,5 +1,5 @@
 use super::views;
-use crate::cli::PoolCmd;
+use crate::cli::{PolicyFlags, PoolCmd};
 use crate::output::Out;
 use anyhow::Result;
 use portcullis_app::App;
@@ -59,25 +59,7 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             );
             out.object(&v);
         }
-        PoolCmd::Update {
-            pool,
-            password_min_length,
-            require_uppercase,
-            require_lowercase,
-            require_numbers,
-            require_symbols,
-            temporary_password_days,
-        } => {
-            let policy = PolicyFlags {
-                password_min_length,
-                require_uppercase,
-                require_lowercase,
-                require_numbers,
-                require_symbols,
-                temporary_password_days,
-            };
-            update_policy(app, &pool, policy, out).await?
-        }
+        PoolCmd::Update { pool, policy } => update_policy(app, &pool, policy, out).await?,
         PoolCmd::SetDomain {
             pool,
             domain,
@@ -201,16 +183,6 @@ async fn saml_key(app: &App, pool: &str, steps: [bool; 3], out: &Out) -> Result<
 #[cfg(not(feature = "saml"))]
 async fn saml_key(_: &App, _: &str, _: [bool; 3], _: &Out) -> Result<()> {
     anyhow::bail!("this portcullis was built without SAML (cargo feature `saml`)")
-}
-
-/// The password-policy options of `pool update`, each `None` when not given.
-struct PolicyFlags {
-    password_min_length: Option<u32>,
-    require_uppercase: Option<bool>,
-    require_lowercase: Option<bool>,
-    require_numbers: Option<bool>,
-    require_symbols: Option<bool>,
-    temporary_password_days: Option<u32>,
 }
 
 /// `pool update`: only the options given change.
