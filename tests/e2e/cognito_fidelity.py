@@ -391,6 +391,38 @@ class Fidelity(Harness, unittest.TestCase):
         self.assertEqual(self.error_code(c.create_user_pool, PoolName="pref", AliasAttributes=["preferred_username"]),
                          "InvalidParameterException")
 
+    def test_claim_rules_set_with_the_cli_reach_the_tokens(self):
+        import tempfile
+        c = self.client()
+        pid = c.create_user_pool(PoolName="rules")["UserPool"]["Id"]
+        app = c.create_user_pool_client(UserPoolId=pid, ClientName="app",
+                                        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        c.admin_create_user(UserPoolId=pid, Username="una", MessageAction="SUPPRESS")
+        c.admin_set_user_password(UserPoolId=pid, Username="una", Password="Una-Passw0rd!", Permanent=True)
+        for group, precedence in [("Administrators", 1), ("product:analytics", 2)]:
+            c.create_group(UserPoolId=pid, GroupName=group, Precedence=precedence)
+            c.admin_add_user_to_group(UserPoolId=pid, Username="una", GroupName=group)
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as bad:
+            bad.write('{"claims": [{"name": "iss", "tokens": ["id"], "value": "evil"}]}')
+            bad.flush()
+            self.assertIn("set by the server", self.cli_fails("pool", "set-claim-rules", "--pool", pid, "--file", bad.name))
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as good:
+            json.dump({"claims": [
+                {"name": "roles", "tokens": ["id", "access"],
+                 "from_groups": {"map": {"Administrators": "admin"}, "default": ["viewer"]}},
+                {"name": "entitlements", "tokens": ["id"], "from_groups": {"prefix": "product:"}}]}, good)
+            good.flush()
+            set_ = self.cli("pool", "set-claim-rules", "--pool", pid, "--file", good.name)
+            self.assertEqual(len(set_["rules"]["claims"]), 2)
+        # UpdateUserPool (Cognito's settings) leaves the rules alone.
+        c.update_user_pool(UserPoolId=pid, Policies={"PasswordPolicy": {"MinimumLength": 10}})
+        tokens = c.admin_initiate_auth(UserPoolId=pid, ClientId=app, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                       AuthParameters={"USERNAME": "una", "PASSWORD": "Una-Passw0rd!"})["AuthenticationResult"]
+        self.assertEqual(claims(tokens["IdToken"])["roles"], ["admin"])
+        self.assertEqual(claims(tokens["IdToken"])["entitlements"], ["analytics"])
+        self.assertEqual(claims(tokens["AccessToken"])["roles"], ["admin"])
+        self.assertIsNone(self.cli("pool", "set-claim-rules", "--pool", pid, "--clear")["rules"])
+
     def test_the_cli_changes_only_what_it_is_given(self):
         pool = self.cli("pool", "create", "--name", "cli-parity")["id"]
         made = self.cli("client", "create", "--pool", pool, "--name", "web", "--callback-url",

@@ -297,6 +297,22 @@ pub enum PoolCmd {
         #[arg(long)]
         clear: bool,
     },
+    /// Claims added to the pool's tokens (or, with --client, to one client's tokens instead
+    /// of the pool's), from a rules file (see docs/claim-rules.md); checked before anything is
+    /// stored.
+    SetClaimRules {
+        #[arg(long)]
+        pool: String,
+        /// An app client whose tokens get these rules instead of the pool's.
+        #[arg(long)]
+        client: Option<String>,
+        /// The rules document (JSON).
+        #[arg(long, conflicts_with = "clear", required_unless_present = "clear")]
+        file: Option<std::path::PathBuf>,
+        /// Remove the rules.
+        #[arg(long)]
+        clear: bool,
+    },
     /// The pool's SAML SP keys, and their rotation: --stage a next key (published in the
     /// SP metadata, decrypting already), --promote it (it signs from then on; the old one
     /// keeps decrypting), --retire the old one. Without a step, shows the fingerprints.

@@ -99,6 +99,9 @@ pub struct AppClient {
     /// UpdateUserAttributes); empty means all.
     #[serde(default)]
     pub write_attributes: Vec<String>,
+    /// Claim rules of this client, replacing the pool's for its tokens.
+    #[serde(default)]
+    pub claim_rules: Option<crate::claim_rules::ClaimRules>,
     pub created_at: UnixTime,
     pub updated_at: UnixTime,
 }
@@ -232,6 +235,7 @@ impl AppClient {
             enable_token_revocation: true,
             read_attributes: req.read_attributes,
             write_attributes: req.write_attributes,
+            claim_rules: None,
             created_at: now,
             updated_at: now,
         };
@@ -252,6 +256,9 @@ impl AppClient {
             check_redirect_url(url)?;
         }
         crate::auth_flows::check(&self.explicit_auth_flows)?;
+        if let Some(r) = &self.claim_rules {
+            r.validate()?;
+        }
         for scope in &self.allowed_oauth_scopes {
             check_scope_exists(scope, resource_servers)?;
         }

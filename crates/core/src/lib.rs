@@ -5,6 +5,7 @@
 pub mod access_key;
 pub mod attribute;
 pub mod auth_flows;
+pub mod claim_rules;
 pub mod client;
 pub mod clock;
 pub mod code;

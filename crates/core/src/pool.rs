@@ -91,6 +91,8 @@ pub struct PoolSettings {
     /// Cognito's AliasAttributes: besides their username, users sign in with these once
     /// verified. `email` only, for now.
     pub alias_attributes: Vec<String>,
+    /// Claims added to every token of the pool (unless the client has its own rules).
+    pub claim_rules: Option<crate::claim_rules::ClaimRules>,
 }
 
 impl PoolSettings {
@@ -191,6 +193,9 @@ impl PoolSettings {
             }
         }
         check_recovery(&self.account_recovery)?;
+        if let Some(r) = &self.claim_rules {
+            r.validate()?;
+        }
         if !self.alias_attributes.is_empty() && !self.username_attributes.is_empty() {
             return Err(Error::invalid(
                 "UsernameAttributes and AliasAttributes cannot be used together",

@@ -3,6 +3,7 @@
 //! nothing half-created. The CLI, the Cognito API and the admin console all call these.
 
 mod access_keys;
+mod claim_rules;
 mod clients;
 mod demo;
 mod groups;

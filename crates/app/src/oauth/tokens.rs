@@ -85,17 +85,17 @@ impl App {
         let v = validity(pool, client);
         let now = self.now();
         let new_jti = || uuid::Uuid::new_v4().to_string();
-        let access = signer
-            .sign_jwt(&claims::access_token(
-                &grant,
-                now,
-                v.access_token_secs,
-                &new_jti(),
-            ))
-            .map_err(crypto_err)?;
+        // Claim rules see every attribute: an administrator wrote them, and may expose what
+        // the client cannot read (a developer-only entitlement, say) on purpose.
+        let (extra_id, extra_access) = rules_for(pool, client)
+            .map(|r| r.evaluate(&groups, &s.user.attributes))
+            .unwrap_or_default();
+        let mut access_claims = claims::access_token(&grant, now, v.access_token_secs, &new_jti());
+        merge(&mut access_claims, extra_access);
+        let access = signer.sign_jwt(&access_claims).map_err(crypto_err)?;
         let id_token = if scope::has(s.scopes, "openid") {
             let hash = s.at_hash.then(|| at_hash(&access));
-            let c = claims::id_token(
+            let mut c = claims::id_token(
                 &grant,
                 now,
                 v.id_token_secs,
@@ -103,6 +103,7 @@ impl App {
                 s.nonce,
                 hash.as_deref(),
             );
+            merge(&mut c, extra_id);
             Some(signer.sign_jwt(&c).map_err(crypto_err)?)
         } else {
             None
@@ -282,8 +283,12 @@ impl App {
         let signer = self.active_signer(&pool.id).await.map_err(server_error)?;
         let ttl = validity(pool, client).access_token_secs;
         let jti = uuid::Uuid::new_v4().to_string();
-        let claims =
+        let mut claims =
             claims::machine_access_token(issuer, &client.client_id, &scopes, self.now(), ttl, &jti);
+        // A machine has no groups and no attributes: only constants and defaults apply.
+        if let Some(r) = rules_for(pool, client) {
+            merge(&mut claims, r.evaluate(&[], &Default::default()).1);
+        }
         let access_token = signer
             .sign_jwt(&claims)
             .map_err(|e| server_error(crypto_err(e)))?;
@@ -351,5 +356,23 @@ impl App {
             expires_at: t.expires_at,
         };
         self.store.revoke_family(&family, self.now()).await
+    }
+}
+
+/// The claim rules for `client`'s tokens: its own, else the pool's.
+fn rules_for<'a>(
+    pool: &'a UserPool,
+    client: &'a AppClient,
+) -> Option<&'a portcullis_core::claim_rules::ClaimRules> {
+    client
+        .claim_rules
+        .as_ref()
+        .or(pool.settings.claim_rules.as_ref())
+}
+
+/// Adds `extra` to a token's claims (rules cannot name the server's own claims).
+fn merge(claims: &mut serde_json::Value, extra: serde_json::Map<String, serde_json::Value>) {
+    if let Some(o) = claims.as_object_mut() {
+        o.extend(extra);
     }
 }

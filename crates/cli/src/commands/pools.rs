@@ -93,6 +93,23 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
                 &app.update_pool_settings(&pool, settings).await?,
             ));
         }
+        PoolCmd::SetClaimRules {
+            pool,
+            client,
+            file,
+            clear,
+        } => {
+            let rules = match (&file, clear) {
+                (Some(path), false) => {
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| anyhow::anyhow!("--file {}: {e}", path.display()))?;
+                    Some(portcullis_core::claim_rules::ClaimRules::parse(&text)?)
+                }
+                _ => None,
+            };
+            let now = app.set_claim_rules(&pool, client.as_deref(), rules).await?;
+            out.object(&serde_json::json!({"pool": pool, "client": client, "rules": now}));
+        }
         PoolCmd::SamlKey {
             pool,
             stage,

@@ -20,8 +20,9 @@ pub(crate) async fn update_pool(c: &Call<'_>) -> Result<Value, CognitoError> {
     settings.immutable_attributes = pool.settings.immutable_attributes.clone();
     // Aliases are chosen at creation, as in Cognito.
     settings.alias_attributes = pool.settings.alias_attributes.clone();
-    // Not a Cognito setting: UpdateUserPool leaves it as it is.
+    // Not Cognito settings: UpdateUserPool leaves them as they are.
     settings.saml_sp_entity_id = pool.settings.saml_sp_entity_id.clone();
+    settings.claim_rules = pool.settings.claim_rules.clone();
     settings.case_sensitive_usernames = pool.settings.case_sensitive_usernames;
     c.s.app
         .update_pool_settings(pool.id.as_str(), settings)

@@ -434,6 +434,84 @@ async fn without_auto_verification_the_sign_up_page_says_an_administrator_confir
     assert!(!done.body.contains("Verification code"));
 }
 
+#[tokio::test]
+async fn claim_rules_put_roles_and_entitlements_in_tokens() {
+    let w = world().await;
+    let id = w.pool.id.to_string();
+    let app = &w.t.app;
+    for (g, p) in [
+        ("Developers", 2),
+        ("product:analytics", 3),
+        ("product:reports", 4),
+    ] {
+        app.create_group(&id, g, None, Some(p)).await.unwrap();
+        app.add_user_to_group(&id, "alice", g).await.unwrap();
+    }
+    let rules = portcullis_core::claim_rules::ClaimRules::parse(
+        r#"{"claims": [
+          {"name": "roles", "tokens": ["id", "access"],
+           "from_groups": {"map": {"admins": "admin", "Developers": "developer"},
+                           "default": ["viewer"]}},
+          {"name": "entitlements", "tokens": ["id"], "from_groups": {"prefix": "product:"}},
+          {"name": "display", "tokens": ["id"], "from_attribute": "name"},
+          {"name": "tier", "tokens": ["access"], "value": "standard"}
+        ]}"#,
+    )
+    .unwrap();
+    app.set_claim_rules(&id, None, Some(rules)).await.unwrap();
+    let t = tokens_of(&w, &w.spa).await;
+    let idt = w.verify(t["id_token"].as_str().unwrap()).await;
+    assert_eq!(idt["roles"], serde_json::json!(["admin", "developer"]));
+    assert_eq!(
+        idt["entitlements"],
+        serde_json::json!(["analytics", "reports"])
+    );
+    assert_eq!(idt["display"], "Alice");
+    assert!(idt.get("tier").is_none(), "tier goes to access tokens only");
+    let at = w.verify(t["access_token"].as_str().unwrap()).await;
+    assert_eq!(at["roles"], serde_json::json!(["admin", "developer"]));
+    assert_eq!(at["tier"], "standard");
+    assert!(at.get("entitlements").is_none());
+    // A client's own rules replace the pool's for its tokens.
+    let own = portcullis_core::claim_rules::ClaimRules::parse(
+        r#"{"claims": [{"name": "app", "tokens": ["id"], "value": "spa"}]}"#,
+    )
+    .unwrap();
+    app.set_claim_rules(&id, Some(&w.spa), Some(own))
+        .await
+        .unwrap();
+    let idt = w
+        .verify(tokens_of(&w, &w.spa).await["id_token"].as_str().unwrap())
+        .await;
+    assert_eq!(idt["app"], "spa");
+    assert!(idt.get("roles").is_none());
+    // Machines get what needs no user: constants, and defaults of group rules.
+    let r = w
+        .token(
+            &[("grant_type", "client_credentials")],
+            Some((&w.m2m, &w.m2m_secret)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let mt = w.verify(body["access_token"].as_str().unwrap()).await;
+    assert_eq!(mt["tier"], "standard");
+    assert_eq!(mt["roles"], serde_json::json!(["viewer"]));
+    // A bad document is refused and changes nothing.
+    let bad = portcullis_core::claim_rules::ClaimRules {
+        claims: vec![portcullis_core::claim_rules::ClaimRule {
+            name: "sub".into(),
+            tokens: vec![portcullis_core::claim_rules::TokenKind::Id],
+            from_groups: None,
+            from_attribute: None,
+            value: Some(serde_json::json!("x")),
+        }],
+    };
+    assert!(app.set_claim_rules(&id, None, Some(bad)).await.is_err());
+    let pool = app.pool(&id).await.unwrap();
+    assert_eq!(pool.settings.claim_rules.unwrap().claims.len(), 4);
+}
+
 /// alice's tokens for `client` (public), through the hosted page.
 async fn tokens_of(w: &World, client: &str) -> serde_json::Value {
     let mut b = Browser::new(&w.router);
