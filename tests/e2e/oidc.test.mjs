@@ -211,3 +211,38 @@ test('keys rotate while serving: old tokens still verify, new ones use the new k
   await v.verify(before.access_token);
   await v.verify(afterTok.access_token);
 });
+
+test('claim rules: an openid-client app gets roles and entitlements in its ID token', { timeout: 60000 }, async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  p.cli('group', 'create', '--pool', pool, '--name', 'product:analytics', '--precedence', '5');
+  p.cli('user', 'add-to-group', '--pool', pool, '--username', 'alice', '--group', 'product:analytics');
+  const ruled = p.cli('client', 'create', '--pool', pool, '--name', 'ruled',
+    '--callback-url', `${cb.base}/callback`, '--scope', 'openid', '--scope', 'email').client_id;
+  const file = join(mkdtempSync(join(tmpdir(), 'portcullis-rules-')), 'rules.json');
+  writeFileSync(file, JSON.stringify({ claims: [
+    { name: 'roles', tokens: ['id', 'access'], from_groups: { map: { admins: 'admin' }, default: ['viewer'] } },
+    { name: 'entitlements', tokens: ['id'], from_groups: { prefix: 'product:' } },
+  ] }));
+  // The client's own rules: the other clients of the pool are not affected.
+  assert.equal(p.cli('pool', 'set-claim-rules', '--pool', pool, '--client', ruled, '--file', file).rules.claims.length, 2);
+
+  const config = await oidc.discovery(new URL(issuer), ruled, undefined, oidc.None(), insecure);
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const authUrl = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: `${cb.base}/callback`, scope: 'openid email', state: 'rules',
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256',
+  });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const since = await signIn(page, authUrl.href, 'alice', ALICE_PW);
+  const callback = await cb.next(since);
+  const tokens = await oidc.authorizationCodeGrant(config, callback, {
+    pkceCodeVerifier: codeVerifier, expectedState: 'rules', idTokenExpected: true,
+  });
+  const claims = tokens.claims();
+  assert.deepEqual(claims.roles, ['admin']);
+  assert.deepEqual(claims.entitlements, ['analytics']);
+  await context.close();
+});
