@@ -271,6 +271,15 @@ class Fidelity(Harness, unittest.TestCase):
                 self.assertIn(code, ("InvalidParameterException", "ParamValidationError"))
         self.assertEqual(self.error_code(c.create_user_pool, PoolName="bad", AutoVerifiedAttributes=["name"]),
                          "InvalidParameterException")
+        # What cannot be honoured yet is refused, not stored and ignored; "off" is accepted.
+        for unsupported in [{"LambdaConfig": {"PreSignUp": "arn:aws:lambda:us-east-1:000000000000:function:f"}},
+                            {"MfaConfiguration": "ON"},
+                            {"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}}]:
+            with self.subTest(unsupported=unsupported):
+                self.assertEqual(self.error_code(c.create_user_pool, PoolName="bad", **unsupported),
+                                 "InvalidParameterException")
+        c.create_user_pool(PoolName="offs", LambdaConfig={}, MfaConfiguration="OFF",
+                           UserPoolAddOns={"AdvancedSecurityMode": "OFF"})
         # UpdateUserPoolDomain keeps the pool's own domain and refuses another.
         c.create_user_pool_domain(UserPoolId=quiet["Id"], Domain="auth.quiet.example")
         got = c.update_user_pool_domain(UserPoolId=quiet["Id"], Domain="auth.quiet.example",

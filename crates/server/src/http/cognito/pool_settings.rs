@@ -12,6 +12,7 @@ use portcullis_core::standard_schema;
 use serde_json::Value;
 
 pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError> {
+    refuse_unsupported(input)?;
     let mut s = PoolSettings::default();
     if let Some(pp) = input.pointer("/Policies/PasswordPolicy") {
         s.password_policy = password_policy_from(pp);
@@ -39,6 +40,39 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
         s.case_sensitive_usernames = cs;
     }
     Ok(s)
+}
+
+/// Settings Portcullis cannot honour yet are refused rather than stored and ignored: Lambda
+/// triggers, MFA other than OFF, threat protection other than OFF. Their "off" values (an
+/// empty LambdaConfig, as SDKs and infrastructure tools send) are accepted.
+fn refuse_unsupported(input: &Value) -> Result<(), CognitoError> {
+    let not_yet = |what: &str| {
+        Err(CognitoError::invalid_parameter(&format!(
+            "{what} is not supported by Portcullis yet"
+        )))
+    };
+    if input
+        .get("LambdaConfig")
+        .and_then(Value::as_object)
+        .is_some_and(|m| !m.is_empty())
+    {
+        return not_yet("LambdaConfig (triggers)");
+    }
+    if input
+        .get("MfaConfiguration")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m != "OFF")
+    {
+        return not_yet("MFA");
+    }
+    if input
+        .pointer("/UserPoolAddOns/AdvancedSecurityMode")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m != "OFF")
+    {
+        return not_yet("AdvancedSecurityMode (threat protection)");
+    }
+    Ok(())
 }
 
 /// AutoVerifiedAttributes (none unless given, as in Cognito's API), AccountRecoverySetting,
