@@ -197,6 +197,20 @@ pub enum Write {
     Update,
 }
 
+/// Writes the values of declared Boolean attributes as `true` / `false` whatever their case
+/// (`True`, as Cognito reads them).
+pub fn normalize(declared: &[CustomAttribute], attributes: &mut BTreeMap<String, String>) {
+    for (name, value) in attributes.iter_mut() {
+        let boolean = name
+            .strip_prefix("custom:")
+            .and_then(|n| declared.iter().find(|d| d.name == n))
+            .is_some_and(|d| d.data_type == DataType::Boolean);
+        if boolean && (value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false")) {
+            *value = value.to_ascii_lowercase();
+        }
+    }
+}
+
 /// Checks attributes about to be written against the pool's declarations: custom ones must be
 /// declared (Cognito's message otherwise), fit their type, and be mutable on an update.
 pub fn check_write(
@@ -256,6 +270,25 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn declared_booleans_are_read_without_regard_to_case() {
+        let declared = vec![
+            CustomAttribute {
+                data_type: DataType::Boolean,
+                ..CustomAttribute::string("beta")
+            },
+            CustomAttribute::string("motto"),
+        ];
+        let mut a = attrs(&[("custom:beta", "True"), ("custom:motto", "True")]);
+        normalize(&declared, &mut a);
+        assert_eq!(a["custom:beta"], "true");
+        assert_eq!(a["custom:motto"], "True", "a string stays as written");
+        assert!(check_write(&declared, &a, Write::Create).is_ok());
+        let mut bad = attrs(&[("custom:beta", "yes")]);
+        normalize(&declared, &mut bad);
+        assert!(check_write(&declared, &bad, Write::Create).is_err());
     }
 
     #[test]

@@ -113,6 +113,7 @@ impl User {
         } else {
             username.to_owned()
         };
+        crate::schema::normalize(&pool.settings.custom_attributes, &mut attributes);
         for (name, value) in &attributes {
             check_attribute(name, value)?;
         }

@@ -70,11 +70,12 @@ impl App {
         &self,
         pool_id: &str,
         username: &str,
-        attrs: BTreeMap<String, String>,
+        mut attrs: BTreeMap<String, String>,
     ) -> Result<User> {
         let pool = self.pool(pool_id).await?;
         let mut user = self.user(pool_id, username).await?;
         let previous_key = user.sign_in_key(&pool);
+        portcullis_core::schema::normalize(&pool.settings.custom_attributes, &mut attrs);
         for (name, value) in &attrs {
             if name == "sub" {
                 return Err(Error::invalid("sub cannot be changed"));
