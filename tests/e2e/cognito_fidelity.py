@@ -423,6 +423,10 @@ class Fidelity(Harness, unittest.TestCase):
             good.flush()
             set_ = self.cli("pool", "set-claim-rules", "--pool", pid, "--file", good.name)
             self.assertEqual(len(set_["rules"]["claims"]), 2)
+            # A client's own rules, shown by client get.
+            own = self.cli("pool", "set-claim-rules", "--pool", pid, "--client", app, "--file", good.name)
+            self.assertEqual(own["client"], app)
+            self.assertEqual(len(self.cli("client", "get", "--pool", pid, "--client-id", app)["claim_rules"]["claims"]), 2)
         # UpdateUserPool (Cognito's settings) leaves the rules alone.
         c.update_user_pool(UserPoolId=pid, Policies={"PasswordPolicy": {"MinimumLength": 10}})
         tokens = c.admin_initiate_auth(UserPoolId=pid, ClientId=app, AuthFlow="ADMIN_USER_PASSWORD_AUTH",

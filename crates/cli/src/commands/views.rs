@@ -31,6 +31,7 @@ pub fn client(c: &AppClient, secret: Option<&str>) -> Value {
         "supported_identity_providers": c.supported_identity_providers,
         "token_validity": c.token_validity,
         "token_units": c.token_units,
+        "claim_rules": c.claim_rules,
         "refresh_rotation": c.refresh_rotation,
         "prevent_user_existence_errors": c.prevent_user_existence_errors,
         "enable_token_revocation": c.enable_token_revocation,
