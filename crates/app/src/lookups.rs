@@ -3,16 +3,15 @@
 //! read, named for what it finds, so the adapters never hold the store themselves.
 
 use crate::App;
+use portcullis_core::Result;
 use portcullis_core::access_key::AccessKey;
 use portcullis_core::client::AppClient;
 use portcullis_core::code::OneTimeRecord;
-use portcullis_core::error::Entity;
 use portcullis_core::idp::IdentityProvider;
 use portcullis_core::ids::PoolId;
 use portcullis_core::pool::UserPool;
 use portcullis_core::session::RefreshState;
 use portcullis_core::user::User;
-use portcullis_core::{Error, Result};
 use portcullis_crypto::tokens::token_hash;
 
 /// Whether a single-use mark was new.
@@ -36,18 +35,13 @@ impl App {
     /// ReadAttributes, never developer-only ones. `None` when the client no longer exists.
     pub async fn as_seen_by(
         &self,
-        pool: &PoolId,
+        pool: &UserPool,
         client_id: &str,
         mut user: User,
     ) -> Result<Option<User>> {
-        let Some(client) = self.store.get_client(pool, client_id).await? else {
+        let Some(client) = self.store.get_client(&pool.id, client_id).await? else {
             return Ok(None);
         };
-        let pool = self
-            .store
-            .get_pool(pool)
-            .await?
-            .ok_or(Error::NotFound(Entity::Pool))?;
         user.attributes = pool
             .settings
             .user_visible(&client.readable(&user.attributes));

@@ -813,7 +813,7 @@ async fn tenant_isolation(store: &dyn Store) {
     stolen.pool_id = b.id.clone();
     stolen.enabled = false;
     assert_eq!(
-        store.update_user(&stolen).await,
+        store.update_user(&stolen, None).await,
         Err(Error::NotFound(Entity::User))
     );
     assert_eq!(
@@ -911,7 +911,7 @@ async fn users_update_list_and_delete(store: &dyn Store) {
         .unwrap();
     erin.attributes.insert("nickname".into(), "E".into());
     assert_eq!(
-        store.update_user_and_key(&erin, "dave").await,
+        store.update_user(&erin, Some("dave")).await,
         Err(Error::Conflict(Entity::User))
     );
     assert!(
@@ -921,7 +921,7 @@ async fn users_update_list_and_delete(store: &dyn Store) {
             .unwrap()
             .is_some_and(|u| !u.attributes.contains_key("nickname"))
     );
-    store.update_user_and_key(&erin, "erin2").await.unwrap();
+    store.update_user(&erin, Some("erin2")).await.unwrap();
     assert!(
         store
             .get_user_by_key(&pool.id, "erin")
@@ -935,7 +935,7 @@ async fn users_update_list_and_delete(store: &dyn Store) {
         .unwrap()
         .unwrap();
     assert_eq!(moved.attributes["nickname"], "E");
-    store.update_user_and_key(&erin, "erin").await.unwrap();
+    store.update_user(&erin, Some("erin")).await.unwrap();
     let empty = new_pool(store, PoolSettings::default()).await;
     assert_eq!(store.count_users(&empty.id).await.unwrap(), 0);
 
@@ -953,7 +953,7 @@ async fn users_update_list_and_delete(store: &dyn Store) {
         verifier: "cd".into(),
     });
     bob.updated_at += 10;
-    store.update_user(&bob).await.unwrap();
+    store.update_user(&bob, None).await.unwrap();
     assert_eq!(
         store.get_user_by_sub(&pool.id, bob.sub).await.unwrap(),
         Some(bob.clone())

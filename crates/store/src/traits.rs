@@ -83,9 +83,6 @@ pub trait UserStore {
     ) -> Result<()>;
     async fn get_user_by_key(&self, pool: &PoolId, username_key: &str) -> Result<Option<User>>;
     async fn get_user_by_sub(&self, pool: &PoolId, sub: Uuid) -> Result<Option<User>>;
-    /// Writes the user as `update_user` does and moves it to a new sign-in key, in one
-    /// statement: `Conflict(User)` when another user has that key (nothing changes then).
-    async fn update_user_and_key(&self, u: &User, username_key: &str) -> Result<()>;
     /// How many users the pool has (DescribeUserPool's EstimatedNumberOfUsers).
     async fn count_users(&self, pool: &PoolId) -> Result<u64>;
     /// Users ordered by username key, at most `limit`, starting after `after`.
@@ -95,8 +92,10 @@ pub trait UserStore {
         limit: u32,
         after: Option<&str>,
     ) -> Result<Page<User>>;
-    /// Replaces status, enabled flag, attributes and credentials (not the username).
-    async fn update_user(&self, user: &User) -> Result<()>;
+    /// Replaces status, enabled flag, attributes and credentials (not the username); with
+    /// `new_key`, also moves the user to that sign-in key in the same statement
+    /// (`Conflict(User)` when another user has it; nothing changes then).
+    async fn update_user(&self, user: &User, new_key: Option<&str>) -> Result<()>;
     async fn delete_user(&self, pool: &PoolId, sub: Uuid) -> Result<()>;
 }
 

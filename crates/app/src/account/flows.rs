@@ -261,7 +261,7 @@ impl App {
         }
         user.updated_at = self.now();
         self.check_alias_free(pool, &user).await?;
-        self.store.update_user(&user).await?;
+        self.store.update_user(&user, None).await?;
         Ok(user)
     }
 

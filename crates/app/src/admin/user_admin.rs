@@ -11,10 +11,12 @@ use portcullis_core::{Error, Result};
 use std::collections::BTreeMap;
 
 impl App {
-    async fn save(&self, user: User) -> Result<User> {
-        let pool = self.pool(user.pool_id.as_str()).await?;
-        let key = user.sign_in_key(&pool);
-        self.save_from(&pool, user, &key).await
+    /// Writes a change that adds no attribute (status, enabled, a deletion): no sign-in key
+    /// or alias can change.
+    async fn save(&self, mut user: User) -> Result<User> {
+        user.updated_at = self.now();
+        self.store.update_user(&user, None).await?;
+        Ok(user)
     }
 
     /// Writes `user`, whose sign-in key was `previous_key`: moved to its new key when its
@@ -28,17 +30,14 @@ impl App {
         self.check_alias_free(pool, &user).await?;
         user.updated_at = self.now();
         let key = user.sign_in_key(pool);
-        if key == previous_key {
-            self.store.update_user(&user).await?;
-        } else {
-            self.store
-                .update_user_and_key(&user, &key)
-                .await
-                .map_err(|e| match e {
-                    Error::Conflict(Entity::User) => Error::Conflict(Entity::Alias),
-                    other => other,
-                })?;
-        }
+        let moved = (key != previous_key).then_some(key.as_str());
+        self.store
+            .update_user(&user, moved)
+            .await
+            .map_err(|e| match e {
+                Error::Conflict(Entity::User) => Error::Conflict(Entity::Alias),
+                other => other,
+            })?;
         Ok(user)
     }
 

@@ -144,7 +144,7 @@ impl App {
         user.srp = Some(self.srp_verifier(pool, &user.username, password).await?);
         user.status = status;
         user.updated_at = self.now();
-        self.store.update_user(&user).await?;
+        self.store.update_user(&user, None).await?;
         self.store
             .revoke_user_tokens(&pool.id, user.sub, self.now(), keep)
             .await?;

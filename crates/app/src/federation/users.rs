@@ -92,7 +92,7 @@ impl App {
             if u.status == UserStatus::ExternalProvider && !mapped.is_empty() {
                 u.attributes.extend(mapped);
                 u.updated_at = self.now();
-                self.store.update_user(&u).await?;
+                self.store.update_user(&u, None).await?;
             }
             return usable(u);
         }
@@ -197,7 +197,7 @@ impl App {
         u.attributes
             .insert("identities".into(), provision::identities_attribute(&list));
         u.updated_at = now;
-        self.store.update_user(&u).await?;
+        self.store.update_user(&u, None).await?;
         Ok(u)
     }
 
@@ -265,7 +265,7 @@ impl App {
                         .insert("identities".into(), provision::identities_attribute(&rest));
                 }
                 u.updated_at = self.now();
-                self.store.update_user(&u).await?;
+                self.store.update_user(&u, None).await?;
             }
             return Ok(());
         }
@@ -274,7 +274,7 @@ impl App {
             Some(mut u) if u.status == UserStatus::ExternalProvider => {
                 u.enabled = false;
                 u.updated_at = self.now();
-                self.store.update_user(&u).await?;
+                self.store.update_user(&u, None).await?;
                 self.store
                     .revoke_user_tokens(&pool.id, u.sub, self.now(), None)
                     .await?;

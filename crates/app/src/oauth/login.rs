@@ -267,7 +267,7 @@ impl App {
             user.srp = Some(self.srp_verifier(pool, &user.username, password).await?);
         }
         user.updated_at = self.now();
-        self.store.update_user(&user).await?;
+        self.store.update_user(&user, None).await?;
         Ok(user)
     }
 }

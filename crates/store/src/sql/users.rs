@@ -159,9 +159,9 @@ impl UserStore for SqlStore {
         Ok(Page { items, next })
     }
 
-    async fn update_user(&self, u: &User) -> Result<()> {
+    async fn update_user(&self, u: &User, new_key: Option<&str>) -> Result<()> {
         let r = sqlx::query(
-            "UPDATE users SET status = $3, enabled = $4, attributes = $5, password_hash = $6, srp = $7, updated_at = $8 WHERE pool_id = $1 AND sub = $2",
+            "UPDATE users SET status = $3, enabled = $4, attributes = $5, password_hash = $6, srp = $7, updated_at = $8, username_key = COALESCE($9, username_key) WHERE pool_id = $1 AND sub = $2",
         )
         .bind(u.pool_id.as_str())
         .bind(u.sub.to_string())
@@ -171,25 +171,7 @@ impl UserStore for SqlStore {
         .bind(u.password_hash.clone())
         .bind(srp_json(u)?)
         .bind(u.updated_at)
-        .execute(&self.pool)
-        .await
-        .map_err(internal)?;
-        expect_one(Entity::User, r.rows_affected())
-    }
-
-    async fn update_user_and_key(&self, u: &User, username_key: &str) -> Result<()> {
-        let r = sqlx::query(
-            "UPDATE users SET status = $3, enabled = $4, attributes = $5, password_hash = $6, srp = $7, updated_at = $8, username_key = $9 WHERE pool_id = $1 AND sub = $2",
-        )
-        .bind(u.pool_id.as_str())
-        .bind(u.sub.to_string())
-        .bind(u.status.as_str())
-        .bind(i64::from(u.enabled))
-        .bind(to_json(&u.attributes)?)
-        .bind(u.password_hash.clone())
-        .bind(srp_json(u)?)
-        .bind(u.updated_at)
-        .bind(username_key)
+        .bind(new_key.map(str::to_owned))
         .execute(&self.pool)
         .await
         .map_err(db_err(Entity::User, Entity::Pool))?;

@@ -347,7 +347,11 @@ async fn unconfirmed_users_are_told_so_after_the_right_password_and_can_be_confi
     // Until self sign-up exists, the store is the only way to an UNCONFIRMED user.
     let mut user = created.user;
     user.status = portcullis_core::user::UserStatus::Unconfirmed;
-    t.app.store_for_tests().update_user(&user).await.unwrap();
+    t.app
+        .store_for_tests()
+        .update_user(&user, None)
+        .await
+        .unwrap();
 
     let login = |pw: &str| {
         json!({"ClientId": client.client_id, "AuthFlow": "USER_PASSWORD_AUTH",

@@ -102,7 +102,7 @@ pub(crate) async fn get_user(c: &Call<'_>) -> Result<Value, CognitoError> {
     let (pool, user, at) = super::access::token_session(c, token).await?;
     let user =
         c.s.app
-            .as_seen_by(&pool.id, &at.client_id, user)
+            .as_seen_by(&pool, &at.client_id, user)
             .await
             .map_err(c.core(None))?
             .ok_or_else(|| CognitoError::not_authorized("Invalid Access Token"))?;

@@ -155,7 +155,21 @@ pub(crate) struct PageCtx<'a> {
     pub(crate) query: &'a Params,
 }
 
-impl PageCtx<'_> {
+impl<'a> PageCtx<'a> {
+    pub(crate) fn new(
+        s: &'a Shared,
+        ctx: &'a PoolCtx,
+        headers: &'a HeaderMap,
+        query: &'a Params,
+    ) -> Self {
+        PageCtx {
+            s,
+            ctx,
+            headers,
+            query,
+        }
+    }
+
     /// A path of the pool's pages, with the pending request.
     pub(crate) fn action(&self, path: &str) -> String {
         action(self.ctx, path, self.query)

@@ -41,12 +41,7 @@ pub(crate) async fn show(
     headers: HeaderMap,
 ) -> PageResult {
     let (query, req, client) = validated(&s, &ctx, params::from_query(uri.query()), false).await?;
-    let p = PageCtx {
-        s: &s,
-        ctx: &ctx,
-        headers: &headers,
-        query: &query,
-    };
+    let p = PageCtx::new(&s, &ctx, &headers, &query);
     let hint = req.login_hint.clone().unwrap_or_default();
     let providers: Vec<String> = client.providers().map(str::to_owned).collect();
     Ok(login_page(p, &hint, Say::Nothing, &providers))
@@ -62,12 +57,7 @@ pub(crate) async fn submit(
 ) -> PageResult {
     let (query, req, client) = validated(&s, &ctx, params::from_query(uri.query()), true).await?;
     let form = posted_form(&s, &ctx, &headers, &body)?;
-    let p = PageCtx {
-        s: &s,
-        ctx: &ctx,
-        headers: &headers,
-        query: &query,
-    };
+    let p = PageCtx::new(&s, &ctx, &headers, &query);
     let username = form.get("username").unwrap_or("").trim();
     let password = form.get("password").unwrap_or("");
     // Email first: an address whose domain belongs to a provider goes there.
@@ -130,12 +120,7 @@ pub(crate) async fn new_password(
 ) -> PageResult {
     let (query, req, client) = validated(&s, &ctx, params::from_query(uri.query()), true).await?;
     let form = posted_form(&s, &ctx, &headers, &body)?;
-    let p = PageCtx {
-        s: &s,
-        ctx: &ctx,
-        headers: &headers,
-        query: &query,
-    };
+    let p = PageCtx::new(&s, &ctx, &headers, &query);
     let challenge = form.get("challenge").unwrap_or("");
     let password = form.get("new_password").unwrap_or("");
     let bad = |m| Say::Error(StatusCode::BAD_REQUEST, m);

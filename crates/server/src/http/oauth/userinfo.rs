@@ -78,7 +78,7 @@ pub(crate) async fn userinfo(
     let seen = match user.filter(|u| u.enabled) {
         Some(u) => s
             .app
-            .as_seen_by(&ctx.pool.id, &claims_of.client_id, u)
+            .as_seen_by(&ctx.pool, &claims_of.client_id, u)
             .await
             .ok()
             .flatten(),

@@ -96,12 +96,7 @@ pub(crate) async fn forgot_show(
     headers: HeaderMap,
 ) -> PageResult {
     let (query, _) = prepare(&s, &ctx, &uri, &headers, None).await?;
-    let p = PageCtx {
-        s: &s,
-        ctx: &ctx,
-        headers: &headers,
-        query: &query,
-    };
+    let p = PageCtx::new(&s, &ctx, &headers, &query);
     Ok(forgot_page(p, Say::Nothing))
 }
 
@@ -113,12 +108,7 @@ pub(crate) async fn forgot_submit(
     body: Bytes,
 ) -> PageResult {
     let (query, form) = prepare(&s, &ctx, &uri, &headers, Some(&body)).await?;
-    let p = PageCtx {
-        s: &s,
-        ctx: &ctx,
-        headers: &headers,
-        query: &query,
-    };
+    let p = PageCtx::new(&s, &ctx, &headers, &query);
     let username = form.get("username").unwrap_or("").trim().to_owned();
     Ok(match s.app.forgot_password(&ctx.pool, &username).await {
         Ok(_) => reset_page(p, &username, Say::Nothing),
@@ -147,12 +137,7 @@ pub(crate) async fn reset_submit(
     body: Bytes,
 ) -> PageResult {
     let (query, form) = prepare(&s, &ctx, &uri, &headers, Some(&body)).await?;
-    let p = PageCtx {
-        s: &s,
-        ctx: &ctx,
-        headers: &headers,
-        query: &query,
-    };
+    let p = PageCtx::new(&s, &ctx, &headers, &query);
     let username = form.get("username").unwrap_or("");
     let result = s
         .app

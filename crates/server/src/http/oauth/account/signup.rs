@@ -146,12 +146,7 @@ pub(crate) async fn signup_show(
     headers: HeaderMap,
 ) -> PageResult {
     let (query, _) = prepare(&s, &ctx, &uri, &headers, None).await?;
-    let p = PageCtx {
-        s: &s,
-        ctx: &ctx,
-        headers: &headers,
-        query: &query,
-    };
+    let p = PageCtx::new(&s, &ctx, &headers, &query);
     Ok(signup_page(p, &Params::default(), Say::Nothing))
 }
 
@@ -163,12 +158,7 @@ pub(crate) async fn signup_submit(
     body: Bytes,
 ) -> PageResult {
     let (query, form) = prepare(&s, &ctx, &uri, &headers, Some(&body)).await?;
-    let p = PageCtx {
-        s: &s,
-        ctx: &ctx,
-        headers: &headers,
-        query: &query,
-    };
+    let p = PageCtx::new(&s, &ctx, &headers, &query);
     let client_id = query.get("client_id").unwrap_or("");
     let username = form.get("username").unwrap_or("").trim();
     let mut attrs = BTreeMap::new();
@@ -209,12 +199,7 @@ pub(crate) async fn confirm_submit(
     body: Bytes,
 ) -> PageResult {
     let (query, form) = prepare(&s, &ctx, &uri, &headers, Some(&body)).await?;
-    let p = PageCtx {
-        s: &s,
-        ctx: &ctx,
-        headers: &headers,
-        query: &query,
-    };
+    let p = PageCtx::new(&s, &ctx, &headers, &query);
     let username = form.get("username").unwrap_or("");
     if form.get("action") == Some("resend") {
         return Ok(resend(p, username).await);

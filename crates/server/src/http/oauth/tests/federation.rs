@@ -647,7 +647,7 @@ async fn linking_by_email_needs_the_policy_a_trusted_domain_a_verified_address_a
         f.w.t
             .app
             .store_for_tests()
-            .update_user(&alice)
+            .update_user(&alice, None)
             .await
             .unwrap();
         f.bend(|b| {
