@@ -271,7 +271,8 @@ class Fidelity(Harness, unittest.TestCase):
                 self.assertIn(code, ("InvalidParameterException", "ParamValidationError"))
         self.assertEqual(self.error_code(c.create_user_pool, PoolName="bad", AutoVerifiedAttributes=["name"]),
                          "InvalidParameterException")
-        # What cannot be honoured yet is refused, not stored and ignored; "off" is accepted.
+        # What cannot be honoured is refused, not stored and ignored (a Lambda ARN where a hook
+        # URL belongs, MFA, threat protection); "off" is accepted.
         for unsupported in [{"LambdaConfig": {"PreSignUp": "arn:aws:lambda:us-east-1:000000000000:function:f"}},
                             {"MfaConfiguration": "ON"},
                             {"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}}]:

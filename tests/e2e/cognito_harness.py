@@ -86,3 +86,45 @@ class Harness:
         out = subprocess.run([BIN, *args, "--json"], env=cls.env, capture_output=True, text=True)
         assert out.returncode != 0, f"{args} succeeded: {out.stdout}"
         return out.stderr
+
+    def wait_for_code(self, to, purpose, seen=()):
+        """The newest code mailed to `to` for `purpose`, from the outbox directory."""
+        import glob, re
+        outbox = os.path.join(self.env["PORTCULLIS_DATA_DIR"], "outbox")
+        for _ in range(100):
+            for path in sorted(glob.glob(os.path.join(outbox, "*.eml")), reverse=True):
+                with open(path, newline="") as f:
+                    text = f.read()
+                if path not in seen and f"To: {to}" in text and f"X-Portcullis-Purpose: {purpose}" in text:
+                    return re.search(r"\b(\d{6})\b", text_part(text)).group(1), path
+            time.sleep(0.1)
+        self.fail(f"no {purpose} message for {to}")
+
+
+def text_part(raw):
+    """The text/plain part of a MIME message, decoded; the message must also have an HTML part
+    saying the same thing."""
+    import email
+    from email import policy
+    msg = email.message_from_string(raw, policy=policy.default)
+    plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
+    assert plain is not None and html is not None, "a text and an HTML part"
+    text = plain.get_content()
+    assert text.strip().splitlines()[0].split()[0] in html.get_content(), "the HTML says the same"
+    return text
+
+
+def smtp_sink():
+    """A running aiosmtpd server on a free port: (controller, port, [(recipients, content)])."""
+    from aiosmtpd.controller import Controller
+    received = []
+
+    class Sink:
+        async def handle_DATA(self, server, session, envelope):
+            received.append((envelope.rcpt_tos, envelope.content.decode()))
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, port, received

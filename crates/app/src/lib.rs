@@ -8,6 +8,7 @@ pub mod admin;
 mod aliases;
 mod app;
 pub mod federation;
+pub mod hooks;
 pub mod lookups;
 pub mod oauth;
 #[cfg(any(test, feature = "testing"))]

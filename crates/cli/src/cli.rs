@@ -313,6 +313,36 @@ pub enum PoolCmd {
         #[arg(long)]
         clear: bool,
     },
+    /// The webhook a trigger calls (Cognito's LambdaConfig; see docs/hooks.md): an https://
+    /// URL (http:// only where --upstream-allow-private is set), or --clear.
+    SetHook {
+        #[arg(long)]
+        pool: String,
+        /// A Cognito trigger name: PreSignUp, CustomMessage, PostConfirmation,
+        /// PreAuthentication, PostAuthentication, DefineAuthChallenge, CreateAuthChallenge,
+        /// VerifyAuthChallengeResponse, PreTokenGeneration, UserMigration, InboundFederation.
+        #[arg(long)]
+        trigger: String,
+        #[arg(long, conflicts_with = "clear", required_unless_present = "clear")]
+        url: Option<String>,
+        /// The PreTokenGeneration event version: V1_0, V2_0 or V3_0.
+        #[arg(long)]
+        version: Option<String>,
+        #[arg(long)]
+        clear: bool,
+        /// Accept an http:// URL on a private address (the server must run with the same
+        /// option to call it).
+        #[arg(long, env = "PORTCULLIS_UPSTREAM_ALLOW_PRIVATE")]
+        upstream_allow_private: bool,
+    },
+    /// The secret hook calls are signed with (`whsec_…`, made on first use); --rotate makes
+    /// a new one, and the old one keeps signing beside it for 24 hours.
+    HookSecret {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        rotate: bool,
+    },
     /// The pool's SAML SP keys, and their rotation: --stage a next key (published in the
     /// SP metadata, decrypting already), --promote it (it signs from then on; the old one
     /// keeps decrypting), --retire the old one. Without a step, shows the fingerprints.

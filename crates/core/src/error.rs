@@ -49,6 +49,9 @@ pub enum Error {
     /// Bad or missing credentials. Never says which part was wrong.
     #[error("not authorized")]
     Unauthorized,
+    /// A hook (a Lambda trigger) refused, failed or answered badly; nothing was changed.
+    #[error("{0}")]
+    Hook(crate::hooks::HookError),
     /// A storage or crypto failure. The text goes to the log, never to a client.
     #[error("internal error: {0}")]
     Internal(String),

@@ -12,6 +12,7 @@ pub mod code;
 pub mod error;
 pub mod federation;
 pub mod group;
+pub mod hooks;
 pub mod idp;
 pub mod ids;
 pub mod key;

@@ -93,6 +93,8 @@ pub struct PoolSettings {
     pub alias_attributes: Vec<String>,
     /// Claims added to every token of the pool (unless the client has its own rules).
     pub claim_rules: Option<crate::claim_rules::ClaimRules>,
+    /// Cognito's LambdaConfig: the webhook each trigger calls.
+    pub hooks: crate::hooks::Hooks,
 }
 
 impl PoolSettings {
@@ -196,6 +198,7 @@ impl PoolSettings {
         if let Some(r) = &self.claim_rules {
             r.validate()?;
         }
+        self.hooks.validate()?;
         if !self.alias_attributes.is_empty() && !self.username_attributes.is_empty() {
             return Err(Error::invalid(
                 "UsernameAttributes and AliasAttributes cannot be used together",

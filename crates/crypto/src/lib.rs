@@ -13,6 +13,7 @@ pub mod signing;
 pub mod sigv4;
 pub mod srp;
 pub mod tokens;
+pub mod webhook;
 
 pub use secret::Secret;
 

@@ -81,10 +81,12 @@ impl Signer {
     }
 
     /// A compact JWS: `base64url(header).base64url(claims).base64url(signature)`.
-    pub fn sign_jwt(&self, claims: &Value) -> Result<String> {
+    pub fn sign_jwt<C: serde::Serialize + ?Sized>(&self, claims: &C) -> Result<String> {
+        let json = serde_json::to_vec(claims)
+            .map_err(|e| crate::CryptoError::Malformed(format!("claims: {e}")))?;
         let mut token = self.encoded_header.clone();
         token.push('.');
-        token.push_str(&b64::url_encode(claims.to_string()));
+        token.push_str(&b64::url_encode(json));
         let mut sig = vec![0u8; self.pair.public_modulus_len()];
         self.pair
             .sign(

@@ -118,6 +118,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "revocations and lockout",
         include_str!("../migrations/0014_revocations_and_lockout.sql"),
     ),
+    (
+        15,
+        "pool hook keys",
+        include_str!("../migrations/0015_pool_hook_keys.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

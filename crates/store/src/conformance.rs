@@ -63,7 +63,7 @@ conformance_cases! {
         key_rotation_keeps_the_previous_key_published, expired_records_cannot_be_consumed,
         deleting_a_pool_removes_everything_in_it, sessions_expire_and_revoke,
         families_revoke_as_one, login_failures_count_per_window, pool_domains_are_unique,
-        pool_smtp_is_per_pool, federated_links_map_identities_to_users,
+        pool_secrets_are_per_pool_and_slot, federated_links_map_identities_to_users,
         saml_sp_keys_are_set_once_per_pool, access_keys_round_trip,
         identity_providers_and_identifiers, messages_queue_and_codes_count_attempts;
     shared: consume_once_under_concurrency, refresh_rotation_is_atomic;
@@ -350,31 +350,54 @@ async fn access_keys_round_trip(store: &dyn Store) {
     );
 }
 
-async fn pool_smtp_is_per_pool(store: &dyn Store) {
+async fn pool_secrets_are_per_pool_and_slot(store: &dyn Store) {
     let a = new_pool(store, PoolSettings::default()).await;
     let b = new_pool(store, PoolSettings::default()).await;
-    assert_eq!(store.pool_smtp(&a.id).await.unwrap(), None);
-    store.set_pool_smtp(&a.id, Some("sealed-a")).await.unwrap();
+    for which in [PoolSecret::Smtp, PoolSecret::HookKeys] {
+        assert_eq!(store.pool_secret(&a.id, which).await.unwrap(), None);
+    }
+    store
+        .set_pool_secret(&a.id, PoolSecret::Smtp, Some("sealed-a"))
+        .await
+        .unwrap();
+    store
+        .set_pool_secret(&a.id, PoolSecret::HookKeys, Some("keys-a"))
+        .await
+        .unwrap();
+    let read = |id: PoolId, which| async move { store.pool_secret(&id, which).await.unwrap() };
     assert_eq!(
-        store.pool_smtp(&a.id).await.unwrap().as_deref(),
+        read(a.id.clone(), PoolSecret::Smtp).await.as_deref(),
         Some("sealed-a")
     );
     assert_eq!(
-        store.pool_smtp(&b.id).await.unwrap(),
+        read(a.id.clone(), PoolSecret::HookKeys).await.as_deref(),
+        Some("keys-a")
+    );
+    assert_eq!(
+        read(b.id.clone(), PoolSecret::Smtp).await,
         None,
         "tenant isolation"
     );
-    // Settings updates leave it alone.
+    // Settings updates leave them alone.
     store.update_pool(&a).await.unwrap();
     assert_eq!(
-        store.pool_smtp(&a.id).await.unwrap().as_deref(),
+        read(a.id.clone(), PoolSecret::Smtp).await.as_deref(),
         Some("sealed-a")
     );
-    store.set_pool_smtp(&a.id, None).await.unwrap();
-    assert_eq!(store.pool_smtp(&a.id).await.unwrap(), None);
+    store
+        .set_pool_secret(&a.id, PoolSecret::Smtp, None)
+        .await
+        .unwrap();
+    assert_eq!(read(a.id.clone(), PoolSecret::Smtp).await, None);
+    assert_eq!(
+        read(a.id.clone(), PoolSecret::HookKeys).await.as_deref(),
+        Some("keys-a")
+    );
     let missing = PoolId::parse("local_zzzzzzzzz").unwrap();
     assert_eq!(
-        store.set_pool_smtp(&missing, Some("x")).await,
+        store
+            .set_pool_secret(&missing, PoolSecret::HookKeys, Some("x"))
+            .await,
         Err(Error::NotFound(Entity::Pool))
     );
 }

@@ -32,9 +32,40 @@ pub trait PoolStore {
     /// Sets (or with `None` removes) the pool's domain; `Conflict(Pool)` if another pool has it.
     async fn set_pool_domain(&self, id: &PoolId, domain: Option<&str>) -> Result<()>;
     async fn pool_by_domain(&self, domain: &str) -> Result<Option<UserPool>>;
-    /// Sets (or with `None` removes) the pool's own SMTP URL, sealed by the caller.
-    async fn set_pool_smtp(&self, id: &PoolId, sealed_url: Option<&str>) -> Result<()>;
-    async fn pool_smtp(&self, id: &PoolId) -> Result<Option<String>>;
+    /// Sets (or with `None` removes) one of the pool's secrets, sealed by the caller.
+    async fn set_pool_secret(
+        &self,
+        id: &PoolId,
+        which: PoolSecret,
+        sealed: Option<&str>,
+    ) -> Result<()>;
+    async fn pool_secret(&self, id: &PoolId, which: PoolSecret) -> Result<Option<String>>;
+}
+
+/// The secrets a pool keeps beside its settings (sealed, never in the settings JSON, so no
+/// settings update can lose or expose them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolSecret {
+    /// The pool's own SMTP URL, credentials included.
+    Smtp,
+    /// The keys hook calls are signed with (current, and the retiring one).
+    HookKeys,
+}
+
+impl PoolSecret {
+    /// The statements that write and read its column (fixed text, one pair per slot).
+    pub(crate) fn statements(self) -> (&'static str, &'static str) {
+        match self {
+            PoolSecret::Smtp => (
+                "UPDATE pools SET smtp_sealed = $2 WHERE id = $1",
+                "SELECT smtp_sealed AS sealed FROM pools WHERE id = $1",
+            ),
+            PoolSecret::HookKeys => (
+                "UPDATE pools SET hook_keys_sealed = $2 WHERE id = $1",
+                "SELECT hook_keys_sealed AS sealed FROM pools WHERE id = $1",
+            ),
+        }
+    }
 }
 
 #[async_trait]

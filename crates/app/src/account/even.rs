@@ -24,10 +24,11 @@ impl App {
     pub async fn confirm_sign_up(
         &self,
         pool: &UserPool,
+        client_id: Option<&str>,
         username: &str,
         code: &str,
     ) -> Result<User, AccountError> {
-        evenly(self.confirm_sign_up_at_once(pool, username, code)).await
+        evenly(self.confirm_sign_up_at_once(pool, client_id, username, code)).await
     }
 
     pub async fn resend_sign_up_code(
@@ -54,10 +55,12 @@ impl App {
     pub async fn confirm_forgot_password(
         &self,
         pool: &UserPool,
+        client_id: Option<&str>,
         username: &str,
         code: &str,
         password: &str,
     ) -> Result<User, AccountError> {
-        evenly(self.confirm_forgot_password_at_once(pool, username, code, password)).await
+        let work = self.confirm_forgot_password_at_once(pool, client_id, username, code, password);
+        evenly(work).await
     }
 }

@@ -4,6 +4,7 @@
 
 use super::codes::CodeError;
 use crate::App;
+use crate::hooks::account::{Draft, MessageSource, SignUpSource};
 use portcullis_core::error::Entity;
 use portcullis_core::message::{OutboundMessage, mask_email};
 use portcullis_core::pool::{MessageTemplates, Recovery, UserPool};
@@ -71,7 +72,11 @@ impl App {
             .new_code(user, SIGN_UP, SIGN_UP_CODE_TTL, None)
             .await?
             .ok_or(AccountError::LimitExceeded)?;
-        match self.sign_up_message(pool, user, client_id, &code)? {
+        let source = MessageSource::ResendCode;
+        match self
+            .sign_up_message(pool, user, client_id, &code, source)
+            .await?
+        {
             Some((message, delivery)) => {
                 self.store.enqueue_message(&message).await?;
                 Ok(Some(delivery))
@@ -82,13 +87,15 @@ impl App {
 
     /// The message that brings `code` to a new user: the verification template, or, when the
     /// pool confirms by link (and the server knows its public URL), the link template with a
-    /// link that carries it. `None` for a user without an email address. Nothing is written.
-    fn sign_up_message(
+    /// link that carries it (a code message passes through the CustomMessage hook). `None`
+    /// for a user without an email address. Nothing is written.
+    async fn sign_up_message(
         &self,
         pool: &UserPool,
         user: &User,
         client_id: &str,
         code: &str,
+        source: MessageSource,
     ) -> Result<Option<(OutboundMessage, Delivery)>, AccountError> {
         let Some(email) = user.email() else {
             return Ok(None);
@@ -109,10 +116,15 @@ impl App {
                     .ok_or_else(|| Error::internal("the pool's link template has no link"))?;
                 (t.link_subject.clone(), body)
             }
-            _ => (
-                t.verification_subject.clone(),
-                MessageTemplates::render(&t.verification_message, code, &user.username),
-            ),
+            _ => {
+                let draft = Draft {
+                    subject: t.verification_subject.clone(),
+                    body: MessageTemplates::render(&t.verification_message, code, &user.username),
+                    secret: code,
+                };
+                self.custom_message(pool, source, Some(client_id), user, draft)
+                    .await?
+            }
         };
         let message = self.outbound(&pool.id, email, &subject, &body, SIGN_UP);
         Ok(Some((
@@ -133,14 +145,23 @@ impl App {
         ttl: i64,
         payload: Option<String>,
     ) -> Result<Delivery, AccountError> {
+        let source = match purpose {
+            FORGOT_PASSWORD => MessageSource::ForgotPassword,
+            _ if payload.is_some() => MessageSource::UpdateUserAttribute,
+            _ => MessageSource::VerifyUserAttribute,
+        };
         let code = self
             .new_code(user, purpose, ttl, payload)
             .await?
             .ok_or(AccountError::LimitExceeded)?;
         // One template for every code, as in Cognito (VerificationMessageTemplate).
         let t = &pool.settings.messages;
-        let subject = t.verification_subject.clone();
-        let body = MessageTemplates::render(&t.verification_message, &code, &user.username);
+        let draft = Draft {
+            subject: t.verification_subject.clone(),
+            body: MessageTemplates::render(&t.verification_message, &code, &user.username),
+            secret: &code,
+        };
+        let (subject, body) = self.custom_message(pool, source, None, user, draft).await?;
         self.queue_message(&pool.id, email, &subject, &body, purpose)
             .await?;
         Ok(Delivery {
@@ -162,8 +183,14 @@ impl App {
             .username_attribute()
             .and_then(|a| user.attributes.get(a))
             .unwrap_or(&user.username);
-        let body = MessageTemplates::render(&t.invitation_message, password, name);
-        self.queue_message(&pool.id, email, &t.invitation_subject, &body, "invitation")
+        let draft = Draft {
+            subject: t.invitation_subject.clone(),
+            body: MessageTemplates::render(&t.invitation_message, password, name),
+            secret: password,
+        };
+        let source = MessageSource::AdminCreateUser;
+        let (subject, body) = self.custom_message(pool, source, None, user, draft).await?;
+        self.queue_message(&pool.id, email, &subject, &body, "invitation")
             .await
     }
 
@@ -210,6 +237,10 @@ impl App {
             self.now(),
         )?;
         pool.check_required(&user.attributes)?;
+        let decision = self
+            .pre_sign_up(pool, SignUpSource::SignUp, Some(client_id), &user, None)
+            .await?;
+        decision.apply(&mut user)?;
         user.password_hash = Some(self.hash_password(password).await?);
         user.srp = Some(self.srp_verifier(pool, &user.username, password).await?);
         // The user, their code and the message that carries it are written together or not
@@ -217,9 +248,12 @@ impl App {
         let (code, record) = self
             .fresh_code(&user, SIGN_UP, SIGN_UP_CODE_TTL, None, None)
             .ok_or(AccountError::LimitExceeded)?;
-        // Without auto-verification no code goes out: an administrator confirms the user.
-        let outgoing = if pool.settings.verifies_email() {
-            self.sign_up_message(pool, &user, client_id, &code)?
+        // Without auto-verification no code goes out: an administrator confirms the user. A
+        // user the PreSignUp hook confirmed needs no code either.
+        let unconfirmed = user.status == UserStatus::Unconfirmed;
+        let outgoing = if pool.settings.verifies_email() && unconfirmed {
+            self.sign_up_message(pool, &user, client_id, &code, MessageSource::SignUp)
+                .await?
         } else {
             None
         };
@@ -241,6 +275,7 @@ impl App {
     pub(super) async fn confirm_sign_up_at_once(
         &self,
         pool: &UserPool,
+        client_id: Option<&str>,
         username: &str,
         code: &str,
     ) -> Result<User, AccountError> {
@@ -261,6 +296,9 @@ impl App {
         }
         user.updated_at = self.now();
         self.check_alias_free(pool, &user).await?;
+        // The hook runs before the write: its refusal leaves the user unconfirmed.
+        self.post_confirmation(pool, false, client_id, &user)
+            .await?;
         self.store.update_user(&user, None).await?;
         Ok(user)
     }
@@ -293,7 +331,11 @@ impl App {
         if recovery == Recovery::AdminOnly {
             return Err(AccountError::AdminOnlyRecovery);
         }
-        let Some(user) = self.find_user(pool, username).await?.filter(|u| u.enabled) else {
+        let user = match self.find_user(pool, username).await? {
+            Some(u) => Some(u),
+            None => self.migrate_user(pool, None, username, None).await?,
+        };
+        let Some(user) = user.filter(|u| u.enabled) else {
             return Ok(None);
         };
         if user.status == UserStatus::ExternalProvider {
@@ -319,6 +361,7 @@ impl App {
     pub(super) async fn confirm_forgot_password_at_once(
         &self,
         pool: &UserPool,
+        client_id: Option<&str>,
         username: &str,
         code: &str,
         password: &str,
@@ -335,6 +378,7 @@ impl App {
             UserStatus::ResetRequired | UserStatus::ForceChangePassword => UserStatus::Confirmed,
             other => other,
         };
+        self.post_confirmation(pool, true, client_id, &user).await?;
         Ok(self
             .install_password(pool, user, password, status, None)
             .await?)

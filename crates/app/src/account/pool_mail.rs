@@ -5,6 +5,7 @@ use super::mailer::Mailer;
 use crate::App;
 use portcullis_core::ids::PoolId;
 use portcullis_core::{Error, Result};
+use portcullis_store::PoolSecret;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -52,13 +53,15 @@ impl App {
             }
             None => None,
         };
-        self.store.set_pool_smtp(&pool.id, sealed.as_deref()).await
+        self.store
+            .set_pool_secret(&pool.id, PoolSecret::Smtp, sealed.as_deref())
+            .await
     }
 
     /// The pool's SMTP URL with its password hidden, if it has one.
     pub async fn pool_smtp_display(&self, pool_id: &str) -> Result<Option<String>> {
         let pool = self.pool(pool_id).await?;
-        let Some(sealed) = self.store.pool_smtp(&pool.id).await? else {
+        let Some(sealed) = self.store.pool_secret(&pool.id, PoolSecret::Smtp).await? else {
             return Ok(None);
         };
         let url = self
@@ -70,7 +73,7 @@ impl App {
 
     /// The pool's own mailer, or `None` when it uses the deployment's.
     pub async fn pool_mailer(&self, pool: &PoolId) -> Result<Option<Arc<Mailer>>> {
-        let Some(sealed) = self.store.pool_smtp(pool).await? else {
+        let Some(sealed) = self.store.pool_secret(pool, PoolSecret::Smtp).await? else {
             return Ok(None);
         };
         if let Some((s, m)) = self.pool_mailers.lock().map_err(Error::internal)?.get(pool)

@@ -12,9 +12,11 @@ impl App {
         name: &str,
         settings: PoolSettings,
     ) -> Result<UserPool> {
+        self.check_hook_targets(&Default::default(), &settings.hooks)?;
         let pool = UserPool::new(region, name, settings, self.now())?;
         let key = self.new_signing_key(&pool.id)?;
         self.store.create_pool(&pool, &key).await?;
+        self.ensure_hook_secret(&pool).await?;
         Ok(pool)
     }
 
@@ -43,11 +45,23 @@ impl App {
 
     /// Replaces the pool's settings (validated as at creation).
     pub async fn update_pool_settings(&self, id: &str, settings: PoolSettings) -> Result<UserPool> {
+        let before = self.pool(id).await?.settings.hooks;
+        self.check_hook_targets(&before, &settings.hooks)?;
+        self.save_pool_settings(id, settings).await
+    }
+
+    /// Replaces the pool's settings, validated, its hooks' addresses already checked.
+    pub(crate) async fn save_pool_settings(
+        &self,
+        id: &str,
+        settings: PoolSettings,
+    ) -> Result<UserPool> {
         let mut pool = self.pool(id).await?;
         settings.validate()?;
         pool.settings = settings;
         pool.updated_at = self.now();
         self.store.update_pool(&pool).await?;
+        self.ensure_hook_secret(&pool).await?;
         Ok(pool)
     }
 

@@ -126,6 +126,8 @@ impl App {
             return Err(Error::Unauthorized);
         }
         user.status = UserStatus::Confirmed;
+        let pool = self.pool(pool_id).await?;
+        self.post_confirmation(&pool, false, None, &user).await?;
         self.save(user).await
     }
 

@@ -47,6 +47,11 @@ impl App {
         let mut user = User::new(&pool, &req.username, req.attributes, status, self.now())?;
         pool.check_required(&user.attributes)?;
         self.check_alias_free(&pool, &user).await?;
+        // An administrator's user is FORCE_CHANGE_PASSWORD or CONFIRMED by the call itself;
+        // the hook may still verify attributes, as in Cognito.
+        let source = crate::hooks::account::SignUpSource::AdminCreateUser;
+        let decision = self.pre_sign_up(&pool, source, None, &user, None).await?;
+        decision.without_confirmation().apply(&mut user)?;
         user.password_hash = Some(self.hash_password(&password).await?);
         user.srp = Some(self.srp_verifier(&pool, &user.username, &password).await?);
         self.store

@@ -19,6 +19,13 @@ pub struct Fetcher {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchError(pub String);
 
+/// A POST that got no answer: whether the deadline passed, and why, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoAnswer {
+    pub timed_out: bool,
+    pub why: FetchError,
+}
+
 impl std::fmt::Display for FetchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -102,6 +109,29 @@ impl Fetcher {
         self.json(url, req).await
     }
 
+    /// POST a JSON body with extra headers and its own deadline; the status and body of
+    /// whatever answer came (hooks read error bodies too).
+    pub async fn post_json_body(
+        &self,
+        url: &str,
+        body: Vec<u8>,
+        headers: &[(&str, String)],
+        deadline: Duration,
+    ) -> Result<(u16, Vec<u8>), NoAnswer> {
+        let mut req = self
+            .client
+            .post(url)
+            .timeout(deadline)
+            .header("content-type", "application/json")
+            .body(body);
+        for (name, value) in headers {
+            req = req.header(*name, value);
+        }
+        self.exchange(url, req)
+            .await
+            .map(|(status, body)| (status.as_u16(), body))
+    }
+
     /// GET a text document (SAML metadata).
     pub async fn get_text(&self, url: &str) -> Result<String, FetchError> {
         let (status, body) = self.send(url, self.client.get(url)).await?;
@@ -134,8 +164,19 @@ impl Fetcher {
         url: &str,
         req: reqwest::RequestBuilder,
     ) -> Result<(reqwest::StatusCode, Vec<u8>), FetchError> {
+        self.exchange(url, req).await.map_err(|n| n.why)
+    }
+
+    async fn exchange(
+        &self,
+        url: &str,
+        req: reqwest::RequestBuilder,
+    ) -> Result<(reqwest::StatusCode, Vec<u8>), NoAnswer> {
         let host = host_of(url);
-        let fail = |what: &str| FetchError(format!("{host}: {what}"));
+        let fail = |what: &str| NoAnswer {
+            timed_out: false,
+            why: FetchError(format!("{host}: {what}")),
+        };
         // Addresses written into the URL skip the resolver; check them here.
         let literal = host
             .trim_start_matches('[')
@@ -148,7 +189,10 @@ impl Fetcher {
         }
         let mut res = req.send().await.map_err(|e| {
             if e.is_timeout() {
-                fail("no answer within the timeout")
+                NoAnswer {
+                    timed_out: true,
+                    ..fail("no answer within the timeout")
+                }
             } else if refused_address(&e) {
                 fail("this address may not be reached")
             } else {
@@ -157,11 +201,10 @@ impl Fetcher {
         })?;
         let status = res.status();
         let mut body = Vec::new();
-        while let Some(chunk) = res
-            .chunk()
-            .await
-            .map_err(|_| fail("the answer broke off"))?
-        {
+        while let Some(chunk) = res.chunk().await.map_err(|e| NoAnswer {
+            timed_out: e.is_timeout(),
+            ..fail("the answer broke off")
+        })? {
             if body.len() + chunk.len() > MAX_BODY {
                 return Err(fail("the answer is too large"));
             }

@@ -34,6 +34,9 @@ pub enum FedError {
     Denied(String),
     /// Our side: a store failure, or a provider configured in a way that cannot work.
     Internal(String),
+    /// A hook (PreSignUp, InboundFederation, PreTokenGeneration) refused or failed; its
+    /// message is the one thing users are shown, as Cognito's hosted pages show it.
+    Hook(portcullis_core::hooks::HookError),
 }
 
 impl std::fmt::Display for FedError {
@@ -43,6 +46,7 @@ impl std::fmt::Display for FedError {
             FedError::Invalid(m) => write!(f, "identity provider answer refused: {m}"),
             FedError::Denied(m) => write!(f, "identity provider refused the sign-in: {m}"),
             FedError::Internal(m) => write!(f, "federation failed on our side: {m}"),
+            FedError::Hook(h) => write!(f, "a hook stopped the sign-in: {h}"),
         }
     }
 }
@@ -64,6 +68,7 @@ impl From<portcullis_core::Error> for FedError {
             }
             E::Unauthorized => FedError::Denied(e.to_string()),
             E::Internal(_) => FedError::Internal(e.to_string()),
+            E::Hook(h) => FedError::Hook(h),
         }
     }
 }
@@ -87,11 +92,17 @@ mod tests {
             FedError::Denied(_) => "denied",
             FedError::Internal(_) => "internal",
             FedError::Unavailable(_) => "unavailable",
+            FedError::Hook(_) => "hook",
         };
         assert_eq!(kind(Error::NotFound(Entity::User)), "invalid");
         assert_eq!(kind(Error::Conflict(Entity::User)), "invalid");
         assert_eq!(kind(Error::invalid("too many links")), "invalid");
         assert_eq!(kind(Error::Unauthorized), "denied");
         assert_eq!(kind(Error::internal("disk full")), "internal");
+        let refused = portcullis_core::hooks::HookError {
+            trigger: portcullis_core::hooks::Trigger::PreSignUp,
+            failure: portcullis_core::hooks::HookFailure::Refused("closed".into()),
+        };
+        assert_eq!(kind(Error::Hook(refused)), "hook");
     }
 }

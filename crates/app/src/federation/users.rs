@@ -107,7 +107,7 @@ impl App {
             "identities".into(),
             provision::identities_attribute(&[identity(idp, &up.subject, now)]),
         );
-        let user = User {
+        let mut user = User {
             pool_id: pool.id.clone(),
             sub: uuid::Uuid::new_v4(),
             username,
@@ -119,6 +119,10 @@ impl App {
             created_at: now,
             updated_at: now,
         };
+        // A federated user's status stays EXTERNAL_PROVIDER; the hook may verify attributes.
+        let source = crate::hooks::account::SignUpSource::ExternalProvider;
+        let decision = self.pre_sign_up(pool, source, None, &user, None).await?;
+        decision.without_confirmation().apply(&mut user)?;
         match self.store.create_user(&user, &key).await {
             Ok(()) => Ok(user),
             // A concurrent first sign-in of the same person created it a moment ago.

@@ -3,7 +3,7 @@
 //! first one issued (the code's family is revoked, even if the first is still in flight).
 
 use super::server_error;
-use super::tokens::{Subject, TokenResponse};
+use super::tokens::{Subject, TokenResponse, TokenSource};
 use crate::App;
 use crate::admin::crypto_err;
 use portcullis_core::client::AppClient;
@@ -86,9 +86,12 @@ impl App {
             origin_jti: &origin_jti,
             nonce: req.nonce.as_deref(),
             at_hash: true,
+            source: TokenSource::HostedAuth,
         };
+        // Minted first: a refusal by the PreTokenGeneration hook leaves no family behind.
+        let tokens = self.mint(pool, client, issuer, &subject).await?;
         self.start_family(pool, client, &subject, false).await?;
-        self.mint(pool, client, issuer, &subject).await
+        Ok(tokens)
     }
 
     pub async fn redeem_code(
@@ -156,7 +159,13 @@ impl App {
             origin_jti: &grant.origin_jti,
             nonce: grant.nonce.as_deref(),
             at_hash: true,
+            source: TokenSource::HostedAuth,
         };
+        // Minted first: a refusal by the PreTokenGeneration hook leaves no family behind.
+        let mut response = self
+            .mint(pool, client, issuer, &subject)
+            .await
+            .map_err(server_error)?;
         let refresh = match self.start_family(pool, client, &subject, true).await {
             Ok(r) => r,
             Err(Error::Conflict(_)) => {
@@ -166,10 +175,6 @@ impl App {
             }
             Err(e) => return Err(server_error(e)),
         };
-        let mut response = self
-            .mint(pool, client, issuer, &subject)
-            .await
-            .map_err(server_error)?;
         response.refresh_token = refresh;
         Ok(response)
     }

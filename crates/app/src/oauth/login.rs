@@ -22,6 +22,8 @@ pub struct Attempt {
     user_key: String,
     ip_key: String,
     refused: Option<Refusal>,
+    /// The app client signing in, for the hooks' events.
+    client_id: Option<String>,
 }
 
 impl Attempt {
@@ -65,6 +67,7 @@ impl App {
         pool: &UserPool,
         username: &str,
         client_ip: &str,
+        client_id: Option<&str>,
     ) -> Result<Attempt> {
         let now = self.now();
         let user_key = format!("user:{}", pool.username_key(username));
@@ -81,6 +84,7 @@ impl App {
             user_key,
             ip_key,
             refused: throttle::decide(name, address, now).err(),
+            client_id: client_id.map(str::to_owned),
         })
     }
 
@@ -117,6 +121,8 @@ impl App {
             .await?;
         match user.status {
             UserStatus::Confirmed => {
+                self.post_authentication(pool, attempt.client_id.as_deref(), &user)
+                    .await?;
                 let user = match password {
                     Some(p) => self.upgrade_credentials(pool, user, p).await?,
                     None => user,
@@ -163,15 +169,32 @@ impl App {
         }
     }
 
+    /// A sign-in with a password: an unknown name goes to the UserMigration hook (if any),
+    /// a known one past the PreAuthentication hook, then the password is checked.
     pub async fn password_login(
         &self,
         pool: &UserPool,
+        client_id: Option<&str>,
         username: &str,
         password: &str,
         client_ip: &str,
     ) -> Result<LoginOutcome> {
-        let attempt = self.login_attempt(pool, username, client_ip).await?;
+        let attempt = self
+            .login_attempt(pool, username, client_ip, client_id)
+            .await?;
         let user = self.find_user(pool, username).await?;
+        if user.is_none()
+            && !attempt.throttled()
+            && let Some(migrated) = self
+                .migrate_user(pool, client_id, username, Some(password))
+                .await?
+        {
+            // The legacy store checked the password.
+            return self.login_verified(pool, &attempt, migrated, None).await;
+        }
+        if let (Some(u), false) = (&user, attempt.throttled()) {
+            self.pre_authentication(pool, client_id, u).await?;
+        }
         let verified = match (&user, attempt.throttled()) {
             (Some(u), false) => match &u.password_hash {
                 Some(h) => self.verify_password(password, h).await?,

@@ -13,8 +13,13 @@ pub mod verify;
 use portcullis_core::Error;
 use portcullis_core::oauth::{ErrorCode, OAuthError};
 
-/// Internal failures become `server_error` for the client; the detail goes to the log.
+/// Internal failures become `server_error` for the client (the detail goes to the log);
+/// a hook's refusal or failure becomes `invalid_request` with its message.
 pub fn server_error(e: Error) -> OAuthError {
+    // A hook's refusal is the one failure here the app may hear about in words.
+    if let Error::Hook(h) = &e {
+        return OAuthError::invalid_request(h.message());
+    }
     let id = uuid::Uuid::new_v4();
     tracing::error!(error_id = %id, error = %e, "internal error in an OAuth flow");
     OAuthError::new(ErrorCode::ServerError, format!("internal error (id {id})"))

@@ -90,6 +90,9 @@ impl App {
         srp_a: &str,
     ) -> Result<SrpChallenge> {
         let user = self.find_user(pool, username).await?;
+        if let Some(u) = &user {
+            self.pre_authentication(pool, Some(client_id), u).await?;
+        }
         let (sub, user_id, srp) = match user.as_ref().and_then(|u| u.srp.clone().map(|s| (u, s))) {
             Some((u, srp)) => (Some(u.sub), u.username.clone(), srp),
             None => {
@@ -168,7 +171,7 @@ impl App {
             return refused;
         }
         let attempt = self
-            .login_attempt(pool, &field("username"), client_ip)
+            .login_attempt(pool, &field("username"), client_ip, Some(client_id))
             .await?;
         let suffix = pool.id.suffix().to_owned();
         let (a, b, big_b, v, user_id) = (

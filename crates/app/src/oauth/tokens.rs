@@ -6,8 +6,10 @@
 use super::server_error;
 use crate::App;
 use crate::admin::crypto_err;
+use crate::hooks::tokens::TokenDraft;
 use portcullis_core::client::{AppClient, OAuthFlow};
 use portcullis_core::clock::UnixTime;
+pub use portcullis_core::hooks::pre_token::TokenSource;
 use portcullis_core::oauth::claims::{self, Grant};
 use portcullis_core::oauth::refresh::{RefreshDecision, decide};
 use portcullis_core::oauth::{ErrorCode, OAuthError, scope};
@@ -38,6 +40,8 @@ pub struct Subject<'a> {
     pub nonce: Option<&'a str>,
     /// `at_hash` in the ID token: the browser flows have it, Cognito's API flows do not.
     pub at_hash: bool,
+    /// Where the tokens are issued, for the PreTokenGeneration hook.
+    pub source: TokenSource,
 }
 
 fn validity(pool: &UserPool, client: &AppClient) -> TokenValidity {
@@ -51,7 +55,8 @@ fn seal_context(pool: &UserPool, family: &str) -> String {
 }
 
 impl App {
-    /// Signs an access token and, with the `openid` scope, an ID token.
+    /// Signs an access token and, with the `openid` scope, an ID token: the standard
+    /// claims, then the claim rules, then the PreTokenGeneration hook's changes.
     pub async fn mint(
         &self,
         pool: &UserPool,
@@ -90,23 +95,45 @@ impl App {
         let (extra_id, extra_access) = rules_for(pool, client)
             .map(|r| r.evaluate(&groups, &s.user.attributes))
             .unwrap_or_default();
-        let mut access_claims = claims::access_token(&grant, now, v.access_token_secs, &new_jti());
-        merge(&mut access_claims, extra_access);
-        let access = signer.sign_jwt(&access_claims).map_err(crypto_err)?;
-        let id_token = if scope::has(s.scopes, "openid") {
-            let hash = s.at_hash.then(|| at_hash(&access));
-            let mut c = claims::id_token(
+        let mut access_claims = object(claims::access_token(
+            &grant,
+            now,
+            v.access_token_secs,
+            &new_jti(),
+        ))?;
+        access_claims.extend(extra_access);
+        let mut id_claims = if scope::has(s.scopes, "openid") {
+            let mut c = object(claims::id_token(
                 &grant,
                 now,
                 v.id_token_secs,
                 &new_jti(),
                 s.nonce,
-                hash.as_deref(),
-            );
-            merge(&mut c, extra_id);
-            Some(signer.sign_jwt(&c).map_err(crypto_err)?)
+                None,
+            ))?;
+            c.extend(extra_id);
+            Some(c)
         } else {
             None
+        };
+        let draft = TokenDraft {
+            client_id: &client.client_id,
+            user: Some(&visible),
+            groups: &groups,
+            scopes: s.scopes,
+            id: id_claims.as_mut(),
+            access: &mut access_claims,
+        };
+        self.pre_token_generation(pool, s.source, draft).await?;
+        let access = signer.sign_jwt(&access_claims).map_err(crypto_err)?;
+        let id_token = match id_claims {
+            Some(mut c) => {
+                if s.at_hash {
+                    c.insert("at_hash".into(), serde_json::json!(at_hash(&access)));
+                }
+                Some(signer.sign_jwt(&c).map_err(crypto_err)?)
+            }
+            None => None,
         };
         Ok(TokenResponse {
             access_token: access,
@@ -199,6 +226,7 @@ impl App {
             origin_jti: &token.family_id,
             nonce: None,
             at_hash: false,
+            source: TokenSource::RefreshTokens,
         };
         let new_refresh = match decision {
             RefreshDecision::Reissue => None,
@@ -283,12 +311,30 @@ impl App {
         let signer = self.active_signer(&pool.id).await.map_err(server_error)?;
         let ttl = validity(pool, client).access_token_secs;
         let jti = uuid::Uuid::new_v4().to_string();
-        let mut claims =
-            claims::machine_access_token(issuer, &client.client_id, &scopes, self.now(), ttl, &jti);
+        let mut claims = object(claims::machine_access_token(
+            issuer,
+            &client.client_id,
+            &scopes,
+            self.now(),
+            ttl,
+            &jti,
+        ))
+        .map_err(server_error)?;
         // A machine has no groups and no attributes: only constants and defaults apply.
         if let Some(r) = rules_for(pool, client) {
-            merge(&mut claims, r.evaluate(&[], &Default::default()).1);
+            claims.extend(r.evaluate(&[], &Default::default()).1);
         }
+        let draft = TokenDraft {
+            client_id: &client.client_id,
+            user: None,
+            groups: &[],
+            scopes: &scopes,
+            id: None,
+            access: &mut claims,
+        };
+        self.pre_token_generation(pool, TokenSource::ClientCredentials, draft)
+            .await
+            .map_err(server_error)?;
         let access_token = signer
             .sign_jwt(&claims)
             .map_err(|e| server_error(crypto_err(e)))?;
@@ -370,9 +416,10 @@ fn rules_for<'a>(
         .or(pool.settings.claim_rules.as_ref())
 }
 
-/// Adds `extra` to a token's claims (rules cannot name the server's own claims).
-fn merge(claims: &mut serde_json::Value, extra: serde_json::Map<String, serde_json::Value>) {
-    if let Some(o) = claims.as_object_mut() {
-        o.extend(extra);
+/// A token's claims as a map, for the rules and the hook to change.
+fn object(claims: serde_json::Value) -> Result<serde_json::Map<String, serde_json::Value>> {
+    match claims {
+        serde_json::Value::Object(o) => Ok(o),
+        _ => Err(Error::internal("token claims are not an object")),
     }
 }

@@ -110,6 +110,43 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
             let now = app.set_claim_rules(&pool, client.as_deref(), rules).await?;
             out.object(&serde_json::json!({"pool": pool, "client": client, "rules": now}));
         }
+        PoolCmd::SetHook {
+            pool,
+            trigger,
+            url,
+            version,
+            clear: _,
+            upstream_allow_private,
+        } => {
+            let trigger = portcullis_core::hooks::Trigger::parse(&trigger)?;
+            let version = version
+                .as_deref()
+                .map(portcullis_core::hooks::PreTokenVersion::parse)
+                .transpose()?;
+            let p = app
+                .set_hook(
+                    &pool,
+                    trigger,
+                    url.as_deref(),
+                    version,
+                    upstream_allow_private,
+                )
+                .await?;
+            let hooks = &p.settings.hooks;
+            out.object(&serde_json::json!({
+                "pool": pool,
+                "hooks": hooks.targets,
+                "pre_token_version": hooks.pre_token_version.name(),
+            }));
+        }
+        PoolCmd::HookSecret { pool, rotate } => {
+            let secret = if rotate {
+                app.rotate_hook_secret(&pool).await?
+            } else {
+                app.hook_secret(&pool).await?
+            };
+            out.object(&serde_json::json!({"pool": pool, "secret": secret}));
+        }
         PoolCmd::SamlKey {
             pool,
             stage,

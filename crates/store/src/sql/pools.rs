@@ -1,7 +1,7 @@
 use super::SqlStore;
 use super::keys::insert_key;
 use crate::codec::{db_err, expect_one, get, get_json, get_pool_id, internal, to_json};
-use crate::traits::PoolStore;
+use crate::traits::{PoolSecret, PoolStore};
 use async_trait::async_trait;
 use portcullis_core::error::Entity;
 use portcullis_core::ids::PoolId;
@@ -84,10 +84,15 @@ impl PoolStore for SqlStore {
         expect_one(Entity::Pool, r.rows_affected())
     }
 
-    async fn set_pool_smtp(&self, id: &PoolId, sealed_url: Option<&str>) -> Result<()> {
-        let done = sqlx::query("UPDATE pools SET smtp_sealed = $2 WHERE id = $1")
+    async fn set_pool_secret(
+        &self,
+        id: &PoolId,
+        which: PoolSecret,
+        sealed: Option<&str>,
+    ) -> Result<()> {
+        let done = sqlx::query(which.statements().0)
             .bind(id.as_str())
-            .bind(sealed_url)
+            .bind(sealed)
             .execute(&self.pool)
             .await
             .map_err(internal)?;
@@ -97,14 +102,14 @@ impl PoolStore for SqlStore {
         Ok(())
     }
 
-    async fn pool_smtp(&self, id: &PoolId) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT smtp_sealed FROM pools WHERE id = $1")
+    async fn pool_secret(&self, id: &PoolId, which: PoolSecret) -> Result<Option<String>> {
+        let row = sqlx::query(which.statements().1)
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await
             .map_err(internal)?;
         match row {
-            Some(r) => get(&r, "smtp_sealed"),
+            Some(r) => get(&r, "sealed"),
             None => Err(Error::NotFound(Entity::Pool)),
         }
     }

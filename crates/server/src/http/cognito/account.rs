@@ -69,7 +69,8 @@ pub(crate) async fn sign_up(c: &Call<'_>) -> Result<Value, CognitoError> {
             .sign_up(&pool, &client.client_id, username, password, attrs)
             .await
             .map_err(account_err(c))?;
-    let mut out = json!({"UserConfirmed": false, "UserSub": user.sub.to_string()});
+    let confirmed = user.status == portcullis_core::user::UserStatus::Confirmed;
+    let mut out = json!({"UserConfirmed": confirmed, "UserSub": user.sub.to_string()});
     if delivery.is_some() {
         super::set(&mut out, "CodeDeliveryDetails", delivery_json(&delivery));
     }
@@ -82,7 +83,7 @@ pub(crate) async fn confirm_sign_up(c: &Call<'_>) -> Result<Value, CognitoError>
     check_hash(c, &client, username)?;
     let code = c.string("ConfirmationCode")?;
     c.s.app
-        .confirm_sign_up(&pool, username, code)
+        .confirm_sign_up(&pool, Some(&client.client_id), username, code)
         .await
         .map_err(account_err(c))?;
     Ok(json!({}))
@@ -160,7 +161,7 @@ pub(crate) async fn confirm_forgot_password(c: &Call<'_>) -> Result<Value, Cogni
     match c
         .s
         .app
-        .confirm_forgot_password(&pool, username, code, password)
+        .confirm_forgot_password(&pool, Some(&client.client_id), username, code, password)
         .await
     {
         Ok(_) => Ok(json!({})),

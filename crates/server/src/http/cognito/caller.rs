@@ -47,7 +47,13 @@ pub(super) async fn reveal_absence(
     client: &AppClient,
     username: &str,
 ) -> Result<(), CognitoError> {
-    if client.prevent_user_existence_errors {
+    // A pool that migrates users in looks unknown names up in the legacy store first.
+    let migrates = pool
+        .settings
+        .hooks
+        .target(portcullis_core::hooks::Trigger::UserMigration)
+        .is_some();
+    if client.prevent_user_existence_errors || migrates {
         return Ok(());
     }
     match c

@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use portcullis_core::Error;
 use portcullis_core::error::Entity;
+use portcullis_core::hooks::HookFailure;
 use serde_json::json;
 
 #[derive(Debug)]
@@ -138,6 +139,14 @@ impl CognitoError {
                 "NotAuthorizedException",
                 "Incorrect username or password.",
             ),
+            Error::Hook(h) => {
+                let type_name = match h.failure {
+                    HookFailure::Refused(_) => "UserLambdaValidationException",
+                    HookFailure::Unreachable(_) => "UnexpectedLambdaException",
+                    HookFailure::Invalid(_) => "InvalidLambdaResponseException",
+                };
+                Self::new(StatusCode::BAD_REQUEST, type_name, h.message())
+            }
             Error::Internal(detail) => {
                 let id = uuid::Uuid::new_v4();
                 tracing::error!(error_id = %id, %detail, "internal error in the Cognito API");

@@ -10,7 +10,7 @@ use super::caller::{check_secret_hash, client_by_id, pool_client, reveal_absence
 use super::error::CognitoError;
 use portcullis_app::oauth::login::{LoginFailure, LoginOutcome};
 use portcullis_app::oauth::srp::SrpProof;
-use portcullis_app::oauth::tokens::{Subject, TokenResponse};
+use portcullis_app::oauth::tokens::{Subject, TokenResponse, TokenSource};
 use portcullis_core::client::AppClient;
 use portcullis_core::pool::UserPool;
 use portcullis_core::user::User;
@@ -54,6 +54,7 @@ async fn tokens_for(
     pool: &UserPool,
     client: &AppClient,
     user: &User,
+    source: TokenSource,
 ) -> Result<Value, CognitoError> {
     let app = &c.s.app;
     let scopes: Vec<String> = API_SCOPES.iter().map(|s| (*s).to_owned()).collect();
@@ -65,14 +66,16 @@ async fn tokens_for(
         origin_jti: &origin_jti,
         nonce: None,
         at_hash: false,
+        source,
     };
     let issuer = c.s.config.issuer(pool.id.as_str());
-    let refresh = app
-        .start_family(pool, client, &subject, true)
-        .await
-        .map_err(c.core(None))?;
+    // Minted first: a refusal by the PreTokenGeneration hook leaves no family behind.
     let mut t = app
         .mint(pool, client, &issuer, &subject)
+        .await
+        .map_err(c.core(None))?;
+    let refresh = app
+        .start_family(pool, client, &subject, true)
         .await
         .map_err(c.core(None))?;
     t.refresh_token = refresh;
@@ -97,7 +100,13 @@ async fn password_flow(
     reveal_absence(c, pool, client, username).await?;
     let outcome =
         c.s.app
-            .password_login(pool, username, password, &c.client_ip)
+            .password_login(
+                pool,
+                Some(&client.client_id),
+                username,
+                password,
+                &c.client_ip,
+            )
             .await
             .map_err(c.core(None))?;
     outcome_to_response(c, pool, client, outcome).await
@@ -110,7 +119,9 @@ async fn outcome_to_response(
     outcome: LoginOutcome,
 ) -> Result<Value, CognitoError> {
     match outcome {
-        LoginOutcome::Success(user) => tokens_for(c, pool, client, &user).await,
+        LoginOutcome::Success(user) => {
+            tokens_for(c, pool, client, &user, TokenSource::Authentication).await
+        }
         LoginOutcome::NewPasswordRequired { user, challenge } => {
             let attrs: BTreeMap<&String, &String> = user.attributes.iter().collect();
             Ok(json!({
@@ -338,7 +349,10 @@ async fn respond_for(
                 .complete_new_password(pool, session, new_password)
                 .await
             {
-                Ok(user) => tokens_for(c, pool, client, &user).await,
+                Ok(user) => {
+                    let source = TokenSource::NewPasswordChallenge;
+                    tokens_for(c, pool, client, &user, source).await
+                }
                 Err(portcullis_core::Error::InvalidRequest(_)) => {
                     Err(CognitoError::not_authorized(
                         "Invalid session for the user, session is expired.",

@@ -22,6 +22,7 @@ mod error;
 mod flows;
 mod groups;
 mod idps;
+mod lambda_config;
 mod misc;
 mod paging;
 mod pool_settings;

@@ -39,25 +39,20 @@ pub(crate) fn settings_from(input: &Value) -> Result<PoolSettings, CognitoError>
     {
         s.case_sensitive_usernames = cs;
     }
+    if let Some(lc) = input.get("LambdaConfig") {
+        s.hooks = super::lambda_config::hooks_from(lc)?;
+    }
     Ok(s)
 }
 
-/// Settings Portcullis cannot honour yet are refused rather than stored and ignored: Lambda
-/// triggers, MFA other than OFF, threat protection other than OFF. Their "off" values (an
-/// empty LambdaConfig, as SDKs and infrastructure tools send) are accepted.
+/// Settings Portcullis cannot honour yet are refused rather than stored and ignored: MFA
+/// other than OFF, threat protection other than OFF. Their "off" values are accepted.
 fn refuse_unsupported(input: &Value) -> Result<(), CognitoError> {
     let not_yet = |what: &str| {
         Err(CognitoError::invalid_parameter(&format!(
             "{what} is not supported by Portcullis yet"
         )))
     };
-    if input
-        .get("LambdaConfig")
-        .and_then(Value::as_object)
-        .is_some_and(|m| !m.is_empty())
-    {
-        return not_yet("LambdaConfig (triggers)");
-    }
     if input
         .get("MfaConfiguration")
         .and_then(Value::as_str)

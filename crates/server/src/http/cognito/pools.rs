@@ -47,7 +47,7 @@ fn pool_type(c: &Call<'_>, p: &UserPool, users: u64) -> Value {
             .collect::<Vec<_>>(),
         "AutoVerifiedAttributes": p.settings.auto_verified_attributes.0,
         "AliasAttributes": p.settings.alias_attributes,
-        "LambdaConfig": {},
+        "LambdaConfig": super::lambda_config::lambda_config(&p.settings.hooks),
         "MfaConfiguration": "OFF",
         "UserPoolAddOns": {"AdvancedSecurityMode": "OFF"},
         "DeletionProtection": "INACTIVE",

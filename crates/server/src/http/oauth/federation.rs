@@ -47,6 +47,8 @@ fn oauth_error(e: &FedError) -> OAuthError {
             "the identity provider did not sign the user in",
         ),
         FedError::Internal(_) => OAuthError::new(ErrorCode::ServerError, "sign-in failed"),
+        // As Cognito's hosted UI passes a trigger's refusal on to the app.
+        FedError::Hook(h) => OAuthError::invalid_request(h.message()),
     }
 }
 

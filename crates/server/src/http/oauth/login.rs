@@ -78,11 +78,16 @@ pub(crate) async fn submit(
     if username.is_empty() || password.is_empty() {
         return Ok(refuse("Enter your username and password."));
     }
-    let outcome = s
+    let outcome = match s
         .app
-        .password_login(&ctx.pool, username, password, &ip)
+        .password_login(&ctx.pool, Some(&client.client_id), username, password, &ip)
         .await
-        .map_err(page_error)?;
+    {
+        Ok(o) => o,
+        // A hook's refusal is shown on the form, as Cognito's hosted pages show it.
+        Err(Error::Hook(h)) => return Ok(refuse(&h.message())),
+        Err(e) => return Err(page_error(e)),
+    };
     Ok(match outcome {
         LoginOutcome::Success(user) => signed_in(&s, &ctx, &client, &req, &user, true, None).await,
         LoginOutcome::NewPasswordRequired { challenge, .. } => {

@@ -181,6 +181,7 @@ pub(crate) fn page_error(e: Error) -> Response {
         Error::NotFound(Entity::Pool) | Error::InvalidRequest(_) => {
             pages::error(StatusCode::NOT_FOUND, "This sign-in page does not exist.")
         }
+        Error::Hook(h) => pages::error(StatusCode::BAD_REQUEST, &h.message()),
         other => {
             let id = uuid::Uuid::new_v4();
             tracing::error!(error_id = %id, error = %other, "internal error on a page");

@@ -26,7 +26,7 @@ pub(crate) async fn confirm_user(State(s): State<Shared>, ctx: PoolCtx, uri: Uri
         return Err(bad("This confirmation link is not valid."));
     }
     s.app
-        .confirm_sign_up(&ctx.pool, user, code)
+        .confirm_sign_up(&ctx.pool, Some(client_id), user, code)
         .await
         .map_err(|e| bad(&message(&e)))?;
     Ok(pages::page(

@@ -28,6 +28,8 @@ fn message(e: &AccountError) -> String {
     match e {
         AccountError::Core(portcullis_core::Error::PolicyViolation(m)) => m.clone(),
         AccountError::Core(portcullis_core::Error::InvalidRequest(m)) => m.clone(),
+        // A hook's refusal is shown as Cognito's hosted pages show it.
+        AccountError::Core(portcullis_core::Error::Hook(h)) => h.message(),
         AccountError::Core(portcullis_core::Error::Conflict(_)) => {
             "An account with this username already exists.".into()
         }

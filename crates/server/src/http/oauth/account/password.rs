@@ -143,6 +143,7 @@ pub(crate) async fn reset_submit(
         .app
         .confirm_forgot_password(
             &ctx.pool,
+            query.get("client_id"),
             username,
             form.get("code").unwrap_or(""),
             form.get("password").unwrap_or(""),

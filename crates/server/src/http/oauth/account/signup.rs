@@ -180,6 +180,15 @@ pub(crate) async fn signup_submit(
             .await
         {
             Ok((user, Some(_))) => confirm_page(p, &user.username, Say::Nothing),
+            // The PreSignUp hook confirmed the account: straight on to signing in.
+            Ok((user, None)) if user.status == portcullis_core::user::UserStatus::Confirmed => {
+                crate::http::oauth::login_page::login_page(
+                    p,
+                    &user.username,
+                    Say::Notice("Your account is ready. Sign in."),
+                    &[],
+                )
+            }
             // No code went out (the pool does not verify email): an administrator confirms.
             Ok((_, None)) => pages::page(
                 StatusCode::OK,
@@ -206,7 +215,12 @@ pub(crate) async fn confirm_submit(
     }
     if let Err(e) = s
         .app
-        .confirm_sign_up(&ctx.pool, username, form.get("code").unwrap_or(""))
+        .confirm_sign_up(
+            &ctx.pool,
+            query.get("client_id"),
+            username,
+            form.get("code").unwrap_or(""),
+        )
         .await
     {
         let say = Say::Error(StatusCode::BAD_REQUEST, &message(&e));
