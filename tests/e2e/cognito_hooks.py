@@ -106,7 +106,7 @@ class Hooks(Harness, unittest.TestCase):
         self.hooks.secrets[pool] = [self.cli("pool", "hook-secret", "--pool", pool)["secret"]]
         app = c.create_user_pool_client(UserPoolId=pool, ClientName="app",
                                         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH",
-                                                           "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+                                                           "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH"])["UserPoolClient"]["ClientId"]
         return c, pool, app
 
     def lambda_error(self, fn, **kw):
@@ -307,6 +307,54 @@ class Hooks(Harness, unittest.TestCase):
         before = len(self.hooks.events)
         login("Legacy-pass1")
         self.assertEqual(len(self.hooks.events), before, "a migrated user is not looked up again")
+
+    def test_custom_auth_signs_in_with_an_emailed_code(self):
+        c, pool, app = self.pool("custom", {t: f"{self.hooks.url}/{t}" for t in [
+            "DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse"]})
+        c.admin_create_user(UserPoolId=pool, Username="zoe", MessageAction="SUPPRESS",
+                            UserAttributes=[{"Name": "email", "Value": "zoe@acme.test"}])
+        c.admin_set_user_password(UserPoolId=pool, Username="zoe", Password="Unused-Passw0rd!", Permanent=True)
+        sent = []
+
+        def define(e):
+            rounds = e["request"]["session"]
+            if rounds and rounds[-1]["challengeResult"]:
+                return respond(issueTokens=True, failAuthentication=False)(e)
+            if len(rounds) >= 3:
+                return respond(issueTokens=False, failAuthentication=True)(e)
+            return respond(challengeName="CUSTOM_CHALLENGE", issueTokens=False, failAuthentication=False)(e)
+
+        def create(e):
+            code = f"{len(sent) + 100000}"
+            sent.append(code)
+            return respond(publicChallengeParameters={"destination": "z***@acme.test"},
+                           privateChallengeParameters={"code": code}, challengeMetadata=f"CODE-{len(sent)}")(e)
+        self.hooks.answer["/DefineAuthChallenge"] = define
+        self.hooks.answer["/CreateAuthChallenge"] = create
+        self.hooks.answer["/VerifyAuthChallengeResponse"] = lambda e: respond(
+            answerCorrect=e["request"]["challengeAnswer"] == e["request"]["privateChallengeParameters"]["code"])(e)
+        anon = self.anon()
+        first = anon.initiate_auth(ClientId=app, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "zoe"})
+        self.assertEqual(first["ChallengeName"], "CUSTOM_CHALLENGE")
+        self.assertEqual(first["ChallengeParameters"], {"destination": "z***@acme.test", "USERNAME": "zoe"})
+        answer = lambda session, code: anon.respond_to_auth_challenge(
+            ClientId=app, ChallengeName="CUSTOM_CHALLENGE", Session=session,
+            ChallengeResponses={"USERNAME": "zoe", "ANSWER": code})
+        wrong = answer(first["Session"], "000000")
+        self.assertEqual(wrong["ChallengeName"], "CUSTOM_CHALLENGE", "a wrong code asks again")
+        self.assertEqual(self.error_code(answer, session=first["Session"], code=sent[0]), "NotAuthorizedException",
+                         "a session answers once")
+        tokens = answer(wrong["Session"], sent[-1])["AuthenticationResult"]
+        self.assertEqual(claims(tokens["IdToken"])["cognito:username"], "zoe")
+        rounds = [e["request"]["session"] for p, e in self.hooks.events if p == "/DefineAuthChallenge"]
+        self.assertEqual(rounds[-1], [
+            {"challengeName": "CUSTOM_CHALLENGE", "challengeResult": False, "challengeMetadata": "CODE-1"},
+            {"challengeName": "CUSTOM_CHALLENGE", "challengeResult": True, "challengeMetadata": "CODE-2"}])
+        # Three wrong codes fail the sign-in.
+        s = anon.initiate_auth(ClientId=app, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "zoe"})["Session"]
+        s = answer(s, "1")["Session"]
+        s = answer(s, "2")["Session"]
+        self.assertEqual(self.error_code(answer, session=s, code="3"), "NotAuthorizedException")
 
     def test_pre_token_generation_v2_changes_both_tokens(self):
         c, pool, app = self.pool("tokens", {"PreTokenGenerationConfig": {

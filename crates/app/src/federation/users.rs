@@ -75,6 +75,15 @@ impl App {
         idp: &IdentityProvider,
         up: &Upstream,
     ) -> std::result::Result<User, FedError> {
+        let username = provision::username(&idp.name, &up.subject);
+        let rewritten = self
+            .inbound_federation(pool, idp, &username, &up.claims)
+            .await?
+            .map(|claims| Upstream {
+                claims,
+                ..up.clone()
+            });
+        let up = rewritten.as_ref().unwrap_or(up);
         let mapped = fitting_attributes(pool, idp, up);
         if let Some(sub) = self
             .store
@@ -84,7 +93,6 @@ impl App {
         {
             return usable(u);
         }
-        let username = provision::username(&idp.name, &up.subject);
         check_username(&username)
             .map_err(|_| FedError::Invalid("the upstream subject cannot form a username".into()))?;
         let key = pool.username_key(&username);

@@ -7,6 +7,8 @@
 pub mod account;
 pub mod auth;
 pub mod call;
+pub mod challenge;
 pub mod config;
+pub mod federation;
 pub mod keys;
 pub mod tokens;

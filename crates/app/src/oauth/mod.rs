@@ -4,6 +4,7 @@
 //! The HTTP handlers in `http::oauth` parse requests, call these, and write responses.
 
 pub mod codes;
+pub mod custom_auth;
 pub mod login;
 pub mod sessions;
 pub mod srp;

@@ -78,6 +78,8 @@ pub(crate) struct LoginForm<'a> {
     pub csrf: &'a str,
     pub username: &'a str,
     pub error: Option<&'a str>,
+    /// A word before signing in (an account just made ready).
+    pub notice: Option<&'a str>,
     pub pool_name: &'a str,
 }
 
@@ -89,6 +91,10 @@ pub(crate) fn login(status: StatusCode, f: &LoginForm<'_>) -> Response {
                 "<p class=\"error\" role=\"alert\" id=\"error\">{}</p>",
                 escape(e)
             )
+        })
+        .or_else(|| {
+            f.notice
+                .map(|n| format!("<p role=\"status\" id=\"notice\">{}</p>", escape(n)))
         })
         .unwrap_or_default();
     let autofocus = |username_field: bool| {

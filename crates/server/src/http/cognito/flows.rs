@@ -49,7 +49,7 @@ fn result(t: &TokenResponse) -> Value {
     json!({"ChallengeParameters": {}, "AuthenticationResult": r})
 }
 
-async fn tokens_for(
+pub(super) async fn tokens_for(
     c: &Call<'_>,
     pool: &UserPool,
     client: &AppClient,
@@ -82,7 +82,10 @@ async fn tokens_for(
     Ok(result(&t))
 }
 
-fn required<'m>(params: &'m BTreeMap<String, String>, name: &str) -> Result<&'m str, CognitoError> {
+pub(super) fn required<'m>(
+    params: &'m BTreeMap<String, String>,
+    name: &str,
+) -> Result<&'m str, CognitoError> {
     params.get(name).map(String::as_str).ok_or_else(|| {
         CognitoError::invalid_parameter(&format!("Missing required parameter {name}"))
     })
@@ -112,7 +115,7 @@ async fn password_flow(
     outcome_to_response(c, pool, client, outcome).await
 }
 
-async fn outcome_to_response(
+pub(super) async fn outcome_to_response(
     c: &Call<'_>,
     pool: &UserPool,
     client: &AppClient,
@@ -305,6 +308,10 @@ async fn start_flow(
             require_flow(client, "ALLOW_ADMIN_USER_PASSWORD_AUTH", f)?;
             password_flow(c, pool, client, &params).await
         }
+        ("CUSTOM_AUTH", _) => {
+            require_flow(client, "ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH")?;
+            super::custom_auth::start(c, pool, client, &params).await
+        }
         (f @ ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN"), _) => {
             require_flow(client, "ALLOW_REFRESH_TOKEN_AUTH", f)?;
             refresh_flow(c, pool, client, &params).await
@@ -337,6 +344,10 @@ async fn respond_for(
         "PASSWORD_VERIFIER" => {
             require_flow(client, "ALLOW_USER_SRP_AUTH", "USER_SRP_AUTH")?;
             srp_finish(c, pool, client, &responses).await
+        }
+        "CUSTOM_CHALLENGE" => {
+            require_flow(client, "ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH")?;
+            super::custom_auth::answer(c, pool, client, &responses).await
         }
         "NEW_PASSWORD_REQUIRED" => {
             let username = required(&responses, "USERNAME")?;

@@ -18,6 +18,7 @@ mod auth;
 mod call;
 mod caller;
 mod clients;
+mod custom_auth;
 mod error;
 mod flows;
 mod groups;

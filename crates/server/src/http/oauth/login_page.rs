@@ -46,6 +46,7 @@ pub(crate) fn login_page(
             csrf,
             username,
             error: say.error(),
+            notice: say.notice(),
             pool_name: &ctx.pool.name,
         };
         pages::login(say.status(), &form)
