@@ -1,8 +1,15 @@
--- wrk script: one form POST repeated. Env: BENCH_BODY, BENCH_AUTH (Authorization header value),
--- BENCH_COOKIE, BENCH_EXPECT (status counted as success, default 200).
+-- wrk script: one POST repeated (a form, or with BENCH_AMZ_TARGET a Cognito API call). Env:
+-- BENCH_BODY, BENCH_AUTH (Authorization header value), BENCH_COOKIE, BENCH_EXPECT (status
+-- counted as success, default 200), BENCH_AMZ_TARGET (e.g. AWSCognitoIdentityProviderService.InitiateAuth).
 wrk.method = "POST"
 wrk.body = os.getenv("BENCH_BODY")
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+local target = os.getenv("BENCH_AMZ_TARGET")
+if target and target ~= "" then
+  wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
+  wrk.headers["X-Amz-Target"] = target
+else
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
 local auth = os.getenv("BENCH_AUTH")
 if auth and auth ~= "" then wrk.headers["Authorization"] = auth end
 local cookie = os.getenv("BENCH_COOKIE")

@@ -184,6 +184,7 @@ class Hooks(Harness, unittest.TestCase):
         self.assertEqual((event["userPoolId"], event["userName"], event["region"]), (pool, "pat", pool.split("_")[0]))
         self.assertEqual(event["callerContext"]["clientId"], app)
         self.assertEqual(event["request"]["userAttributes"]["email"], "pat@acme.test")
+        self.assertEqual(event["request"]["validationData"], {"invite": "x"})
         self.assertEqual(event["response"], {"autoConfirmUser": False, "autoVerifyEmail": False,
                                              "autoVerifyPhone": False})
         # The user signs in at once.

@@ -217,7 +217,8 @@ impl App {
         Ok(created)
     }
 
-    /// SignUp: an UNCONFIRMED user with a hashed password, and a code to the email address.
+    /// SignUp: an UNCONFIRMED user with a hashed password, and a code to the email address
+    /// (unless the PreSignUp hook, which sees `validation_data`, confirms the user).
     pub async fn sign_up(
         &self,
         pool: &UserPool,
@@ -225,6 +226,7 @@ impl App {
         username: &str,
         password: &str,
         attributes: BTreeMap<String, String>,
+        validation_data: Option<&serde_json::Value>,
     ) -> Result<(User, Option<Delivery>), AccountError> {
         pool.settings.password_policy.check(password)?;
         let mut attributes = attributes;
@@ -238,7 +240,13 @@ impl App {
         )?;
         pool.check_required(&user.attributes)?;
         let decision = self
-            .pre_sign_up(pool, SignUpSource::SignUp, Some(client_id), &user, None)
+            .pre_sign_up(
+                pool,
+                SignUpSource::SignUp,
+                Some(client_id),
+                &user,
+                validation_data,
+            )
             .await?;
         decision.apply(&mut user)?;
         user.password_hash = Some(self.hash_password(password).await?);

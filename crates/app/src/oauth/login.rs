@@ -214,11 +214,13 @@ impl App {
         }
     }
 
-    /// Completes a FORCE_CHANGE_PASSWORD sign-in. The policy is checked before the
-    /// challenge is spent, so a rejected password can be retried.
+    /// Completes a FORCE_CHANGE_PASSWORD sign-in (the PostAuthentication hook runs before
+    /// the new password is saved). The policy is checked before the challenge is spent, so
+    /// a rejected password can be retried.
     pub async fn complete_new_password(
         &self,
         pool: &UserPool,
+        client_id: Option<&str>,
         challenge: &str,
         new_password: &str,
     ) -> Result<User> {
@@ -247,6 +249,7 @@ impl App {
             .await?
             .filter(|u| u.enabled && u.status == UserStatus::ForceChangePassword)
             .ok_or_else(|| Error::invalid("This sign-in has expired. Please sign in again."))?;
+        self.post_authentication(pool, client_id, &user).await?;
         self.install_password(pool, user, new_password, UserStatus::Confirmed, None)
             .await
     }

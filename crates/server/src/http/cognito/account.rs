@@ -64,9 +64,19 @@ pub(crate) async fn sign_up(c: &Call<'_>) -> Result<Value, CognitoError> {
     let password = c.string("Password")?;
     let attrs = c.attributes("UserAttributes")?;
     check_writable(&pool, &client, &attrs)?;
+    // ValidationData reaches the PreSignUp hook as a map, as Cognito passes it.
+    let validation = serde_json::to_value(c.attributes("ValidationData")?)
+        .map_err(|e| CognitoError::from_core(portcullis_core::Error::internal(e), None))?;
     let (user, delivery) =
         c.s.app
-            .sign_up(&pool, &client.client_id, username, password, attrs)
+            .sign_up(
+                &pool,
+                &client.client_id,
+                username,
+                password,
+                attrs,
+                Some(&validation),
+            )
             .await
             .map_err(account_err(c))?;
     let confirmed = user.status == portcullis_core::user::UserStatus::Confirmed;

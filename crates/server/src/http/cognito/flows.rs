@@ -357,7 +357,7 @@ async fn respond_for(
             match c
                 .s
                 .app
-                .complete_new_password(pool, session, new_password)
+                .complete_new_password(pool, Some(&client.client_id), session, new_password)
                 .await
             {
                 Ok(user) => {

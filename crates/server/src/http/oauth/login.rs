@@ -139,12 +139,13 @@ pub(crate) async fn new_password(
     Ok(
         match s
             .app
-            .complete_new_password(&ctx.pool, challenge, password)
+            .complete_new_password(&ctx.pool, Some(&client.client_id), challenge, password)
             .await
         {
             Ok(user) => signed_in(&s, &ctx, &client, &req, &user, true, None).await,
             Err(Error::PolicyViolation(m)) => new_password_page(p, challenge, bad(&m)),
             Err(Error::InvalidRequest(m)) => login_page(p, "", bad(&m), &[]),
+            Err(Error::Hook(h)) => login_page(p, "", bad(&h.message()), &[]),
             Err(e) => page_error(e),
         },
     )

@@ -176,7 +176,7 @@ pub(crate) async fn signup_submit(
     Ok(
         match s
             .app
-            .sign_up(&ctx.pool, client_id, username, password, attrs)
+            .sign_up(&ctx.pool, client_id, username, password, attrs, None)
             .await
         {
             Ok((user, Some(_))) => confirm_page(p, &user.username, Say::Nothing),
