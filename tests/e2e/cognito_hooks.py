@@ -308,6 +308,20 @@ class Hooks(Harness, unittest.TestCase):
         before = len(self.hooks.events)
         login("Legacy-pass1")
         self.assertEqual(len(self.hooks.events), before, "a migrated user is not looked up again")
+        # A forgotten password of a name only the old store knows: the user is taken in
+        # (RESET_REQUIRED) and gets a reset code.
+        self.hooks.answer["/migrate"] = lambda e: (
+            respond(userAttributes={"email": "olga@legacy.test"})(e)
+            if e["triggerSource"] == "UserMigration_ForgotPassword" and e["userName"] == "olga"
+            else refuse("Unknown user")(e))
+        anon.forgot_password(ClientId=app, Username="olga")
+        self.assertEqual(c.admin_get_user(UserPoolId=pool, Username="olga")["UserStatus"], "RESET_REQUIRED")
+        code, _ = self.wait_for_code("olga@legacy.test", "forgot_password")
+        anon.confirm_forgot_password(ClientId=app, Username="olga", ConfirmationCode=code, Password="Olga-N3w-Pass!")
+        anon.initiate_auth(ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                           AuthParameters={"USERNAME": "olga", "PASSWORD": "Olga-N3w-Pass!"})
+        anon.forgot_password(ClientId=app, Username="nobody")  # answered as for anyone
+        self.no_user(c, pool, "nobody")
 
     def test_custom_auth_signs_in_with_an_emailed_code(self):
         c, pool, app = self.pool("custom", {t: f"{self.hooks.url}/{t}" for t in [
