@@ -13,5 +13,6 @@ pub mod lookups;
 pub mod oauth;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod transfer;
 
 pub use app::App;

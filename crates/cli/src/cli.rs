@@ -592,6 +592,45 @@ pub enum UserCmd {
         #[arg(long)]
         group: String,
     },
+    /// Import users from a file, streaming (see docs/migration.md). Idempotent by username:
+    /// users that exist are skipped (or with --replace, replaced); a bad row is reported with
+    /// its line and never stops the rest. Progress on a terminal; a summary at the end.
+    Import {
+        #[arg(long)]
+        pool: String,
+        /// The file: JSON Lines (one user per line) or Cognito's import CSV; `-` for stdin.
+        file: std::path::PathBuf,
+        #[arg(long, value_enum, default_value_t = TransferFormat::Jsonl)]
+        format: TransferFormat,
+        /// Check every row; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace users that exist (status, enabled, attributes, password hash).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Export users, streaming: JSON Lines (with groups; --with-hashes adds each stored
+    /// password hash, so the export imports elsewhere with passwords intact) or Cognito's CSV.
+    Export {
+        #[arg(long)]
+        pool: String,
+        #[arg(long, value_enum, default_value_t = TransferFormat::Jsonl)]
+        format: TransferFormat,
+        #[arg(long)]
+        with_hashes: bool,
+        /// Where to write (default: standard output).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+/// The formats users move in and out in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TransferFormat {
+    /// One JSON record per line.
+    Jsonl,
+    /// Cognito's user import CSV (GetCSVHeader's columns).
+    CognitoCsv,
 }
 
 #[derive(Debug, Subcommand)]

@@ -28,6 +28,7 @@ pub mod session;
 pub mod standard_schema;
 pub mod templates;
 pub mod throttle;
+pub mod transfer;
 pub mod user;
 pub mod user_filter;
 

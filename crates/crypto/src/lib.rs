@@ -5,6 +5,7 @@
 
 pub mod b64;
 pub mod client_secret;
+pub mod imported;
 pub mod master_key;
 pub mod password;
 pub mod secret;

@@ -142,6 +142,9 @@ impl PasswordHasherConfig {
 
     /// `Ok(true)` on a match, `Ok(false)` on a wrong password, `Err` for a hash we cannot use.
     pub fn verify(&self, password: &str, stored: &str) -> Result<bool> {
+        if let Some(outcome) = crate::imported::verify_salted(password, stored) {
+            return outcome;
+        }
         if let Some((salt, expected)) = self.own_argon2_parts(stored) {
             let mut out = [0u8; HASH_LEN];
             self.argon2_raw(password.as_bytes(), &salt, &mut out)?;
@@ -193,6 +196,29 @@ impl PasswordHasherConfig {
         get("m") < self.params.memory_kib
             || get("t") < self.params.iterations
             || get("p") < self.params.parallelism
+    }
+}
+
+/// Whether an imported PHC or bcrypt string is one `verify` can use, within the cost caps.
+pub(crate) fn check_importable(stored: &str) -> Result<()> {
+    match Scheme::of(stored)? {
+        Scheme::Bcrypt => {
+            let cost: u32 = stored
+                .get(4..6)
+                .and_then(|c| c.parse().ok())
+                .ok_or_else(|| CryptoError::Malformed("bcrypt cost".into()))?;
+            if cost > MAX_BCRYPT_COST || stored.len() != 60 {
+                return Err(CryptoError::Malformed(format!(
+                    "a bcrypt hash of 60 characters with a cost of at most {MAX_BCRYPT_COST}"
+                )));
+            }
+            Ok(())
+        }
+        scheme => {
+            let parsed =
+                PasswordHash::new(stored).map_err(|e| CryptoError::Malformed(e.to_string()))?;
+            check_cost(scheme, &parsed)
+        }
     }
 }
 

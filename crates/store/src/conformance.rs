@@ -65,7 +65,8 @@ conformance_cases! {
         families_revoke_as_one, login_failures_count_per_window, pool_domains_are_unique,
         pool_secrets_are_per_pool_and_slot, federated_links_map_identities_to_users,
         saml_sp_keys_are_set_once_per_pool, access_keys_round_trip,
-        identity_providers_and_identifiers, messages_queue_and_codes_count_attempts;
+        identity_providers_and_identifiers, messages_queue_and_codes_count_attempts,
+        imports_are_idempotent_by_sign_in_key;
     shared: consume_once_under_concurrency, refresh_rotation_is_atomic;
 }
 
@@ -596,6 +597,97 @@ async fn federated_links_map_identities_to_users(store: &dyn Store) {
     assert!(
         store
             .users_with_email(&other.id, "ann_x@example.com")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn imports_are_idempotent_by_sign_in_key(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let other = new_pool(store, PoolSettings::default()).await;
+    for (p, name) in [(&pool, "staff"), (&other, "staff")] {
+        let g = Group {
+            pool_id: p.id.clone(),
+            name: name.into(),
+            description: None,
+            precedence: None,
+            role_arn: None,
+        };
+        store.create_group(&g).await.unwrap();
+    }
+    let row = |p: &UserPool, name: &str, groups: &[&str]| ImportedUser {
+        user: user(p, name),
+        username_key: p.username_key(name),
+        groups: groups.iter().map(|g| g.to_string()).collect(),
+    };
+    // 450 users: more than one multi-row statement; the last repeats the first's name.
+    let mut batch: Vec<ImportedUser> = (0..449)
+        .map(|i| {
+            row(
+                &pool,
+                &format!("u{i:04}"),
+                if i % 2 == 0 { &["staff"] } else { &[] },
+            )
+        })
+        .collect();
+    batch.push(row(&pool, "U0000", &[]));
+    let first = store.import_users(&pool.id, &batch, false).await.unwrap();
+    assert_eq!(
+        first
+            .iter()
+            .filter(|o| **o == ImportOutcome::Created)
+            .count(),
+        449
+    );
+    assert_eq!(
+        first.last(),
+        Some(&ImportOutcome::Skipped),
+        "same key in one batch"
+    );
+    assert_eq!(store.count_users(&pool.id).await.unwrap(), 449);
+    assert_eq!(
+        store.count_users(&other.id).await.unwrap(),
+        0,
+        "tenant isolation"
+    );
+    let staff = store.users_in_group(&pool.id, "staff").await.unwrap();
+    assert_eq!(staff.len(), 225);
+    // Again: everything skipped, nothing duplicated.
+    let again = store.import_users(&pool.id, &batch, false).await.unwrap();
+    assert!(again.iter().all(|o| *o == ImportOutcome::Skipped));
+    assert_eq!(store.count_users(&pool.id).await.unwrap(), 449);
+    // Replacing keeps the user (sub, username) and changes what the row says.
+    let original = store
+        .get_user_by_key(&pool.id, &pool.username_key("u0001"))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut changed = row(&pool, "u0001", &["staff"]);
+    changed.user.enabled = false;
+    changed.user.password_hash =
+        Some("$2b$04$abcdefghijklmnopqrstuu0123456789012345678901234567890".into());
+    let replaced = store
+        .import_users(&pool.id, std::slice::from_ref(&changed), true)
+        .await
+        .unwrap();
+    assert_eq!(replaced, vec![ImportOutcome::Replaced]);
+    let after = store
+        .get_user_by_key(&pool.id, &pool.username_key("u0001"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((after.sub, after.enabled), (original.sub, false));
+    assert_eq!(after.password_hash, changed.user.password_hash);
+    let pairs = store
+        .memberships(&pool.id, &[original.sub, staff[0].sub])
+        .await
+        .unwrap();
+    assert_eq!(pairs.len(), 2);
+    assert!(pairs.iter().all(|(_, g)| g == "staff"));
+    assert!(
+        store
+            .memberships(&other.id, &[original.sub])
             .await
             .unwrap()
             .is_empty()

@@ -130,6 +130,42 @@ pub trait UserStore {
     async fn delete_user(&self, pool: &PoolId, sub: Uuid) -> Result<()>;
 }
 
+/// One user of an import batch, with its sign-in key and the groups it belongs to (which
+/// must exist).
+#[derive(Debug, Clone)]
+pub struct ImportedUser {
+    pub user: User,
+    pub username_key: String,
+    pub groups: Vec<String>,
+}
+
+/// What an import did with one user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Created,
+    /// The sign-in key was taken (by an earlier run, or earlier in the same batch).
+    Skipped,
+    /// The sign-in key was taken and the row replaced the user's status, flag, attributes
+    /// and credentials (its sub, username and creation time stay).
+    Replaced,
+}
+
+/// Bulk moves of users in and out, for imports and exports of millions.
+#[async_trait]
+pub trait ImportStore {
+    /// Writes `batch` in one transaction, a few multi-row statements for the whole batch;
+    /// the outcome of each row, in order. Idempotent by sign-in key: a second run skips (or
+    /// with `replace`, replaces) what the first created, and never duplicates.
+    async fn import_users(
+        &self,
+        pool: &PoolId,
+        batch: &[ImportedUser],
+        replace: bool,
+    ) -> Result<Vec<ImportOutcome>>;
+    /// The group memberships of `subs`, as (user, group) pairs.
+    async fn memberships(&self, pool: &PoolId, subs: &[Uuid]) -> Result<Vec<(Uuid, String)>>;
+}
+
 #[async_trait]
 pub trait GroupStore {
     async fn create_group(&self, group: &Group) -> Result<()>;
@@ -381,6 +417,7 @@ pub trait Store:
     + VerificationCodeStore
     + LinkStore
     + SamlKeyStore
+    + ImportStore
     + Send
     + Sync
 {

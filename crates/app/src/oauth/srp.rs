@@ -81,16 +81,22 @@ impl App {
         (user_id, SrpVerifier { salt, verifier })
     }
 
-    /// USER_SRP_AUTH, step one, for `client_id`.
+    /// USER_SRP_AUTH, step one, for `client_id`. A user whose password was imported has no
+    /// SRP verifier until their first password sign-in: with `reveal`, they are told so
+    /// (`None`); otherwise they get a challenge no proof can meet, as unknown users do.
     pub async fn srp_challenge(
         &self,
         pool: &UserPool,
         client_id: &str,
         username: &str,
         srp_a: &str,
-    ) -> Result<SrpChallenge> {
+        reveal: bool,
+    ) -> Result<Option<SrpChallenge>> {
         let user = self.find_user(pool, username).await?;
         if let Some(u) = &user {
+            if reveal && u.srp.is_none() && u.password_hash.is_some() {
+                return Ok(None);
+            }
             self.pre_authentication(pool, Some(client_id), u).await?;
         }
         let (sub, user_id, srp) = match user.as_ref().and_then(|u| u.srp.clone().map(|s| (u, s))) {
@@ -116,12 +122,12 @@ impl App {
             .master
             .seal(&srp_context(pool), state.to_string().as_bytes())
             .map_err(crypto_err)?;
-        Ok(SrpChallenge {
+        Ok(Some(SrpChallenge {
             salt: srp.salt,
             srp_b: big_b,
             secret_block: base64::engine::general_purpose::STANDARD.encode(sealed.as_bytes()),
             user_id,
-        })
+        }))
     }
 
     /// USER_SRP_AUTH, step two: the proof over a challenge this pool issued to `client_id`.

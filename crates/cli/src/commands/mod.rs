@@ -9,6 +9,7 @@ mod outbox;
 mod pools;
 mod resource_servers;
 mod serve;
+mod transfer;
 mod users;
 mod views;
 

@@ -103,6 +103,22 @@ pub async fn run(app: &App, cmd: UserCmd, out: &Out) -> Result<()> {
             app.add_user_to_group(&pool, &username, &group).await?;
             out.done(&format!("added {username} to {group}"));
         }
+        UserCmd::Import {
+            pool,
+            file,
+            format,
+            dry_run,
+            replace,
+        } => {
+            let opts = portcullis_app::transfer::import::ImportOptions { dry_run, replace };
+            super::transfer::import(app, &pool, &file, format, opts, out).await?;
+        }
+        UserCmd::Export {
+            pool,
+            format,
+            with_hashes,
+            output,
+        } => super::transfer::export(app, &pool, format, with_hashes, output.as_ref(), out).await?,
     }
     Ok(())
 }

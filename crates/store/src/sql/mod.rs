@@ -5,6 +5,7 @@ mod access_keys;
 mod clients;
 mod groups;
 mod idps;
+mod import;
 mod keys;
 mod links;
 mod messages;

@@ -34,7 +34,7 @@ pub(super) fn decode(row: &AnyRow) -> Result<User> {
     })
 }
 
-fn srp_json(u: &User) -> Result<Option<String>> {
+pub(super) fn srp_json(u: &User) -> Result<Option<String>> {
     u.srp.as_ref().map(to_json).transpose()
 }
 

@@ -236,11 +236,18 @@ async fn srp_start(
     let srp_a = required(params, "SRP_A")?;
     check_secret_hash(c, client, username, params.get("SECRET_HASH"))?;
     reveal_absence(c, pool, client, username).await?;
-    let ch =
+    let reveal = !client.prevent_user_existence_errors;
+    let Some(ch) =
         c.s.app
-            .srp_challenge(pool, &client.client_id, username, srp_a)
+            .srp_challenge(pool, &client.client_id, username, srp_a, reveal)
             .await
-            .map_err(c.core(None))?;
+            .map_err(c.core(None))?
+    else {
+        return Err(CognitoError::not_authorized(
+            "This user's password was imported: sign in once with USER_PASSWORD_AUTH (or the \
+             hosted page); SRP works from then on.",
+        ));
+    };
     Ok(json!({
         "ChallengeName": "PASSWORD_VERIFIER",
         "ChallengeParameters": {

@@ -1,0 +1,231 @@
+"""Users moving in and out with the CLI: every password-hash format signs in with its old
+password, is upgraded on the way (argon2id, SRP verifier), and then works over SRP; an export
+with hashes imports into a second server (SQLite, and PostgreSQL when the test script runs
+one) with the same users, groups, subs and passwords; Cognito CSV imports report bad rows by
+line; progress shows on a terminal."""
+
+import base64
+import hashlib
+import json
+import os
+import pty
+import subprocess
+import tempfile
+import unittest
+
+import bcrypt
+from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP
+
+from cognito_harness import BIN, Harness, free_port, wait_ready
+
+
+def b64(data):
+    return base64.b64encode(data).decode()
+
+
+def phc_b64(data):
+    return b64(data).rstrip("=")
+
+
+def hashed_users():
+    """(record, password) for each hash format an import takes."""
+    out = []
+
+    def add(name, password, password_hash, **extra):
+        rec = {"username": name, "attributes": {"email": f"{name}@old.test", "email_verified": "true"},
+               "password_hash": password_hash, **extra}
+        out.append((rec, password))
+
+    for prefix in ("2a", "2b", "2y"):
+        h = bcrypt.hashpw(b"Bcrypt-pass1", bcrypt.gensalt(4)).decode()
+        add(f"bcrypt-{prefix}", "Bcrypt-pass1", f"${prefix}${h[4:]}", groups=["Administrators"])
+    salt = b"djangosalt12"
+    dk = hashlib.pbkdf2_hmac("sha256", b"Django-pass1", salt, 1000)
+    add("django", "Django-pass1", f"pbkdf2_sha256$1000${salt.decode()}${b64(dk)}")
+    salt = os.urandom(16)
+    dk = hashlib.pbkdf2_hmac("sha256", b"Pbkdf2-pass1", salt, 1000)
+    add("pbkdf2", "Pbkdf2-pass1", f"$pbkdf2-sha256$i=1000,l=32${phc_b64(salt)}${phc_b64(dk)}")
+    dk = hashlib.scrypt(b"Scrypt-pass1", salt=salt, n=1024, r=8, p=1, dklen=32)
+    add("scrypt", "Scrypt-pass1", f"$scrypt$ln=10,r=8,p=1${phc_b64(salt)}${phc_b64(dk)}")
+    for alg, fn in [("SHA-1", hashlib.sha1), ("SHA-256", hashlib.sha256), ("SHA-512", hashlib.sha512),
+                    ("MD5", hashlib.md5)]:
+        for order in ("PREFIX", "POSTFIX"):
+            s = os.urandom(8)
+            pw = f"Okta-{alg}-{order}1".encode()
+            digest = fn(s + pw if order == "PREFIX" else pw + s).digest()
+            name = f"okta-{alg.lower().replace('-', '')}-{order.lower()}"
+            add(name, pw.decode(), {"algorithm": alg, "salt": b64(s), "salt_order": order, "value": b64(digest)},
+                groups=["product:analytics"])
+    return out
+
+
+class Migration(Harness, unittest.TestCase):
+
+    def app(self, c, pool):
+        return c.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=[
+            "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            PreventUserExistenceErrors="LEGACY")["UserPoolClient"]["ClientId"]
+
+    def import_file(self, pool, path, *extra, env=None):
+        out = subprocess.run([BIN, "user", "import", "--pool", pool, path, *extra, "--json"],
+                             env=env or self.env, check=True, capture_output=True, text=True)
+        return json.loads(out.stdout)
+
+    def export(self, pool, *extra, env=None):
+        out = subprocess.run([BIN, "user", "export", "--pool", pool, *extra],
+                             env=env or self.env, check=True, capture_output=True, text=True)
+        return [json.loads(line) for line in out.stdout.splitlines()]
+
+    def write(self, rows):
+        f = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, dir=self.dir.name)
+        for r in rows:
+            f.write((r if isinstance(r, str) else json.dumps(r)) + "\n")
+        f.close()
+        return f.name
+
+    def test_every_hash_format_signs_in_is_upgraded_then_works_over_srp(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="hashes")["UserPool"]["Id"]
+        app = self.app(c, pool)
+        users = hashed_users()
+        bad = ['{"username": "typo", "grups": []}',
+               {"username": "costly", "password_hash": "$2b$31$" + "a" * 53},
+               {"username": "weird", "password_hash": "$md5$nope"},
+               "not json at all"]
+        path = self.write([r for r, _ in users] + bad)
+        summary = self.import_file(pool, path)
+        self.assertEqual((summary["rows"], summary["created"], summary["failed"]), (len(users) + 4, len(users), 4))
+        first_bad = len(users) + 1
+        self.assertEqual([f["line"] for f in summary["failures"]], list(range(first_bad, first_bad + 4)))
+        self.assertIn("grups", summary["failures"][0]["reason"])
+        self.assertIn("cost", summary["failures"][1]["reason"])
+        self.no_user(c, pool, "costly")
+        # Again: nothing new, nothing duplicated.
+        again = self.import_file(pool, path)
+        self.assertEqual((again["created"], again["skipped"]), (0, len(users)))
+        self.assertEqual(len(self.export(pool)), len(users))
+
+        anon = self.anon()
+        for rec, password in users:
+            name = rec["username"]
+            with self.subTest(user=name):
+                srp = AWSSRP(username=name, password=password, pool_id=pool, client_id=app, client=anon)
+                with self.assertRaises(ClientError) as cm:
+                    srp.authenticate_user()
+                self.assertEqual(cm.exception.response["Error"]["Code"], "NotAuthorizedException")
+                self.assertIn("USER_PASSWORD_AUTH", cm.exception.response["Error"]["Message"])
+                login = lambda pw: anon.initiate_auth(ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                                                      AuthParameters={"USERNAME": name, "PASSWORD": pw})
+                self.assertEqual(self.error_code(login, pw=password + "x"), "NotAuthorizedException")
+                self.assertIn("IdToken", login(password)["AuthenticationResult"])
+                ok = AWSSRP(username=name, password=password, pool_id=pool, client_id=app, client=anon)
+                self.assertIn("AccessToken", ok.authenticate_user()["AuthenticationResult"])
+        hashes = {r["username"]: r["password_hash"] for r in self.export(pool, "--with-hashes")}
+        self.assertTrue(all(h.startswith("$argon2id$") for h in hashes.values()), hashes)
+        groups = {r["username"]: r["groups"] for r in self.export(pool)}
+        self.assertEqual(groups["bcrypt-2b"], ["Administrators"])
+        self.assertEqual(groups["okta-md5-prefix"], ["product:analytics"])
+
+    def no_user(self, c, pool, name):
+        self.assertEqual(self.error_code(c.admin_get_user, UserPoolId=pool, Username=name), "UserNotFoundException")
+
+    def second_server(self, database=None):
+        """Another Portcullis (its own data directory; `database` a PostgreSQL URL)."""
+        d = tempfile.mkdtemp(dir=self.dir.name)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PORTCULLIS_")}
+        env["PORTCULLIS_DATA_DIR"] = d
+        if database:
+            env["PORTCULLIS_DATABASE_URL"] = database
+        port = free_port()
+        proc = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{port}"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (proc.terminate(), proc.wait()))
+        url = f"http://127.0.0.1:{port}"
+        wait_ready(url)
+        key = json.loads(subprocess.run([BIN, "access-key", "create", "--json"], env=env, check=True,
+                                        capture_output=True, text=True).stdout)
+        import boto3
+        from botocore.config import Config
+        client = boto3.client("cognito-idp", endpoint_url=url, region_name="us-east-1",
+                              aws_access_key_id=key["access_key_id"], aws_secret_access_key=key["secret_access_key"],
+                              config=Config(retries={"max_attempts": 1}))
+        anon = boto3.client("cognito-idp", endpoint_url=url, region_name="us-east-1",
+                            config=Config(signature_version=__import__("botocore").UNSIGNED))
+        return env, client, anon
+
+    def test_an_export_with_hashes_imports_elsewhere_with_passwords_intact(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="source")["UserPool"]["Id"]
+        app = self.app(c, pool)
+        users = hashed_users()[:4]
+        self.import_file(pool, self.write([r for r, _ in users]))
+        # One of them signs in here first: their hash is argon2id by the time of the export.
+        signed_in, password = users[0][0]["username"], users[0][1]
+        self.anon().initiate_auth(ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                                  AuthParameters={"USERNAME": signed_in, "PASSWORD": password})
+        exported = self.export(pool, "--with-hashes")
+        dump = self.write(exported)
+        backends = [("sqlite", None)]
+        if os.environ.get("PORTCULLIS_TEST_POSTGRES_URL"):
+            backends.append(("postgres", os.environ["PORTCULLIS_TEST_POSTGRES_URL"]))
+        for backend, database in backends:
+            with self.subTest(backend=backend):
+                env, c2, anon2 = self.second_server(database)
+                pool2 = c2.create_user_pool(PoolName=f"target-{backend}")["UserPool"]["Id"]
+                app2 = self.app(c2, pool2)
+                summary = self.import_file(pool2, dump, env=env)
+                self.assertEqual((summary["created"], summary["failed"]), (len(users), 0))
+                for rec, pw in users:
+                    tokens = anon2.initiate_auth(ClientId=app2, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+                        "USERNAME": rec["username"], "PASSWORD": pw})["AuthenticationResult"]
+                    self.assertIn("IdToken", tokens)
+                back = {r["username"]: r for r in self.export(pool2, env=env)}
+                for r in exported:
+                    self.assertEqual((back[r["username"]]["sub"], back[r["username"]]["groups"]),
+                                     (r["sub"], r["groups"]), "subs and groups travel too")
+                self.assertEqual(self.import_file(pool2, dump, env=env)["skipped"], len(users))
+
+    def test_cognito_csv_rows_are_checked_as_cognito_checks_them(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="csv")["UserPool"]["Id"]
+        header = "cognito:username,email,email_verified,given_name,cognito:mfa_enabled"
+        rows = [header, "ann,ann@csv.test,true,Ann,false", '"bob,jr",bob@csv.test,FALSE,"Bob ""B""",false',
+                ",nobody@csv.test,true,,false", "cat,cat@csv.test,maybe,,false", "dan,dan@csv.test,true,,true",
+                "eve,eve@csv.test"]
+        path = self.write(rows)
+        dry = self.import_file(pool, path, "--format", "cognito-csv", "--dry-run")
+        self.assertEqual((dry["valid"], dry["created"], dry["failed"]), (2, 0, 4))
+        self.assertEqual(self.export(pool), [], "a dry run writes nothing")
+        summary = self.import_file(pool, path, "--format", "cognito-csv")
+        self.assertEqual((summary["created"], summary["failed"]), (2, 4))
+        self.assertEqual([f["line"] for f in summary["failures"]], [4, 5, 6, 7])
+        user = c.admin_get_user(UserPoolId=pool, Username="bob,jr")
+        self.assertEqual(user["UserStatus"], "RESET_REQUIRED")
+        self.assertIn({"Name": "given_name", "Value": 'Bob "B"'}, user["UserAttributes"])
+
+    def test_progress_shows_on_a_terminal(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="progress")["UserPool"]["Id"]
+        path = self.write({"username": f"p{i:05d}"} for i in range(20000))
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execve(BIN, [BIN, "user", "import", "--pool", pool, path], self.env)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        os.waitpid(pid, 0)
+        text = seen.decode(errors="replace")
+        self.assertIn("importing: ", text)
+        self.assertRegex(text, r"rows, \d+/s, \d+%, ETA \d+s")
+        self.assertIn("20000 rows in", text)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
