@@ -9,9 +9,13 @@ import hashlib
 import json
 import os
 import pty
+import re
 import subprocess
 import tempfile
+import time
 import unittest
+import urllib.error
+import urllib.request
 
 import bcrypt
 from botocore.exceptions import ClientError
@@ -203,6 +207,90 @@ class Migration(Harness, unittest.TestCase):
         user = c.admin_get_user(UserPoolId=pool, Username="bob,jr")
         self.assertEqual(user["UserStatus"], "RESET_REQUIRED")
         self.assertIn({"Name": "given_name", "Value": 'Bob "B"'}, user["UserAttributes"])
+
+    def put(self, url, body):
+        req = urllib.request.Request(url, data=body.encode(), method="PUT", headers={
+            "Content-Type": "text/csv", "x-amz-server-side-encryption": "aws:kms"})
+        return urllib.request.urlopen(req).status
+
+    def wait_job(self, c, pool, job_id, until):
+        for _ in range(300):
+            job = c.describe_user_import_job(UserPoolId=pool, JobId=job_id)["UserImportJob"]
+            if job["Status"] in until:
+                return job
+            time.sleep(0.1)
+        self.fail(f"job {job_id} stayed {job['Status']}")
+
+    def test_a_cognito_import_job_runs_and_reports_its_failed_rows(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="jobs", Schema=[
+            {"Name": "org", "AttributeDataType": "String", "Mutable": True}])["UserPool"]["Id"]
+        header = c.get_csv_header(UserPoolId=pool)["CSVHeader"]
+        self.assertEqual(header[-3:], ["cognito:mfa_enabled", "cognito:username", "custom:org"])
+        def row(**v):
+            return ",".join(v.get(col.replace(":", "_"), "") for col in header)
+        rows = [",".join(header),
+                row(cognito_username="ann", email="ann@jobs.test", email_verified="true", cognito_mfa_enabled="false",
+                    custom_org="acme"),
+                row(cognito_username="bob", email="bob@jobs.test", email_verified="false", cognito_mfa_enabled="false"),
+                row(cognito_username="", email="x@jobs.test", cognito_mfa_enabled="false"),
+                row(cognito_username="cat", email="cat@jobs.test", email_verified="sometimes", cognito_mfa_enabled="false"),
+                row(cognito_username="dan", email="dan@jobs.test", cognito_mfa_enabled="true")]
+        c.admin_create_user(UserPoolId=pool, Username="bob", MessageAction="SUPPRESS")
+        job = c.create_user_import_job(UserPoolId=pool, JobName="first batch",
+                                       CloudWatchLogsRoleArn="arn:aws:iam::123456789012:role/import")["UserImportJob"]
+        self.assertEqual((job["Status"], job["JobName"]), ("Created", "first batch"))
+        self.assertTrue(job["JobId"].startswith("import-"))
+        self.assertEqual(self.error_code(c.start_user_import_job, UserPoolId=pool, JobId=job["JobId"]),
+                         "PreconditionNotMetException", "no file yet")
+        self.assertEqual(self.put(job["PreSignedUrl"], "\n".join(rows) + "\n"), 200)
+        with self.assertRaises(urllib.error.HTTPError) as cm:
+            self.put(job["PreSignedUrl"], "cognito:username\nmal\n")
+        self.assertEqual(cm.exception.code, 403, "one upload per URL")
+        started = c.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])["UserImportJob"]
+        self.assertIn(started["Status"], ("Pending", "InProgress", "Succeeded"))
+        done = self.wait_job(c, pool, job["JobId"], ("Succeeded", "Failed"))
+        self.assertEqual((done["Status"], done["ImportedUsers"], done["SkippedUsers"], done["FailedUsers"]),
+                         ("Succeeded", 1, 1, 3))
+        self.assertIn("CompletionDate", done)
+        report_url = re.search(r"(http\S+)$", done["CompletionMessage"]).group(1)
+        report = urllib.request.urlopen(report_url).read().decode().splitlines()
+        self.assertEqual([r.split(":")[0] for r in report], ["line 4", "line 5", "line 6"])
+        self.assertIn("cognito:username", report[0])
+        self.assertIn("email_verified", report[1])
+        self.assertIn("mfa", report[2])
+        ann = c.admin_get_user(UserPoolId=pool, Username="ann")
+        self.assertEqual(ann["UserStatus"], "RESET_REQUIRED")
+        self.assertIn({"Name": "custom:org", "Value": "acme"}, ann["UserAttributes"])
+        # Imported without a password: the first sign-in is a reset, with a code mailed.
+        app = self.app(c, pool)
+        anon = self.anon()
+        self.assertEqual(self.error_code(anon.initiate_auth, ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "ann", "PASSWORD": "Whatever-1"}),
+                         "PasswordResetRequiredException")
+        code, _ = self.wait_for_code("ann@jobs.test", "forgot_password")
+        anon.confirm_forgot_password(ClientId=app, Username="ann", ConfirmationCode=code, Password="Ann-N3w-Pass!")
+        anon.initiate_auth(ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                           AuthParameters={"USERNAME": "ann", "PASSWORD": "Ann-N3w-Pass!"})
+        listed = c.list_user_import_jobs(UserPoolId=pool, MaxResults=10)["UserImportJobs"]
+        self.assertEqual([j["JobId"] for j in listed], [job["JobId"]])
+        self.assertEqual(self.error_code(c.stop_user_import_job, UserPoolId=pool, JobId=job["JobId"]),
+                         "PreconditionNotMetException", "a finished job cannot stop")
+
+    def test_an_import_job_stops_mid_way(self):
+        c = self.client()
+        pool = c.create_user_pool(PoolName="stop")["UserPool"]["Id"]
+        rows = ["cognito:username,email"] + [f"u{i:06d},u{i}@stop.test" for i in range(60000)]
+        job = c.create_user_import_job(UserPoolId=pool, JobName="big",
+                                       CloudWatchLogsRoleArn="arn:aws:iam::123456789012:role/import")["UserImportJob"]
+        self.put(job["PreSignedUrl"], "\n".join(rows))
+        c.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])
+        stopping = c.stop_user_import_job(UserPoolId=pool, JobId=job["JobId"])["UserImportJob"]
+        self.assertEqual(stopping["Status"], "Stopping")
+        done = self.wait_job(c, pool, job["JobId"], ("Stopped",))
+        self.assertLess(done["ImportedUsers"], 60000)
+        self.assertEqual(done["CompletionMessage"], "Import Job Stopped.")
+        self.assertEqual(len(self.export(pool)), done["ImportedUsers"], "the counts say what was written")
 
     def test_progress_shows_on_a_terminal(self):
         c = self.client()

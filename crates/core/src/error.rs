@@ -16,6 +16,8 @@ pub enum Entity {
     IdentityProvider,
     /// A sign-in alias (a verified email another user signs in with).
     Alias,
+    /// A user import job; `Conflict` means it is not in a state that allows the action.
+    ImportJob,
 }
 
 impl fmt::Display for Entity {
@@ -30,6 +32,7 @@ impl fmt::Display for Entity {
             Entity::Code => "code",
             Entity::IdentityProvider => "identity provider",
             Entity::Alias => "alias",
+            Entity::ImportJob => "import job",
         })
     }
 }

@@ -15,6 +15,7 @@ pub mod group;
 pub mod hooks;
 pub mod idp;
 pub mod ids;
+pub mod import_job;
 pub mod key;
 pub mod lifetime;
 pub mod message;

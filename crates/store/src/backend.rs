@@ -123,6 +123,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pool hook keys",
         include_str!("../migrations/0015_pool_hook_keys.sql"),
     ),
+    (
+        16,
+        "import jobs",
+        include_str!("../migrations/0016_import_jobs.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -66,7 +66,7 @@ conformance_cases! {
         pool_secrets_are_per_pool_and_slot, federated_links_map_identities_to_users,
         saml_sp_keys_are_set_once_per_pool, access_keys_round_trip,
         identity_providers_and_identifiers, messages_queue_and_codes_count_attempts,
-        imports_are_idempotent_by_sign_in_key;
+        imports_are_idempotent_by_sign_in_key, import_jobs_move_once_and_upload_once;
     shared: consume_once_under_concurrency, refresh_rotation_is_atomic;
 }
 
@@ -691,6 +691,125 @@ async fn imports_are_idempotent_by_sign_in_key(store: &dyn Store) {
             .await
             .unwrap()
             .is_empty()
+    );
+}
+
+async fn import_jobs_move_once_and_upload_once(store: &dyn Store) {
+    use portcullis_core::import_job::{ImportJob, JobStatus};
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let other = new_pool(store, PoolSettings::default()).await;
+    let job = |id: &str, at: i64| ImportJob {
+        pool_id: pool.id.clone(),
+        job_id: id.into(),
+        name: "j".into(),
+        status: JobStatus::Created,
+        role_arn: "arn:aws:iam::000000000000:role/x".into(),
+        imported: 0,
+        skipped: 0,
+        failed: 0,
+        message: None,
+        created_at: at,
+        started_at: None,
+        completed_at: None,
+    };
+    for (i, id) in ["import-a", "import-b", "import-c"].iter().enumerate() {
+        store
+            .create_import_job(&job(id, 100 + i as i64), &format!("up-{id}"))
+            .await
+            .unwrap();
+    }
+    let page = store.list_import_jobs(&pool.id, 2, None).await.unwrap();
+    let ids: Vec<&str> = page.items.iter().map(|j| j.job_id.as_str()).collect();
+    assert_eq!(ids, ["import-c", "import-b"], "newest first");
+    let rest = store
+        .list_import_jobs(&pool.id, 2, page.next.as_deref())
+        .await
+        .unwrap();
+    assert_eq!(rest.items.len(), 1);
+    assert!(rest.next.is_none());
+    assert!(
+        store
+            .get_import_job(&other.id, "import-a")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // One upload per URL.
+    let up = store
+        .upload_import_file("up-import-a", "cognito:username\nann\n")
+        .await
+        .unwrap();
+    assert_eq!(up.map(|j| j.job_id).as_deref(), Some("import-a"));
+    assert!(
+        store
+            .upload_import_file("up-import-a", "x")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .import_file(&pool.id, "import-a")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Moves are conditional: of Start and Stop racing, one wins.
+    let mv =
+        |from: &'static [JobStatus], to| store.move_import_job(&pool.id, "import-a", from, to, 500);
+    assert!(mv(&[JobStatus::Created], JobStatus::Pending).await.unwrap());
+    assert!(!mv(&[JobStatus::Created], JobStatus::Pending).await.unwrap());
+    assert!(
+        mv(&[JobStatus::Pending], JobStatus::InProgress)
+            .await
+            .unwrap()
+    );
+    assert!(
+        mv(
+            &[JobStatus::Pending, JobStatus::InProgress],
+            JobStatus::Stopping
+        )
+        .await
+        .unwrap()
+    );
+    let status = store
+        .record_import_progress(&pool.id, "import-a", [3, 1, 2])
+        .await
+        .unwrap();
+    assert_eq!(status, JobStatus::Stopping);
+    assert!(
+        mv(&[JobStatus::Stopping], JobStatus::Stopped)
+            .await
+            .unwrap()
+    );
+    store
+        .set_import_report(
+            &pool.id,
+            "import-a",
+            "Stopped.",
+            Some(("rep-a", "line 2: bad")),
+        )
+        .await
+        .unwrap();
+    let done = store
+        .get_import_job(&pool.id, "import-a")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((done.imported, done.skipped, done.failed), (3, 1, 2));
+    assert_eq!((done.started_at, done.completed_at), (Some(500), Some(500)));
+    assert_eq!(done.message.as_deref(), Some("Stopped."));
+    assert_eq!(
+        store.import_report("rep-a").await.unwrap().as_deref(),
+        Some("line 2: bad")
+    );
+    assert!(
+        store
+            .import_file(&pool.id, "import-a")
+            .await
+            .unwrap()
+            .is_none(),
+        "the file goes"
     );
 }
 

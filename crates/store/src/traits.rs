@@ -10,6 +10,7 @@ use portcullis_core::code::OneTimeRecord;
 use portcullis_core::group::Group;
 use portcullis_core::idp::IdentityProvider;
 use portcullis_core::ids::PoolId;
+use portcullis_core::import_job::{ImportJob, JobStatus};
 use portcullis_core::key::{KeyStatus, SigningKey};
 use portcullis_core::message::{OutboundMessage, VerificationCode};
 use portcullis_core::pool::UserPool;
@@ -164,6 +165,52 @@ pub trait ImportStore {
     ) -> Result<Vec<ImportOutcome>>;
     /// The group memberships of `subs`, as (user, group) pairs.
     async fn memberships(&self, pool: &PoolId, subs: &[Uuid]) -> Result<Vec<(Uuid, String)>>;
+}
+
+/// Cognito user import jobs.
+#[async_trait]
+pub trait ImportJobStore {
+    /// A new job, waiting for the file PUT to the URL whose token hashes to `upload_hash`.
+    async fn create_import_job(&self, job: &ImportJob, upload_hash: &str) -> Result<()>;
+    async fn get_import_job(&self, pool: &PoolId, job_id: &str) -> Result<Option<ImportJob>>;
+    /// Jobs by creation, newest first, at most `limit`, after the job `after`.
+    async fn list_import_jobs(
+        &self,
+        pool: &PoolId,
+        limit: u32,
+        after: Option<&str>,
+    ) -> Result<Page<ImportJob>>;
+    /// Stores the file of the Created job whose upload token hashes to `upload_hash` and
+    /// spends the token (one upload per URL); `None` when there is no such job.
+    async fn upload_import_file(&self, upload_hash: &str, csv: &str) -> Result<Option<ImportJob>>;
+    /// Whether the job has a file.
+    async fn import_file(&self, pool: &PoolId, job_id: &str) -> Result<Option<String>>;
+    /// Moves the job to `to` if it is in one of `from` (with `started_at` or `completed_at`
+    /// set when `to` starts or ends it); whether it moved. Of concurrent moves one wins.
+    async fn move_import_job(
+        &self,
+        pool: &PoolId,
+        job_id: &str,
+        from: &[JobStatus],
+        to: JobStatus,
+        now: i64,
+    ) -> Result<bool>;
+    /// The counts so far, and the current status (a Stop may have arrived).
+    async fn record_import_progress(
+        &self,
+        pool: &PoolId,
+        job_id: &str,
+        counts: [i64; 3],
+    ) -> Result<JobStatus>;
+    /// The job's completion message and its failure report (readable by `report_hash`).
+    async fn set_import_report(
+        &self,
+        pool: &PoolId,
+        job_id: &str,
+        message: &str,
+        report: Option<(&str, &str)>,
+    ) -> Result<()>;
+    async fn import_report(&self, report_hash: &str) -> Result<Option<String>>;
 }
 
 #[async_trait]
@@ -418,6 +465,7 @@ pub trait Store:
     + LinkStore
     + SamlKeyStore
     + ImportStore
+    + ImportJobStore
     + Send
     + Sync
 {

@@ -330,7 +330,7 @@ impl App {
         self.send_sign_up_code(pool, &user, client_id).await
     }
 
-    pub(super) async fn forgot_password_at_once(
+    pub(crate) async fn forgot_password_at_once(
         &self,
         pool: &UserPool,
         username: &str,

@@ -16,6 +16,7 @@ mod discovery;
 mod domains;
 mod error;
 mod health;
+mod import_files;
 mod oauth;
 mod pages;
 mod params;
@@ -59,11 +60,12 @@ pub fn router(app: Arc<App>, config: ServeConfig) -> Router {
         )
         .fallback(error::not_found)
         .with_state(state.clone())
+        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .merge(import_files::routes(state.clone()))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(RequestBodyLimitLayer::new(64 * 1024))
         .layer(CatchPanicLayer::new());
     // Host-based pool domains rewrite the path, so they must run before routing: wrap the
     // whole router and hand every request to it.

@@ -13,10 +13,13 @@ use sqlx::AssertSqlSafe;
 use std::collections::HashSet;
 use uuid::Uuid;
 
-/// Users per INSERT: 11 columns each, far below the parameter limits.
-const ROWS_PER_STATEMENT: usize = 400;
+/// Users per INSERT (11 columns each). SQLite's driver looks each `$n` up among all the
+/// statement's parameter names, so the cost of a statement grows with the square of its
+/// parameters: 64 rows (704 parameters) measured fastest on SQLite and is as fast on
+/// PostgreSQL as bigger statements.
+const ROWS_PER_STATEMENT: usize = 64;
 /// Memberships per INSERT (3 columns) and subs per membership query.
-const PAIRS_PER_STATEMENT: usize = 1000;
+const PAIRS_PER_STATEMENT: usize = 200;
 
 /// `($1, …, $cols), (…), …` for `rows` rows.
 fn placeholders(rows: usize, cols: usize) -> String {

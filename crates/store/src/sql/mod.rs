@@ -6,6 +6,7 @@ mod clients;
 mod groups;
 mod idps;
 mod import;
+mod import_jobs;
 mod keys;
 mod links;
 mod messages;

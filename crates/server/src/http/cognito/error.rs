@@ -123,6 +123,11 @@ impl CognitoError {
                 "GroupExistsException",
                 "A group with the name already exists.",
             ),
+            Error::Conflict(Entity::ImportJob) => Self::new(
+                StatusCode::BAD_REQUEST,
+                "PreconditionNotMetException",
+                "The import job is not in a state that allows this.",
+            ),
             Error::Conflict(what) => Self::new(
                 StatusCode::BAD_REQUEST,
                 "InvalidParameterException",

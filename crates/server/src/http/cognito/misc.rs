@@ -258,32 +258,3 @@ pub(crate) async fn delete_domain(c: &Call<'_>) -> Result<Value, CognitoError> {
         .map_err(c.core(None))?;
     Ok(json!({}))
 }
-
-/// GetCSVHeader: the columns of Cognito's user import CSV.
-pub(crate) async fn csv_header(c: &Call<'_>) -> Result<Value, CognitoError> {
-    let pool = c.pool().await?;
-    let header = [
-        "name",
-        "given_name",
-        "family_name",
-        "middle_name",
-        "nickname",
-        "preferred_username",
-        "profile",
-        "picture",
-        "website",
-        "email",
-        "email_verified",
-        "gender",
-        "birthdate",
-        "zoneinfo",
-        "locale",
-        "phone_number",
-        "phone_number_verified",
-        "address",
-        "updated_at",
-        "cognito:mfa_enabled",
-        "cognito:username",
-    ];
-    Ok(json!({"UserPoolId": pool.id.as_str(), "CSVHeader": header}))
-}

@@ -23,6 +23,7 @@ mod error;
 mod flows;
 mod groups;
 mod idps;
+mod import_jobs;
 mod lambda_config;
 mod misc;
 mod paging;
@@ -105,6 +106,11 @@ const IMPLEMENTED: &[&str] = &[
     "UpdateUserPoolDomain",
     "DeleteUserPoolDomain",
     "GetCSVHeader",
+    "CreateUserImportJob",
+    "StartUserImportJob",
+    "StopUserImportJob",
+    "DescribeUserImportJob",
+    "ListUserImportJobs",
     "CreateIdentityProvider",
     "DescribeIdentityProvider",
     "UpdateIdentityProvider",
@@ -295,7 +301,12 @@ async fn dispatch(
         "DescribeUserPoolDomain" => misc::describe_domain(&call).await,
         "UpdateUserPoolDomain" => misc::update_domain(&call).await,
         "DeleteUserPoolDomain" => misc::delete_domain(&call).await,
-        "GetCSVHeader" => misc::csv_header(&call).await,
+        "GetCSVHeader" => import_jobs::csv_header(&call).await,
+        "CreateUserImportJob" => import_jobs::create(&call).await,
+        "StartUserImportJob" => import_jobs::start(&call).await,
+        "StopUserImportJob" => import_jobs::stop(&call).await,
+        "DescribeUserImportJob" => import_jobs::describe(&call).await,
+        "ListUserImportJobs" => import_jobs::list(&call).await,
         "CreateIdentityProvider" => idps::create(&call).await,
         "DescribeIdentityProvider" => idps::describe(&call).await,
         "UpdateIdentityProvider" => idps::update(&call).await,
