@@ -714,7 +714,7 @@ async fn import_jobs_move_once_and_upload_once(store: &dyn Store) {
     };
     for (i, id) in ["import-a", "import-b", "import-c"].iter().enumerate() {
         store
-            .create_import_job(&job(id, 100 + i as i64), &format!("up-{id}"))
+            .create_import_job(&job(id, 100 + i as i64), &format!("up-{}-{id}", pool.id))
             .await
             .unwrap();
     }
@@ -800,7 +800,7 @@ async fn import_jobs_move_once_and_upload_once(store: &dyn Store) {
     assert_eq!((done.started_at, done.completed_at), (Some(500), Some(500)));
     assert_eq!(done.message.as_deref(), Some("Stopped."));
     assert_eq!(
-        store.import_report("rep-a").await.unwrap().as_deref(),
+        store.import_report(&rep_a).await.unwrap().as_deref(),
         Some("line 2: bad")
     );
     assert!(
