@@ -734,15 +734,19 @@ async fn import_jobs_move_once_and_upload_once(store: &dyn Store) {
             .unwrap()
             .is_none()
     );
-    // One upload per URL.
+    // One upload per URL. Tokens are global (the URL names no pool): this run's are its pool's.
+    let (up_a, rep_a) = (
+        format!("up-{}-import-a", pool.id),
+        format!("rep-{}", pool.id),
+    );
     let up = store
-        .upload_import_file("up-import-a", "cognito:username\nann\n")
+        .upload_import_file(&up_a, "cognito:username\nann\n")
         .await
         .unwrap();
     assert_eq!(up.map(|j| j.job_id).as_deref(), Some("import-a"));
     assert!(
         store
-            .upload_import_file("up-import-a", "x")
+            .upload_import_file(&up_a, "x")
             .await
             .unwrap()
             .is_none()
@@ -787,7 +791,7 @@ async fn import_jobs_move_once_and_upload_once(store: &dyn Store) {
             &pool.id,
             "import-a",
             "Stopped.",
-            Some(("rep-a", "line 2: bad")),
+            Some((&rep_a, "line 2: bad")),
         )
         .await
         .unwrap();
