@@ -65,6 +65,8 @@ def hashed_users():
 
 
 class Migration(Harness, unittest.TestCase):
+    # The password import hook's receiver listens on loopback.
+    serve_args = ["--upstream-allow-private"]
 
     def app(self, c, pool):
         return c.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=[
@@ -291,6 +293,57 @@ class Migration(Harness, unittest.TestCase):
         self.assertLess(done["ImportedUsers"], 60000)
         self.assertEqual(done["CompletionMessage"], "Import Job Stopped.")
         self.assertEqual(len(self.export(pool)), done["ImportedUsers"], "the counts say what was written")
+
+    def test_okta_password_import_hook_verifies_first_sign_ins(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        import threading
+        from cognito_hooks import verify_signature
+        c = self.client()
+        pool = c.create_user_pool(PoolName="okta")["UserPool"]["Id"]
+        app = self.app(c, pool)
+        events, secret = [], {}
+
+        class Okta(BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["content-length"]))
+                assert verify_signature(secret["s"], self.headers["webhook-id"], self.headers["webhook-timestamp"],
+                                        body, self.headers["webhook-signature"]), "signed"
+                event = json.loads(body)
+                events.append(event)
+                cred = event["data"]["context"]["credential"]
+                ok = cred["password"] == "Okta-legacy-1"
+                out = json.dumps({"commands": [{"type": "com.okta.action.update",
+                                                "value": {"credential": "VERIFIED" if ok else "UNVERIFIED"}}]}).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+        server = ThreadingHTTPServer(("127.0.0.1", free_port()), Okta)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.shutdown)
+        self.cli("pool", "set-password-import-hook", "--pool", pool, "--upstream-allow-private",
+                 "--url", f"http://127.0.0.1:{server.server_address[1]}/okta")
+        secret["s"] = self.cli("pool", "hook-secret", "--pool", pool)["secret"]
+        self.import_file(pool, self.write([{"username": "vera", "password_import_hook": True,
+                                            "attributes": {"email": "vera@okta.test"}}]))
+        anon = self.anon()
+        login = lambda pw: anon.initiate_auth(ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                                              AuthParameters={"USERNAME": "vera", "PASSWORD": pw})
+        self.assertEqual(self.error_code(login, pw="Not-her-1"), "NotAuthorizedException")
+        self.assertEqual(events[-1]["eventType"], "com.okta.user.credential.password.import")
+        self.assertEqual(events[-1]["data"]["context"]["credential"]["username"], "vera")
+        self.assertEqual(events[-1]["data"]["action"], {"credential": "UNVERIFIED"})
+        self.assertIn("IdToken", login("Okta-legacy-1")["AuthenticationResult"])
+        self.assertEqual(len(events), 2)
+        login("Okta-legacy-1")
+        self.assertEqual(len(events), 2, "the password is kept here after the first sign-in")
+        self.assertTrue(self.export(pool, "--with-hashes")[0]["password_hash"].startswith("$argon2id$"))
+        srp = AWSSRP(username="vera", password="Okta-legacy-1", pool_id=pool, client_id=app, client=anon)
+        self.assertIn("AccessToken", srp.authenticate_user()["AuthenticationResult"])
 
     def test_progress_shows_on_a_terminal(self):
         c = self.client()

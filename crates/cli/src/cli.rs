@@ -335,6 +335,18 @@ pub enum PoolCmd {
         #[arg(long, env = "PORTCULLIS_UPSTREAM_ALLOW_PRIVATE")]
         upstream_allow_private: bool,
     },
+    /// Okta's password import inline hook (docs/migration.md): users imported with
+    /// `"password_import_hook": true` have their first password checked there.
+    SetPasswordImportHook {
+        #[arg(long)]
+        pool: String,
+        #[arg(long, conflicts_with = "clear", required_unless_present = "clear")]
+        url: Option<String>,
+        #[arg(long)]
+        clear: bool,
+        #[arg(long, env = "PORTCULLIS_UPSTREAM_ALLOW_PRIVATE")]
+        upstream_allow_private: bool,
+    },
     /// The secret hook calls are signed with (`whsec_…`, made on first use); --rotate makes
     /// a new one, and the old one keeps signing beside it for 24 hours.
     HookSecret {

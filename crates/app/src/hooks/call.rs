@@ -7,6 +7,7 @@
 use crate::App;
 use portcullis_core::hooks::event::{Envelope, event, response_of};
 use portcullis_core::hooks::{HookError, HookFailure, Trigger};
+use portcullis_core::ids::PoolId;
 use portcullis_core::pool::UserPool;
 use portcullis_core::{Error, Result};
 use portcullis_crypto::webhook;
@@ -80,28 +81,36 @@ impl App {
         };
         let body = event(env, call.version, call.source, call.request, call.response);
         let body = serde_json::to_vec(&body).map_err(Error::internal)?;
-        let keys = self.signing_keys(&pool.id).await?;
-        let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+        let trigger = call.trigger;
         let started = Instant::now();
-        let answer = self.post_event(url, &id, &body, &keys, call.trigger).await;
+        let answer = self.post_signed(&pool.id, url, &body).await;
         let ms = started.elapsed().as_millis();
         match &answer {
             Ok(_) => tracing::info!(pool = %pool.id, trigger = call.source, ms, "hook answered"),
-            Err(e) => {
-                tracing::warn!(pool = %pool.id, trigger = call.source, ms, error = %e, "hook failed")
+            Err(f) => {
+                tracing::warn!(pool = %pool.id, trigger = call.source, ms, failure = ?f, "hook failed")
             }
         }
-        response_of(call.trigger, &answer?).map(Some)
+        let body = answer.map_err(|f| failure(trigger, f))?;
+        let answer: Value = serde_json::from_slice(&body)
+            .map_err(|_| HookError::invalid(trigger, "the answer is not JSON"))?;
+        response_of(trigger, &answer).map(Some)
     }
 
-    async fn post_event(
+    /// POSTs `body`, signed with the pool's keys, to `url`: the body of a 2xx answer (an
+    /// empty one for 204). 4xx is a refusal; no answer in time, connection failures and 5xx
+    /// (three times) are `Unreachable`.
+    pub(crate) async fn post_signed(
         &self,
+        pool: &PoolId,
         url: &str,
-        id: &str,
         body: &[u8],
-        keys: &[Vec<u8>],
-        trigger: Trigger,
-    ) -> Result<Value> {
+    ) -> std::result::Result<Vec<u8>, HookFailure> {
+        let keys = self.signing_keys(pool).await.map_err(|e| {
+            tracing::error!(error = %e, "hook signing keys");
+            HookFailure::Unreachable("InternalError".into())
+        })?;
+        let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
         let mut last = String::new();
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {
@@ -110,11 +119,11 @@ impl App {
             let ts = self.now();
             let signature = keys
                 .iter()
-                .map(|k| webhook::sign(k, id, ts, body))
+                .map(|k| webhook::sign(k, &id, ts, body))
                 .collect::<Vec<_>>()
                 .join(" ");
             let headers = [
-                ("webhook-id", id.to_owned()),
+                ("webhook-id", id.clone()),
                 ("webhook-timestamp", ts.to_string()),
                 ("webhook-signature", signature),
             ];
@@ -124,37 +133,22 @@ impl App {
                 .await;
             match sent {
                 Err(n) if n.timed_out => {
-                    tracing::warn!(%trigger, why = %n.why, "hook timed out");
-                    return Err(failure(
-                        trigger,
-                        HookFailure::Unreachable("TimeoutException".into()),
-                    ));
+                    tracing::warn!(why = %n.why, "hook timed out");
+                    return Err(HookFailure::Unreachable("TimeoutException".into()));
                 }
                 Err(n) => last = n.why.to_string(),
                 Ok((status, _)) if status >= 500 => last = format!("HTTP {status}"),
                 Ok((status, answer)) if status >= 400 => {
-                    return Err(failure(
-                        trigger,
-                        HookFailure::Refused(refusal_message(&answer)),
-                    ));
+                    return Err(HookFailure::Refused(refusal_message(&answer)));
                 }
-                Ok((status, answer)) if (200..300).contains(&status) => {
-                    return serde_json::from_slice(&answer)
-                        .map_err(|_| HookError::invalid(trigger, "the answer is not JSON"));
-                }
+                Ok((status, answer)) if (200..300).contains(&status) => return Ok(answer),
                 Ok((status, _)) => {
-                    return Err(HookError::invalid(
-                        trigger,
-                        format!("unexpected HTTP {status}"),
-                    ));
+                    return Err(HookFailure::Invalid(format!("unexpected HTTP {status}")));
                 }
             }
         }
-        tracing::warn!(%trigger, why = %last, "hook unreachable after {ATTEMPTS} attempts");
-        Err(failure(
-            trigger,
-            HookFailure::Unreachable("ServiceException".into()),
-        ))
+        tracing::warn!(why = %last, "hook unreachable after {ATTEMPTS} attempts");
+        Err(HookFailure::Unreachable("ServiceException".into()))
     }
 }
 

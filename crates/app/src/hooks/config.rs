@@ -13,9 +13,8 @@ use portcullis_core::{Error, Result};
 /// change other settings of a pool whose hooks the server may call.
 fn check_plain_http(before: &Hooks, hooks: &Hooks, allowed: bool) -> Result<()> {
     let added_plain = hooks
-        .targets
-        .iter()
-        .any(|(t, u)| u.starts_with("http://") && before.targets.get(t) != Some(u));
+        .urls()
+        .any(|u| u.starts_with("http://") && !before.urls().any(|b| b == u));
     if added_plain && !allowed {
         return Err(Error::invalid(
             "an http:// hook URL needs --upstream-allow-private (on the server too); \
@@ -75,10 +74,28 @@ impl App {
         self.save_pool_settings(pool_id, settings).await
     }
 
+    /// Sets (with `None`, removes) the pool's Okta-style password import hook.
+    pub async fn set_password_import_hook(
+        &self,
+        pool_id: &str,
+        url: Option<&str>,
+        allow_private: bool,
+    ) -> Result<UserPool> {
+        let mut settings = self.pool(pool_id).await?.settings;
+        let before = settings.hooks.clone();
+        settings.hooks.password_import = url.map(str::to_owned);
+        check_plain_http(
+            &before,
+            &settings.hooks,
+            allow_private || self.private_allowed(),
+        )?;
+        self.save_pool_settings(pool_id, settings).await
+    }
+
     /// A pool with hooks has a secret to sign their calls from the start, so the operator
     /// can read it before the first call.
     pub(crate) async fn ensure_hook_secret(&self, pool: &UserPool) -> Result<()> {
-        if !pool.settings.hooks.is_empty() {
+        if !pool.settings.hooks.is_empty() || pool.settings.hooks.password_import.is_some() {
             self.hook_secret(pool.id.as_str()).await?;
         }
         Ok(())

@@ -11,4 +11,5 @@ pub mod challenge;
 pub mod config;
 pub mod federation;
 pub mod keys;
+pub mod password_import;
 pub mod tokens;

@@ -8,6 +8,7 @@ use crate::admin::crypto_err;
 use portcullis_core::code::OneTimeRecord;
 use portcullis_core::pool::{UserPool, UserRef};
 use portcullis_core::throttle::{self, ADDRESS_WINDOW_SECS, NAME_MEMORY_SECS, Refusal};
+use portcullis_core::transfer::PASSWORD_IMPORT_HOOK;
 use portcullis_core::user::{User, UserStatus};
 use portcullis_core::{Error, Result};
 use portcullis_crypto::tokens::{random_token, token_hash};
@@ -205,6 +206,12 @@ impl App {
         }
         let verified = match (&user, attempt.throttled()) {
             (Some(u), false) => match &u.password_hash {
+                // Imported for the password import hook: it says whether the password is
+                // right; if so, the password is hashed here from then on.
+                Some(h) if h == PASSWORD_IMPORT_HOOK => {
+                    self.password_import_check(pool, u, password, client_ip)
+                        .await
+                }
                 Some(h) => self.verify_password(password, h).await?,
                 None => false,
             },

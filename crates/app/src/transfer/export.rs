@@ -38,6 +38,7 @@ impl App {
                     .filter(|_| with_hashes)
                     .map(PasswordHashField::Text),
                 created_at: Some(u.created_at),
+                password_import_hook: false,
             })
             .collect();
         Ok((records, page.next))

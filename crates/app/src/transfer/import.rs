@@ -6,7 +6,7 @@
 use crate::App;
 use portcullis_core::group::Group;
 use portcullis_core::pool::UserPool;
-use portcullis_core::transfer::{PasswordHashField, UserRecord};
+use portcullis_core::transfer::{PASSWORD_IMPORT_HOOK, PasswordHashField, UserRecord};
 use portcullis_core::user::{User, UserStatus};
 use portcullis_core::{Error, Result};
 use portcullis_crypto::imported;
@@ -63,9 +63,17 @@ fn status_of(rec: &UserRecord, has_password: bool) -> std::result::Result<UserSt
     })
 }
 
-fn hash_of(field: &Option<PasswordHashField>) -> std::result::Result<Option<String>, String> {
-    let stored = match field {
+fn hash_of(rec: &UserRecord) -> std::result::Result<Option<String>, String> {
+    let stored = match &rec.password_hash {
+        None if rec.password_import_hook => return Ok(Some(PASSWORD_IMPORT_HOOK.to_owned())),
         None => return Ok(None),
+        Some(_) if rec.password_import_hook => {
+            return Err("password_hash and password_import_hook exclude each other".into());
+        }
+        // An export of a user still waiting for the hook.
+        Some(PasswordHashField::Text(t)) if t == PASSWORD_IMPORT_HOOK => {
+            return Ok(Some(t.clone()));
+        }
         Some(PasswordHashField::Text(t)) => imported::text(t),
         Some(PasswordHashField::Salted {
             algorithm,
@@ -83,7 +91,7 @@ pub fn prepare(
     rec: UserRecord,
     now: i64,
 ) -> std::result::Result<ImportedUser, String> {
-    let password_hash = hash_of(&rec.password_hash)?;
+    let password_hash = hash_of(&rec)?;
     let status = status_of(&rec, password_hash.is_some())?;
     // Where users sign in with an attribute, that value names them (the exported username
     // is their sub).

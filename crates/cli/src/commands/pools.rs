@@ -139,6 +139,20 @@ pub async fn run(app: &App, cmd: PoolCmd, out: &Out) -> Result<()> {
                 "pre_token_version": hooks.pre_token_version.name(),
             }));
         }
+        PoolCmd::SetPasswordImportHook {
+            pool,
+            url,
+            clear: _,
+            upstream_allow_private,
+        } => {
+            let p = app
+                .set_password_import_hook(&pool, url.as_deref(), upstream_allow_private)
+                .await?;
+            out.object(&serde_json::json!({
+                "pool": pool,
+                "password_import_hook": p.settings.hooks.password_import,
+            }));
+        }
         PoolCmd::HookSecret { pool, rotate } => {
             let secret = if rotate {
                 app.rotate_hook_secret(&pool).await?

@@ -126,6 +126,10 @@ impl PreTokenVersion {
 pub struct Hooks {
     pub targets: BTreeMap<Trigger, String>,
     pub pre_token_version: PreTokenVersion,
+    /// Okta's password import inline hook (not a Cognito trigger): asked at the first
+    /// sign-in of users imported with `password_import_hook`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_import: Option<String>,
 }
 
 /// The longest hook URL (Cognito's limit on an ARN).
@@ -144,14 +148,27 @@ impl Hooks {
         for (t, url) in &self.targets {
             check_target(*t, url)?;
         }
+        if let Some(url) = &self.password_import {
+            check_url("the password import hook", url)?;
+        }
         Ok(())
+    }
+
+    /// Every URL, with what it is for.
+    pub fn urls(&self) -> impl Iterator<Item = &String> {
+        self.targets.values().chain(&self.password_import)
     }
 }
 
 /// A hook target is an absolute `https://` (or `http://`) URL without credentials or
 /// fragment. A Lambda ARN is refused by name: Portcullis calls URLs, not functions.
 pub fn check_target(trigger: Trigger, url: &str) -> Result<()> {
-    let bad = |why: &str| Err(Error::invalid(format!("LambdaConfig.{trigger}: {why}")));
+    check_url(&format!("LambdaConfig.{trigger}"), url)
+}
+
+/// A webhook URL, named `what` in the errors.
+pub fn check_url(what: &str, url: &str) -> Result<()> {
+    let bad = |why: &str| Err(Error::invalid(format!("{what}: {why}")));
     if url.starts_with("arn:") {
         return bad(
             "Portcullis calls hooks as webhooks: give the https:// URL of your receiver where \

@@ -132,6 +132,7 @@ pub fn record(columns: &[String], line: &str) -> Result<UserRecord, String> {
         groups: Vec::new(),
         password_hash: None,
         created_at: None,
+        password_import_hook: false,
     })
 }
 

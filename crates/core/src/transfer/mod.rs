@@ -30,11 +30,18 @@ pub struct UserRecord {
     pub password_hash: Option<PasswordHashField>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
+    /// No hash: the first sign-in asks the pool's password import hook (Okta's protocol)
+    /// whether the typed password is right, and keeps it if so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub password_import_hook: bool,
 }
 
 fn enabled() -> bool {
     true
 }
+
+/// What stands in the password hash of a user whose password the import hook checks.
+pub const PASSWORD_IMPORT_HOOK: &str = "$password-import-hook$";
 
 /// A password hash as a string (PHC, bcrypt, Django's PBKDF2), or Okta's salted-digest shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -23,6 +23,7 @@ pub(crate) async fn update_pool(c: &Call<'_>) -> Result<Value, CognitoError> {
     // Not Cognito settings: UpdateUserPool leaves them as they are.
     settings.saml_sp_entity_id = pool.settings.saml_sp_entity_id.clone();
     settings.claim_rules = pool.settings.claim_rules.clone();
+    settings.hooks.password_import = pool.settings.hooks.password_import.clone();
     settings.case_sensitive_usernames = pool.settings.case_sensitive_usernames;
     c.s.app
         .update_pool_settings(pool.id.as_str(), settings)
