@@ -92,7 +92,9 @@ class Harness:
         import glob, re
         outbox = os.path.join(self.env["PORTCULLIS_DATA_DIR"], "outbox")
         for _ in range(100):
-            for path in sorted(glob.glob(os.path.join(outbox, "*.eml")), reverse=True):
+            # Newest first; two messages written in the same second are told apart by mtime.
+            for path in sorted(glob.glob(os.path.join(outbox, "*.eml")), key=lambda p: (os.stat(p).st_mtime_ns, p),
+                               reverse=True):
                 with open(path, newline="") as f:
                     text = f.read()
                 if path not in seen and f"To: {to}" in text and f"X-Portcullis-Purpose: {purpose}" in text:

@@ -345,6 +345,74 @@ class Migration(Harness, unittest.TestCase):
         srp = AWSSRP(username="vera", password="Okta-legacy-1", pool_id=pool, client_id=app, client=anon)
         self.assertIn("AccessToken", srp.authenticate_user()["AuthenticationResult"])
 
+    def test_migrate_from_a_cognito_pool_on_first_sign_in(self):
+        # The source: another Portcullis, speaking Cognito's API (admin calls signed with
+        # SigV4, the app client with a secret).
+        env2, src, src_anon = self.second_server()
+        key2 = json.loads(subprocess.run([BIN, "access-key", "create", "--json"], env=env2, check=True,
+                                         capture_output=True, text=True).stdout)
+        old = src.create_user_pool(PoolName="legacy", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+        old_app = src.create_user_pool_client(UserPoolId=old, ClientName="migrator", GenerateSecret=True,
+                                              ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH",
+                                                                 "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+                                                                 "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]
+        src.create_group(UserPoolId=old, GroupName="Administrators")
+        people = {f"m{i:03d}": f"Legacy-Pass-{i:03d}" for i in range(70)}  # two ListUsers pages
+        for name, pw in people.items():
+            src.admin_create_user(UserPoolId=old, Username=name, MessageAction="SUPPRESS",
+                                  UserAttributes=[{"Name": "email", "Value": f"{name}@legacy.test"},
+                                                  {"Name": "email_verified", "Value": "true"}])
+            src.admin_set_user_password(UserPoolId=old, Username=name, Password=pw, Permanent=True)
+        src.admin_add_user_to_group(UserPoolId=old, Username="m000", GroupName="Administrators")
+        src.admin_disable_user(UserPoolId=old, Username="m069")
+        old_sub = {a["Name"]: a["Value"] for a in src.admin_get_user(UserPoolId=old, Username="m001")["UserAttributes"]}["sub"]
+
+        c = self.client()
+        pool = c.create_user_pool(PoolName="new-home")["UserPool"]["Id"]
+        app = self.app(c, pool)
+        args = ["migrate", "cognito", "--pool", pool, "--source-endpoint", src.meta.endpoint_url,
+                "--source-region", "us-east-1", "--source-pool", old, "--source-client", old_app["ClientId"],
+                "--source-client-secret", old_app["ClientSecret"], "--upstream-allow-private"]
+        env = {**self.env, "AWS_ACCESS_KEY_ID": key2["access_key_id"], "AWS_SECRET_ACCESS_KEY": key2["secret_access_key"]}
+        run = subprocess.run([BIN, *args, "--json"], env=env, capture_output=True, text=True)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        copied = json.loads(run.stdout)
+        self.assertEqual((copied["copied"], copied["failed"], copied["waiting_for_first_sign_in"]), (70, 0, 70))
+        again = json.loads(subprocess.run([BIN, *args, "--json"], env=env, check=True, capture_output=True,
+                                          text=True).stdout)
+        self.assertEqual((again["copied"], again["skipped"]), (0, 70), "copying twice duplicates nothing")
+        user = c.admin_get_user(UserPoolId=pool, Username="m001")
+        self.assertIn({"Name": "sub", "Value": old_sub}, user["UserAttributes"], "the sub travels")
+        self.assertEqual(c.admin_list_groups_for_user(UserPoolId=pool, Username="m000")["Groups"][0]["GroupName"],
+                         "Administrators")
+        self.assertFalse(c.admin_get_user(UserPoolId=pool, Username="m069")["Enabled"])
+
+        anon = self.anon()
+        login = lambda name, pw: anon.initiate_auth(ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                                                    AuthParameters={"USERNAME": name, "PASSWORD": pw})
+        self.assertEqual(self.error_code(login, name="m001", pw="Wrong-Pass-1"), "NotAuthorizedException")
+        self.assertEqual(self.cli("migrate", "status", "--pool", pool)["waiting_for_first_sign_in"], 70)
+        self.assertIn("IdToken", login("m001", people["m001"])["AuthenticationResult"])
+        self.assertEqual(self.cli("migrate", "status", "--pool", pool)["waiting_for_first_sign_in"], 69)
+        # The password is kept here: the source may go away.
+        src.admin_delete_user(UserPoolId=old, Username="m001")
+        self.assertIn("IdToken", login("m001", people["m001"])["AuthenticationResult"])
+        srp = AWSSRP(username="m002", password=people["m002"], pool_id=pool, client_id=app, client=anon)
+        with self.assertRaises(ClientError):
+            srp.authenticate_user()  # no verifier before the first password sign-in
+        login("m002", people["m002"])
+        self.assertIn("AccessToken", srp.authenticate_user()["AuthenticationResult"])
+        # The operator ends the window: everyone left resets, with a code mailed.
+        ended = self.cli("user", "reset-password", "--pool", pool, "--not-migrated")
+        self.assertEqual((ended["reset"], ended["codes_sent"]), (68, 67), "no code for the disabled user")
+        self.assertEqual(self.cli("migrate", "status", "--pool", pool)["waiting_for_first_sign_in"], 0)
+        _, first = self.wait_for_code("m003@legacy.test", "forgot_password")
+        # Signing in now is a reset; the code mailed for it replaces the first one.
+        self.assertEqual(self.error_code(login, name="m003", pw=people["m003"]), "PasswordResetRequiredException")
+        code, _ = self.wait_for_code("m003@legacy.test", "forgot_password", seen={first})
+        anon.confirm_forgot_password(ClientId=app, Username="m003", ConfirmationCode=code, Password="Brand-N3w-Pass!")
+        login("m003", "Brand-N3w-Pass!")
+
     def test_progress_shows_on_a_terminal(self):
         c = self.client()
         pool = c.create_user_pool(PoolName="progress")["UserPool"]["Id"]

@@ -114,6 +114,47 @@ pub enum Command {
     /// Upstream identity providers of a pool (federation).
     #[command(subcommand)]
     Idp(IdpCmd),
+    /// Moving users from a Cognito user pool (docs/migration.md).
+    #[command(subcommand)]
+    Migrate(MigrateCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCmd {
+    /// Copy a Cognito pool's users here (attributes, groups, enabled, status, sub; never
+    /// passwords): each user's first password sign-in is then checked against that pool and
+    /// the password kept here. Idempotent; progress on a terminal.
+    Cognito {
+        #[arg(long)]
+        pool: String,
+        /// e.g. https://cognito-idp.eu-west-1.amazonaws.com
+        #[arg(long)]
+        source_endpoint: String,
+        #[arg(long)]
+        source_region: String,
+        #[arg(long)]
+        source_pool: String,
+        /// An app client of the source pool allowing USER_PASSWORD_AUTH (or
+        /// ADMIN_USER_PASSWORD_AUTH when access keys are given).
+        #[arg(long)]
+        source_client: String,
+        #[arg(long, env = "PORTCULLIS_SOURCE_CLIENT_SECRET")]
+        source_client_secret: Option<String>,
+        /// Access keys for the source's admin actions (ListUsers, AdminListGroupsForUser,
+        /// AdminInitiateAuth).
+        #[arg(long, env = "AWS_ACCESS_KEY_ID")]
+        source_access_key_id: Option<String>,
+        #[arg(long, env = "AWS_SECRET_ACCESS_KEY")]
+        source_secret_access_key: Option<String>,
+        /// Let this command reach a source on a loopback or private address.
+        #[arg(long, env = "PORTCULLIS_UPSTREAM_ALLOW_PRIVATE")]
+        upstream_allow_private: bool,
+    },
+    /// How many copied users still wait for their first sign-in.
+    Status {
+        #[arg(long)]
+        pool: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -594,6 +635,14 @@ pub enum UserCmd {
         temporary: bool,
         #[command(flatten)]
         hash: HashArgs,
+    },
+    /// With --not-migrated: end a migration window. Every copied user who has not signed in
+    /// yet must reset their password (RESET_REQUIRED), and is mailed a reset code.
+    ResetPassword {
+        #[arg(long)]
+        pool: String,
+        #[arg(long)]
+        not_migrated: bool,
     },
     /// Add a user to a group.
     AddToGroup {

@@ -128,6 +128,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "import jobs",
         include_str!("../migrations/0016_import_jobs.sql"),
     ),
+    (
+        17,
+        "migration source",
+        include_str!("../migrations/0017_migration_source.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {
@@ -160,9 +165,23 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
         Backend::Sqlite => 8,
         Backend::Postgres => 16,
     };
+    let sqlite = backend == Backend::Sqlite;
     let pool = AnyPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if sqlite {
+                    // WAL makes NORMAL safe against crashes (a power cut may lose the last
+                    // commits); a 32 MiB page cache keeps the user indexes of a large pool
+                    // in memory instead of rewriting their pages on every batch.
+                    sqlx::raw_sql("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
+                        .execute(conn)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
         .connect(&any_url)
         .await
         .map_err(|e| fail("cannot connect to", e))?;

@@ -51,6 +51,8 @@ pub enum PoolSecret {
     Smtp,
     /// The keys hook calls are signed with (current, and the retiring one).
     HookKeys,
+    /// The Cognito pool users are migrated from, with its credentials.
+    MigrationSource,
 }
 
 impl PoolSecret {
@@ -64,6 +66,10 @@ impl PoolSecret {
             PoolSecret::HookKeys => (
                 "UPDATE pools SET hook_keys_sealed = $2 WHERE id = $1",
                 "SELECT hook_keys_sealed AS sealed FROM pools WHERE id = $1",
+            ),
+            PoolSecret::MigrationSource => (
+                "UPDATE pools SET migration_source_sealed = $2 WHERE id = $1",
+                "SELECT migration_source_sealed AS sealed FROM pools WHERE id = $1",
             ),
         }
     }
@@ -165,6 +171,16 @@ pub trait ImportStore {
     ) -> Result<Vec<ImportOutcome>>;
     /// The group memberships of `subs`, as (user, group) pairs.
     async fn memberships(&self, pool: &PoolId, subs: &[Uuid]) -> Result<Vec<(Uuid, String)>>;
+    /// Users whose stored hash is exactly `hash` (a marker: their password is checked
+    /// elsewhere at first sign-in), by username key, at most `limit` after `after`.
+    async fn users_with_hash(
+        &self,
+        pool: &PoolId,
+        hash: &str,
+        limit: u32,
+        after: Option<&str>,
+    ) -> Result<Page<User>>;
+    async fn count_users_with_hash(&self, pool: &PoolId, hash: &str) -> Result<u64>;
 }
 
 /// Cognito user import jobs.

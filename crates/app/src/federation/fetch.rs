@@ -109,8 +109,9 @@ impl Fetcher {
         self.json(url, req).await
     }
 
-    /// POST a JSON body with extra headers and its own deadline; the status and body of
-    /// whatever answer came (hooks read error bodies too).
+    /// POST a JSON body (`application/json` unless `headers` name another content type)
+    /// with extra headers and its own deadline; the status and body of whatever answer
+    /// came (hooks read error bodies too).
     pub async fn post_json_body(
         &self,
         url: &str,
@@ -118,12 +119,13 @@ impl Fetcher {
         headers: &[(&str, String)],
         deadline: Duration,
     ) -> Result<(u16, Vec<u8>), NoAnswer> {
-        let mut req = self
-            .client
-            .post(url)
-            .timeout(deadline)
-            .header("content-type", "application/json")
-            .body(body);
+        let mut req = self.client.post(url).timeout(deadline).body(body);
+        if !headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        {
+            req = req.header("content-type", "application/json");
+        }
         for (name, value) in headers {
             req = req.header(*name, value);
         }

@@ -8,7 +8,7 @@ use crate::admin::crypto_err;
 use portcullis_core::code::OneTimeRecord;
 use portcullis_core::pool::{UserPool, UserRef};
 use portcullis_core::throttle::{self, ADDRESS_WINDOW_SECS, NAME_MEMORY_SECS, Refusal};
-use portcullis_core::transfer::PASSWORD_IMPORT_HOOK;
+use portcullis_core::transfer::{COGNITO_SOURCE, PASSWORD_IMPORT_HOOK};
 use portcullis_core::user::{User, UserStatus};
 use portcullis_core::{Error, Result};
 use portcullis_crypto::tokens::{random_token, token_hash};
@@ -211,6 +211,10 @@ impl App {
                 Some(h) if h == PASSWORD_IMPORT_HOOK => {
                     self.password_import_check(pool, u, password, client_ip)
                         .await
+                }
+                // Copied from a Cognito pool: that pool says whether the password is right.
+                Some(h) if h == COGNITO_SOURCE => {
+                    self.cognito_source_check(pool, u, password).await
                 }
                 Some(h) => self.verify_password(password, h).await?,
                 None => false,

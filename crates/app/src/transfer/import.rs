@@ -6,7 +6,9 @@
 use crate::App;
 use portcullis_core::group::Group;
 use portcullis_core::pool::UserPool;
-use portcullis_core::transfer::{PASSWORD_IMPORT_HOOK, PasswordHashField, UserRecord};
+use portcullis_core::transfer::{
+    COGNITO_SOURCE, PASSWORD_IMPORT_HOOK, PasswordHashField, UserRecord,
+};
 use portcullis_core::user::{User, UserStatus};
 use portcullis_core::{Error, Result};
 use portcullis_crypto::imported;
@@ -70,8 +72,8 @@ fn hash_of(rec: &UserRecord) -> std::result::Result<Option<String>, String> {
         Some(_) if rec.password_import_hook => {
             return Err("password_hash and password_import_hook exclude each other".into());
         }
-        // An export of a user still waiting for the hook.
-        Some(PasswordHashField::Text(t)) if t == PASSWORD_IMPORT_HOOK => {
+        // An export of a user still waiting for the hook or the source pool.
+        Some(PasswordHashField::Text(t)) if t == PASSWORD_IMPORT_HOOK || t == COGNITO_SOURCE => {
             return Ok(Some(t.clone()));
         }
         Some(PasswordHashField::Text(t)) => imported::text(t),

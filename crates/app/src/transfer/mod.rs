@@ -3,6 +3,7 @@
 //! each; `export` pages through a pool writing the same records, hashes included on request,
 //! so an export imports into another Portcullis with every password intact.
 
+pub mod cognito_source;
 pub mod export;
 pub mod import;
 pub mod jobs;

@@ -5,6 +5,7 @@ mod clients;
 mod groups;
 mod idps;
 mod keys;
+mod migrate;
 mod outbox;
 mod pools;
 mod resource_servers;
@@ -43,5 +44,6 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::AccessKey(c) => access_keys::run(&app, c, &out).await,
         Command::Outbox(c) => outbox::run(&app, c, &out).await,
         Command::Idp(c) => idps::run(&app, c, &out).await,
+        Command::Migrate(c) => migrate::run(&app, c, &out).await,
     }
 }

@@ -29,7 +29,7 @@ struct Totals {
     failures: Vec<RowFailure>,
 }
 
-fn open_input(file: &Path) -> Result<(Box<dyn Read>, Option<u64>)> {
+fn open_input(file: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>)> {
     if file == Path::new("-") {
         return Ok((Box::new(std::io::stdin()), None));
     }
@@ -48,66 +48,36 @@ pub async fn import(
 ) -> Result<()> {
     let pool = app.pool(pool_id).await?;
     let (input, size) = open_input(file)?;
-    let mut reader = BufReader::with_capacity(1 << 20, input);
     let mut progress = Progress::new("importing", size);
     let mut totals = Totals::default();
     let mut known = HashSet::new();
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut header: Option<Vec<String>> = None;
-    let (mut line_no, mut bytes) = (0u64, 0u64);
-    let mut line = String::new();
-    loop {
-        line.clear();
-        let n = reader
-            .read_line(&mut line)
-            .context("reading the import file")?;
-        if n == 0 {
-            break;
+    // Reading and parsing run on their own thread, a batch ahead of the writes, so the two
+    // cores work at once (the database writes on its own thread too).
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Parsed>>(2);
+    let reader = std::thread::spawn(move || read_batches(input, format, &tx));
+    while let Some(parsed) = rx.recv().await {
+        let parsed = parsed?;
+        totals.rows += parsed.rows;
+        for (line, reason) in parsed.bad {
+            fail(&mut totals, &progress, out, line, reason);
         }
-        line_no += 1;
-        bytes += n as u64;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed = match (format, &header) {
-            (TransferFormat::Jsonl, _) => UserRecord::parse_line(&line),
-            (TransferFormat::CognitoCsv, None) => {
-                header = Some(csv::header(&line).map_err(|e| anyhow!("line 1 (the header): {e}"))?);
-                continue;
-            }
-            (TransferFormat::CognitoCsv, Some(cols)) => csv::record(cols, &line),
-        };
-        totals.rows += 1;
-        match parsed {
-            Ok(rec) => batch.push((line_no, rec)),
-            Err(reason) => fail(&mut totals, &progress, out, line_no, reason),
-        }
-        if batch.len() >= BATCH {
-            flush(
-                app,
-                &pool,
-                &mut batch,
-                opts,
-                &mut known,
-                &mut totals,
-                &progress,
-                out,
-            )
-            .await?;
-            progress.tick(totals.rows, bytes);
-        }
+        let mut batch = parsed.good;
+        flush(
+            app,
+            &pool,
+            &mut batch,
+            opts,
+            &mut known,
+            &mut totals,
+            &progress,
+            out,
+        )
+        .await?;
+        progress.tick(totals.rows, parsed.bytes);
     }
-    flush(
-        app,
-        &pool,
-        &mut batch,
-        opts,
-        &mut known,
-        &mut totals,
-        &progress,
-        out,
-    )
-    .await?;
+    reader
+        .join()
+        .map_err(|_| anyhow!("the import file reader stopped"))?;
     progress.clear();
     totals.failures.sort_by_key(|f| f.line);
     let secs = progress.elapsed().as_secs_f64();
@@ -153,6 +123,81 @@ fn fail(totals: &mut Totals, progress: &Progress, out: &Out, line: u64, reason: 
     if totals.failures.len() < MAX_REPORTED {
         totals.failures.push(RowFailure { line, reason });
     }
+}
+
+/// One batch as read: the records, the rows that could not be read, how far into the file.
+struct Parsed {
+    good: Vec<(u64, UserRecord)>,
+    bad: Vec<(u64, String)>,
+    rows: u64,
+    bytes: u64,
+}
+
+/// Reads the file a batch at a time and sends each batch; stops when the receiver is gone.
+fn read_batches(
+    input: Box<dyn Read + Send>,
+    format: TransferFormat,
+    tx: &tokio::sync::mpsc::Sender<Result<Parsed>>,
+) {
+    let mut reader = BufReader::with_capacity(1 << 20, input);
+    let mut header: Option<Vec<String>> = None;
+    let (mut line_no, mut bytes) = (0u64, 0u64);
+    let mut line = String::new();
+    let fresh = || Parsed {
+        good: Vec::with_capacity(BATCH),
+        bad: Vec::new(),
+        rows: 0,
+        bytes: 0,
+    };
+    let mut batch = fresh();
+    loop {
+        line.clear();
+        let n = match reader.read_line(&mut line) {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = tx.blocking_send(Err(anyhow!("reading the import file: {e}")));
+                return;
+            }
+        };
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        bytes += n as u64;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed = match (format, &header) {
+            (TransferFormat::Jsonl, _) => UserRecord::parse_line(&line),
+            (TransferFormat::CognitoCsv, None) => match csv::header(&line) {
+                Ok(cols) => {
+                    header = Some(cols);
+                    continue;
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(anyhow!("line 1 (the header): {e}")));
+                    return;
+                }
+            },
+            (TransferFormat::CognitoCsv, Some(cols)) => csv::record(cols, &line),
+        };
+        batch.rows += 1;
+        match parsed {
+            Ok(rec) => batch.good.push((line_no, rec)),
+            Err(reason) => batch.bad.push((line_no, reason)),
+        }
+        if batch.good.len() >= BATCH {
+            batch.bytes = bytes;
+            if tx
+                .blocking_send(Ok(std::mem::replace(&mut batch, fresh())))
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
+    batch.bytes = bytes;
+    let _ = tx.blocking_send(Ok(batch));
 }
 
 #[allow(clippy::too_many_arguments)]

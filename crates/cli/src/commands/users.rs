@@ -103,6 +103,15 @@ pub async fn run(app: &App, cmd: UserCmd, out: &Out) -> Result<()> {
             app.add_user_to_group(&pool, &username, &group).await?;
             out.done(&format!("added {username} to {group}"));
         }
+        UserCmd::ResetPassword { pool, not_migrated } => {
+            if !not_migrated {
+                bail!(
+                    "say which users: --not-migrated (every copied user who has not signed in yet)"
+                );
+            }
+            let (reset, mailed) = app.reset_not_migrated(&pool).await?;
+            out.object(&json!({"pool": pool, "reset": reset, "codes_sent": mailed}));
+        }
         UserCmd::Import {
             pool,
             file,

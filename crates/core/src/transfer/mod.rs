@@ -43,6 +43,10 @@ fn enabled() -> bool {
 /// What stands in the password hash of a user whose password the import hook checks.
 pub const PASSWORD_IMPORT_HOOK: &str = "$password-import-hook$";
 
+/// What stands in the password hash of a user copied from a Cognito pool: their first
+/// sign-in is checked against that pool.
+pub const COGNITO_SOURCE: &str = "$cognito-source$";
+
 /// A password hash as a string (PHC, bcrypt, Django's PBKDF2), or Okta's salted-digest shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]

@@ -3,21 +3,22 @@
 //! bound. Rows per statement stay under SQLite's and PostgreSQL's parameter limits.
 
 use super::SqlStore;
-use super::users::{srp_json, user_columns};
+use super::users::{decode as decode_user, srp_json, user_columns};
 use crate::codec::{get, get_uuid, internal, to_json};
-use crate::traits::{ImportOutcome, ImportStore, ImportedUser};
+use crate::traits::{ImportOutcome, ImportStore, ImportedUser, Page};
 use async_trait::async_trait;
 use portcullis_core::Result;
 use portcullis_core::ids::PoolId;
+use portcullis_core::user::User;
 use sqlx::AssertSqlSafe;
 use std::collections::HashSet;
 use uuid::Uuid;
 
-/// Users per INSERT (11 columns each). SQLite's driver looks each `$n` up among all the
-/// statement's parameter names, so the cost of a statement grows with the square of its
-/// parameters: 64 rows (704 parameters) measured fastest on SQLite and is as fast on
-/// PostgreSQL as bigger statements.
-const ROWS_PER_STATEMENT: usize = 64;
+/// Users per INSERT (11 columns each). SQLite looks each `$n` up among all of a statement's
+/// parameter names, so a statement's cost grows with the square of its parameters. Importing
+/// 200,000 users (release build, this 2-core machine) took 13.8 s with 64 rows per statement,
+/// 9.7 s with 16, 9.8 s with 8.
+const ROWS_PER_STATEMENT: usize = 16;
 /// Memberships per INSERT (3 columns) and subs per membership query.
 const PAIRS_PER_STATEMENT: usize = 200;
 
@@ -71,8 +72,10 @@ impl ImportStore for SqlStore {
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let mut created: HashSet<String> = HashSet::new();
         for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+            // No RETURNING: SQLite's driver hands each returned row to the caller's thread
+            // separately, a wake-up per user. The count says whether every row went in.
             let sql = format!(
-                "INSERT INTO users ({}) VALUES {} ON CONFLICT DO NOTHING RETURNING username_key",
+                "INSERT INTO users ({}) VALUES {} ON CONFLICT DO NOTHING",
                 user_columns!(),
                 placeholders(chunk.len(), 11)
             );
@@ -92,15 +95,31 @@ impl ImportStore for SqlStore {
                     .bind(u.created_at)
                     .bind(u.updated_at);
             }
-            for row in q.fetch_all(&mut *tx).await.map_err(internal)? {
-                created.insert(get::<String>(&row, "username_key")?);
+            let inserted = q.execute(&mut *tx).await.map_err(internal)?.rows_affected();
+            if inserted as usize == chunk.len() {
+                created.extend(chunk.iter().map(|i| i.user.sub.to_string()));
+            } else if inserted > 0 {
+                // Some rows were taken: ours are those whose sub is now in the table.
+                let list: Vec<String> = (0..chunk.len()).map(|n| format!("${}", n + 2)).collect();
+                let sql = format!(
+                    "SELECT sub FROM users WHERE pool_id = $1 AND sub IN ({})",
+                    list.join(", ")
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql)).bind(pool.as_str());
+                for i in chunk {
+                    q = q.bind(i.user.sub.to_string());
+                }
+                for row in q.fetch_all(&mut *tx).await.map_err(internal)? {
+                    created.insert(get::<String>(&row, "sub")?);
+                }
             }
         }
-        // A key can be created once: a second row with it in the same batch is skipped.
+        // A row was created when its sub went in; a second row with the same key in the
+        // batch is skipped.
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut members: Vec<(String, &str)> = Vec::new();
         for i in batch {
-            let first = created.remove(&i.username_key);
+            let first = created.remove(&i.user.sub.to_string());
             let (outcome, sub) = if first {
                 (ImportOutcome::Created, Some(i.user.sub.to_string()))
             } else if replace {
@@ -132,6 +151,53 @@ impl ImportStore for SqlStore {
         insert_members(&mut tx, pool, &members).await?;
         tx.commit().await.map_err(internal)?;
         Ok(outcomes)
+    }
+
+    async fn users_with_hash(
+        &self,
+        pool: &PoolId,
+        hash: &str,
+        limit: u32,
+        after: Option<&str>,
+    ) -> Result<Page<User>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE pool_id = $1 AND password_hash = $2 AND username_key > $3 \
+             ORDER BY username_key LIMIT $4"
+        ))
+        .bind(pool.as_str())
+        .bind(hash)
+        .bind(after.unwrap_or(""))
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(internal)?;
+        let mut items = Vec::with_capacity(rows.len());
+        let mut keys = Vec::with_capacity(rows.len());
+        for row in &rows {
+            items.push(decode_user(row)?);
+            keys.push(get::<String>(row, "username_key")?);
+        }
+        let next = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            keys.get(limit as usize - 1).cloned()
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    async fn count_users_with_hash(&self, pool: &PoolId, hash: &str) -> Result<u64> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM users WHERE pool_id = $1 AND password_hash = $2",
+        )
+        .bind(pool.as_str())
+        .bind(hash)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(internal)?;
+        Ok(u64::try_from(get::<i64>(&row, "n")?).unwrap_or(0))
     }
 
     async fn memberships(&self, pool: &PoolId, subs: &[Uuid]) -> Result<Vec<(Uuid, String)>> {
