@@ -135,14 +135,31 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
-fn migrator() -> Migrator {
+/// Migrations whose SQL differs by backend: (version, name, SQLite, PostgreSQL).
+const DIALECT_MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
+    18,
+    "user email index",
+    include_str!("../migrations/0018_user_email_sqlite.sql"),
+    include_str!("../migrations/0018_user_email_postgres.sql"),
+)];
+
+fn migrator(backend: Backend) -> Migrator {
+    let dialect = DIALECT_MIGRATIONS.iter().map(|(v, name, lite, pg)| {
+        let sql = match backend {
+            Backend::Sqlite => *lite,
+            Backend::Postgres => *pg,
+        };
+        (*v, *name, sql)
+    });
     Migrator::with_migrations(
         MIGRATIONS
             .iter()
+            .copied()
+            .chain(dialect)
             .map(|(version, name, sql)| {
                 Migration::new(
-                    *version,
-                    (*name).into(),
+                    version,
+                    name.into(),
                     MigrationType::Simple,
                     sql.into_sql_str(),
                     false,
@@ -185,7 +202,7 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
         .connect(&any_url)
         .await
         .map_err(|e| fail("cannot connect to", e))?;
-    migrator()
+    migrator(backend)
         .run(&pool)
         .await
         .map_err(|e| Error::internal(format!("migrating {}: {e}", redact(url))))?;

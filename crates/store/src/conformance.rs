@@ -66,7 +66,8 @@ conformance_cases! {
         pool_secrets_are_per_pool_and_slot, federated_links_map_identities_to_users,
         saml_sp_keys_are_set_once_per_pool, access_keys_round_trip,
         identity_providers_and_identifiers, messages_queue_and_codes_count_attempts,
-        imports_are_idempotent_by_sign_in_key, import_jobs_move_once_and_upload_once;
+        imports_are_idempotent_by_sign_in_key, import_jobs_move_once_and_upload_once,
+        users_are_found_by_email_range;
     shared: consume_once_under_concurrency, refresh_rotation_is_atomic;
 }
 
@@ -814,6 +815,54 @@ async fn import_jobs_move_once_and_upload_once(store: &dyn Store) {
             .unwrap()
             .is_none(),
         "the file goes"
+    );
+}
+
+async fn users_are_found_by_email_range(store: &dyn Store) {
+    let pool = new_pool(store, PoolSettings::default()).await;
+    let other = new_pool(store, PoolSettings::default()).await;
+    for name in ["amy", "ann", "anton", "bob"] {
+        add_user(store, &pool, name).await;
+    }
+    add_user(store, &other, "anna").await;
+    let names = |p: &Page<User>| {
+        p.items
+            .iter()
+            .map(|u| u.username.clone())
+            .collect::<Vec<_>>()
+    };
+    let hi = "an\u{10FFFF}";
+    let first = store
+        .list_users_by_email(&pool.id, ("an", hi), 1, None)
+        .await
+        .unwrap();
+    assert_eq!(names(&first), ["ann"]);
+    let mark = first.next.clone().unwrap();
+    let (email, key) = mark.split_once('\u{1}').unwrap();
+    let rest = store
+        .list_users_by_email(&pool.id, ("an", hi), 5, Some((email, key)))
+        .await
+        .unwrap();
+    assert_eq!(names(&rest), ["anton"], "in email order, tenant isolated");
+    assert!(rest.next.is_none());
+    let exact = "bob@example.com";
+    let bob = store
+        .list_users_by_email(&pool.id, (exact, exact), 5, None)
+        .await
+        .unwrap();
+    assert_eq!(names(&bob), ["bob"]);
+    // The column follows the attribute.
+    let mut b = bob.items.into_iter().next().unwrap();
+    b.attributes
+        .insert("email".into(), "zed@example.com".into());
+    store.update_user(&b, None).await.unwrap();
+    assert!(
+        store
+            .list_users_by_email(&pool.id, (exact, exact), 5, None)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
     );
 }
 

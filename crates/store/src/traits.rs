@@ -135,6 +135,15 @@ pub trait UserStore {
     /// (`Conflict(User)` when another user has it; nothing changes then).
     async fn update_user(&self, user: &User, new_key: Option<&str>) -> Result<()>;
     async fn delete_user(&self, pool: &PoolId, sub: Uuid) -> Result<()>;
+    /// Users whose email is within `range` (both ends included), by email then username
+    /// key, at most `limit` after `after` (an email and a key); `next` is `email\u{1}key`.
+    async fn list_users_by_email(
+        &self,
+        pool: &PoolId,
+        range: (&str, &str),
+        limit: u32,
+        after: Option<(&str, &str)>,
+    ) -> Result<Page<User>>;
 }
 
 /// One user of an import batch, with its sign-in key and the groups it belongs to (which

@@ -6,7 +6,7 @@ use crate::App;
 use portcullis_core::error::Entity;
 use portcullis_core::pool::UserPool;
 use portcullis_core::user::{User, UserStatus, check_attribute};
-use portcullis_core::user_filter::UserFilter;
+use portcullis_core::user_filter::{FilterOp, UserFilter};
 use portcullis_core::{Error, Result};
 use std::collections::BTreeMap;
 
@@ -179,6 +179,47 @@ impl App {
             .await
     }
 
+    /// The filters an index answers: `username = "…"` (the sign-in key) and `email = "…"` /
+    /// `email ^= "…"` (the email column, in email order; the page token names an email and a
+    /// key). `None` for the others, which scan.
+    async fn find_indexed(
+        &self,
+        pool: &UserPool,
+        f: &UserFilter,
+        limit: u32,
+        after: Option<&str>,
+    ) -> Result<Option<(Vec<User>, Option<String>)>> {
+        match (f.attribute.as_str(), &f.op) {
+            ("username", FilterOp::Equals) => {
+                if after.is_some() {
+                    return Ok(Some((Vec::new(), None)));
+                }
+                let found = self.find_user(pool, &f.value).await?;
+                let hit = found.filter(|u| f.matches(u));
+                Ok(Some((hit.into_iter().collect(), None)))
+            }
+            ("email", op) => {
+                // U+10FFFF is the last code point: every string with the prefix sorts
+                // before the prefix followed by it.
+                let hi = match op {
+                    FilterOp::Equals => f.value.clone(),
+                    FilterOp::StartsWith => format!("{}\u{10FFFF}", f.value),
+                };
+                let mark = after.and_then(|a| a.split_once('\u{1}'));
+                if after.is_some() && mark.is_none() {
+                    return Ok(Some((Vec::new(), None)));
+                }
+                let page = self
+                    .store
+                    .list_users_by_email(&pool.id, (&f.value, &hi), limit, mark)
+                    .await?;
+                let users = page.items.into_iter().filter(|u| f.matches(u)).collect();
+                Ok(Some((users, page.next)))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// ListUsers with Cognito's filter: scans pages in key order until `limit` matches;
     /// the token continues the scan.
     pub async fn find_users(
@@ -189,6 +230,11 @@ impl App {
         after: Option<&str>,
     ) -> Result<(Vec<User>, Option<String>)> {
         let pool = self.pool(pool_id).await?;
+        if let Some(f) = filter
+            && let Some(found) = self.find_indexed(&pool, f, limit, after).await?
+        {
+            return Ok(found);
+        }
         let mut out = Vec::new();
         let mut cursor = after.map(str::to_owned);
         loop {

@@ -3,7 +3,7 @@
 //! bound. Rows per statement stay under SQLite's and PostgreSQL's parameter limits.
 
 use super::SqlStore;
-use super::users::{decode as decode_user, srp_json, user_columns};
+use super::users::{decode as decode_user, email_of, srp_json, user_columns};
 use crate::codec::{get, get_uuid, internal, to_json};
 use crate::traits::{ImportOutcome, ImportStore, ImportedUser, Page};
 use async_trait::async_trait;
@@ -14,7 +14,7 @@ use sqlx::AssertSqlSafe;
 use std::collections::HashSet;
 use uuid::Uuid;
 
-/// Users per INSERT (11 columns each). SQLite looks each `$n` up among all of a statement's
+/// Users per INSERT (12 columns each). SQLite looks each `$n` up among all of a statement's
 /// parameter names, so a statement's cost grows with the square of its parameters. Importing
 /// 200,000 users (release build, this 2-core machine) took 13.8 s with 64 rows per statement,
 /// 9.7 s with 16, 9.8 s with 8.
@@ -75,9 +75,9 @@ impl ImportStore for SqlStore {
             // No RETURNING: SQLite's driver hands each returned row to the caller's thread
             // separately, a wake-up per user. The count says whether every row went in.
             let sql = format!(
-                "INSERT INTO users ({}) VALUES {} ON CONFLICT DO NOTHING",
+                "INSERT INTO users ({}, email) VALUES {} ON CONFLICT DO NOTHING",
                 user_columns!(),
-                placeholders(chunk.len(), 11)
+                placeholders(chunk.len(), 12)
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for i in chunk {
@@ -93,7 +93,8 @@ impl ImportStore for SqlStore {
                     .bind(u.password_hash.clone())
                     .bind(srp_json(u)?)
                     .bind(u.created_at)
-                    .bind(u.updated_at);
+                    .bind(u.updated_at)
+                    .bind(email_of(u));
             }
             let inserted = q.execute(&mut *tx).await.map_err(internal)?.rows_affected();
             if inserted as usize == chunk.len() {
@@ -125,7 +126,8 @@ impl ImportStore for SqlStore {
             } else if replace {
                 let row = sqlx::query(
                     "UPDATE users SET status = $3, enabled = $4, attributes = $5, password_hash = $6, \
-                     srp = $7, updated_at = $8 WHERE pool_id = $1 AND username_key = $2 RETURNING sub",
+                     srp = $7, updated_at = $8, email = $9 WHERE pool_id = $1 AND username_key = $2 \
+                     RETURNING sub",
                 )
                 .bind(pool.as_str())
                 .bind(i.username_key.clone())
@@ -135,6 +137,7 @@ impl ImportStore for SqlStore {
                 .bind(i.user.password_hash.clone())
                 .bind(srp_json(&i.user)?)
                 .bind(i.user.updated_at)
+                .bind(email_of(&i.user))
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(internal)?;

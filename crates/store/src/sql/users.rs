@@ -34,6 +34,12 @@ pub(super) fn decode(row: &AnyRow) -> Result<User> {
     })
 }
 
+/// The `email` column: the attribute, kept beside the JSON so ListUsers can filter on it
+/// through an index.
+pub(super) fn email_of(u: &User) -> Option<String> {
+    u.attributes.get("email").cloned()
+}
+
 pub(super) fn srp_json(u: &User) -> Result<Option<String>> {
     u.srp.as_ref().map(to_json).transpose()
 }
@@ -46,7 +52,7 @@ where
     sqlx::query(concat!(
         "INSERT INTO users (",
         columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        ", email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     ))
     .bind(u.pool_id.as_str())
     .bind(u.sub.to_string())
@@ -59,6 +65,7 @@ where
     .bind(srp_json(u)?)
     .bind(u.created_at)
     .bind(u.updated_at)
+    .bind(email_of(u))
     .execute(e)
     .await
     .map_err(db_err(Entity::User, Entity::Pool))?;
@@ -161,7 +168,7 @@ impl UserStore for SqlStore {
 
     async fn update_user(&self, u: &User, new_key: Option<&str>) -> Result<()> {
         let r = sqlx::query(
-            "UPDATE users SET status = $3, enabled = $4, attributes = $5, password_hash = $6, srp = $7, updated_at = $8, username_key = COALESCE($9, username_key) WHERE pool_id = $1 AND sub = $2",
+            "UPDATE users SET status = $3, enabled = $4, attributes = $5, password_hash = $6, srp = $7, updated_at = $8, username_key = COALESCE($9, username_key), email = $10 WHERE pool_id = $1 AND sub = $2",
         )
         .bind(u.pool_id.as_str())
         .bind(u.sub.to_string())
@@ -172,10 +179,54 @@ impl UserStore for SqlStore {
         .bind(srp_json(u)?)
         .bind(u.updated_at)
         .bind(new_key.map(str::to_owned))
+        .bind(email_of(u))
         .execute(&self.pool)
         .await
         .map_err(db_err(Entity::User, Entity::Pool))?;
         expect_one(Entity::User, r.rows_affected())
+    }
+
+    async fn list_users_by_email(
+        &self,
+        pool: &PoolId,
+        range: (&str, &str),
+        limit: u32,
+        after: Option<(&str, &str)>,
+    ) -> Result<Page<User>> {
+        let (after_email, after_key) = after.unwrap_or(("", ""));
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            ", email FROM users WHERE pool_id = $1 AND email >= $2 AND email <= $3 \
+             AND (email > $4 OR (email = $4 AND username_key > $5)) \
+             ORDER BY email, username_key LIMIT $6"
+        ))
+        .bind(pool.as_str())
+        .bind(range.0)
+        .bind(range.1)
+        .bind(after_email)
+        .bind(after_key)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(internal)?;
+        let mut items = Vec::with_capacity(rows.len());
+        let mut marks = Vec::with_capacity(rows.len());
+        for row in &rows {
+            items.push(decode(row)?);
+            marks.push(format!(
+                "{}\u{1}{}",
+                get::<String>(row, "email")?,
+                get::<String>(row, "username_key")?
+            ));
+        }
+        let next = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            marks.get(limit as usize - 1).cloned()
+        } else {
+            None
+        };
+        Ok(Page { items, next })
     }
 
     async fn delete_user(&self, pool: &PoolId, sub: Uuid) -> Result<()> {
