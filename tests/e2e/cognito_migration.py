@@ -413,6 +413,54 @@ class Migration(Harness, unittest.TestCase):
         anon.confirm_forgot_password(ClientId=app, Username="m003", ConfirmationCode=code, Password="Brand-N3w-Pass!")
         login("m003", "Brand-N3w-Pass!")
 
+    def test_migrate_from_moto_a_third_party_cognito(self):
+        """moto_server implements Cognito's API on its own: the copy and the first sign-in
+        work against it as against AWS."""
+        import sys
+        import boto3
+        port = free_port()
+        moto = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "moto_server"), "-p", str(port)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (moto.terminate(), moto.wait()))
+        endpoint = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(endpoint + "/moto-api/")
+                break
+            except OSError:
+                time.sleep(0.05)
+        src = boto3.client("cognito-idp", endpoint_url=endpoint, region_name="us-east-1",
+                           aws_access_key_id="moto", aws_secret_access_key="moto")
+        old = src.create_user_pool(PoolName="aws-pool")["UserPool"]["Id"]
+        old_app = src.create_user_pool_client(UserPoolId=old, ClientName="migrator", ExplicitAuthFlows=[
+            "ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        src.create_group(UserPoolId=old, GroupName="Support")
+        for name in ("kai", "lea"):
+            src.admin_create_user(UserPoolId=old, Username=name, MessageAction="SUPPRESS",
+                                  UserAttributes=[{"Name": "email", "Value": f"{name}@aws.test"}])
+            src.admin_set_user_password(UserPoolId=old, Username=name, Password=f"{name.title()}-Aws-Pass1!",
+                                        Permanent=True)
+        src.admin_add_user_to_group(UserPoolId=old, Username="lea", GroupName="Support")
+        c = self.client()
+        pool = c.create_user_pool(PoolName="from-moto")["UserPool"]["Id"]
+        app = self.app(c, pool)
+        env = {**self.env, "AWS_ACCESS_KEY_ID": "moto", "AWS_SECRET_ACCESS_KEY": "moto"}
+        # Access keys from the environment, as AWS tools take them; first sign-ins then use
+        # AdminInitiateAuth.
+        copied = json.loads(subprocess.run(
+            [BIN, "migrate", "cognito", "--pool", pool, "--source-endpoint", endpoint, "--source-region", "us-east-1",
+             "--source-pool", old, "--source-client", old_app, "--upstream-allow-private", "--json"],
+            env=env, check=True, capture_output=True, text=True).stdout)
+        self.assertEqual((copied["copied"], copied["waiting_for_first_sign_in"]), (2, 2))
+        self.assertEqual(c.admin_list_groups_for_user(UserPoolId=pool, Username="lea")["Groups"][0]["GroupName"],
+                         "Support")
+        anon = self.anon()
+        login = lambda name, pw: anon.initiate_auth(ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+                                                    AuthParameters={"USERNAME": name, "PASSWORD": pw})
+        self.assertEqual(self.error_code(login, name="kai", pw="Not-Kais-Pass1!"), "NotAuthorizedException")
+        self.assertIn("IdToken", login("kai", "Kai-Aws-Pass1!")["AuthenticationResult"])
+        self.assertEqual(self.cli("migrate", "status", "--pool", pool)["waiting_for_first_sign_in"], 1)
+
     def test_progress_shows_on_a_terminal(self):
         c = self.client()
         pool = c.create_user_pool(PoolName="progress")["UserPool"]["Id"]

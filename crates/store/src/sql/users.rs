@@ -193,23 +193,34 @@ impl UserStore for SqlStore {
         limit: u32,
         after: Option<(&str, &str)>,
     ) -> Result<Page<User>> {
-        let (after_email, after_key) = after.unwrap_or(("", ""));
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            ", email FROM users WHERE pool_id = $1 AND email >= $2 AND email <= $3 \
-             AND (email > $4 OR (email = $4 AND username_key > $5)) \
-             ORDER BY email, username_key LIMIT $6"
-        ))
-        .bind(pool.as_str())
-        .bind(range.0)
-        .bind(range.1)
-        .bind(after_email)
-        .bind(after_key)
-        .bind(i64::from(limit) + 1)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(internal)?;
+        // Two statements, so each bound is a plain index seek (an OR in the condition made
+        // SQLite walk the index from the pool's first email).
+        let fetch = i64::from(limit) + 1;
+        let query = match after {
+            None => sqlx::query(concat!(
+                "SELECT ",
+                columns!(),
+                ", email FROM users WHERE pool_id = $1 AND email >= $2 AND email <= $3 \
+                 ORDER BY email, username_key LIMIT $4"
+            ))
+            .bind(pool.as_str())
+            .bind(range.0)
+            .bind(range.1)
+            .bind(fetch),
+            Some((email, key)) => sqlx::query(concat!(
+                "SELECT ",
+                columns!(),
+                ", email FROM users WHERE pool_id = $1 AND (email, username_key) > ($2, $3) \
+                 AND email >= $4 AND email <= $5 ORDER BY email, username_key LIMIT $6"
+            ))
+            .bind(pool.as_str())
+            .bind(email)
+            .bind(key)
+            .bind(range.0)
+            .bind(range.1)
+            .bind(fetch),
+        };
+        let rows = query.fetch_all(&self.pool).await.map_err(internal)?;
         let mut items = Vec::with_capacity(rows.len());
         let mut marks = Vec::with_capacity(rows.len());
         for row in &rows {
