@@ -52,7 +52,6 @@ pub fn format_amz_date(t: i64) -> String {
 
 /// The `Authorization` header value for a request Portcullis sends (to a Cognito pool it
 /// migrates users from): `headers` must include `host` and `x-amz-date` (`amz_date`).
-#[allow(clippy::too_many_arguments)]
 pub fn authorization(
     req: &SignedRequest<'_>,
     access_key_id: &str,

@@ -2,6 +2,7 @@
 //! case is a function of a store, run as its own test on a SQLite file and on the
 //! PostgreSQL server that `scripts/test.sh` starts (`conformance_cases!`).
 
+use crate::bulk_traits::*;
 use crate::traits::*;
 use portcullis_core::Error;
 use portcullis_core::client::{AppClient, NewClient, OAuthFlow};

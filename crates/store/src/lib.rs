@@ -7,6 +7,7 @@
 //! how a connection is opened ([`backend`]). The conformance suite runs against both.
 
 pub mod backend;
+mod bulk_traits;
 mod codec;
 mod sql;
 mod traits;
@@ -15,5 +16,6 @@ mod traits;
 mod conformance;
 
 pub use backend::open;
+pub use bulk_traits::*;
 pub use sql::SqlStore;
 pub use traits::*;

@@ -6,6 +6,7 @@
 pub mod codes;
 pub mod custom_auth;
 pub mod login;
+pub mod machine;
 pub mod sessions;
 pub mod srp;
 pub mod tokens;

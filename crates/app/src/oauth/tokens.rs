@@ -1,18 +1,18 @@
-//! Minting tokens (RS256, Cognito-shaped claims), the refresh and client_credentials grants,
-//! and revocation (RFC 7009). Every user token belongs to a family whose id is the
-//! `origin_jti` claim: revoking the family kills the refresh token and every access token
-//! issued from the same authentication.
+//! Minting tokens (RS256, Cognito-shaped claims), the refresh grant, and revocation
+//! (RFC 7009); client_credentials is `machine.rs`. Every user token belongs to a family
+//! whose id is the `origin_jti` claim: revoking the family kills the refresh token and every
+//! access token issued from the same authentication.
 
 use super::server_error;
 use crate::App;
 use crate::admin::crypto_err;
 use crate::hooks::tokens::TokenDraft;
-use portcullis_core::client::{AppClient, OAuthFlow};
+use portcullis_core::client::AppClient;
 use portcullis_core::clock::UnixTime;
 pub use portcullis_core::hooks::pre_token::TokenSource;
 use portcullis_core::oauth::claims::{self, Grant};
 use portcullis_core::oauth::refresh::{RefreshDecision, decide};
-use portcullis_core::oauth::{ErrorCode, OAuthError, scope};
+use portcullis_core::oauth::{OAuthError, scope};
 use portcullis_core::pool::{TokenValidity, UserPool};
 use portcullis_core::session::{RefreshState, RefreshToken, TokenFamily};
 use portcullis_core::user::User;
@@ -44,7 +44,7 @@ pub struct Subject<'a> {
     pub source: TokenSource,
 }
 
-fn validity(pool: &UserPool, client: &AppClient) -> TokenValidity {
+pub(super) fn validity(pool: &UserPool, client: &AppClient) -> TokenValidity {
     client
         .token_validity
         .unwrap_or(pool.settings.token_validity)
@@ -292,61 +292,6 @@ impl App {
         Ok(won.then_some(next))
     }
 
-    /// RFC 6749 §4.4: confidential clients only, resource-server scopes only, no refresh
-    /// token, `sub` = client id.
-    pub async fn client_credentials_grant(
-        &self,
-        pool: &UserPool,
-        client: &AppClient,
-        issuer: &str,
-        requested_scope: Option<&str>,
-    ) -> Result<TokenResponse, OAuthError> {
-        if !client.allows_flow(OAuthFlow::ClientCredentials) || !client.is_confidential() {
-            return Err(OAuthError::new(
-                ErrorCode::UnauthorizedClient,
-                "client_credentials is not enabled for this client",
-            ));
-        }
-        let scopes = scope::resolve_machine(requested_scope, client)?;
-        let signer = self.active_signer(&pool.id).await.map_err(server_error)?;
-        let ttl = validity(pool, client).access_token_secs;
-        let jti = uuid::Uuid::new_v4().to_string();
-        let mut claims = object(claims::machine_access_token(
-            issuer,
-            &client.client_id,
-            &scopes,
-            self.now(),
-            ttl,
-            &jti,
-        ))
-        .map_err(server_error)?;
-        // A machine has no groups and no attributes: only constants and defaults apply.
-        if let Some(r) = rules_for(pool, client) {
-            claims.extend(r.evaluate(&[], &Default::default()).1);
-        }
-        let draft = TokenDraft {
-            client_id: &client.client_id,
-            user: None,
-            groups: &[],
-            scopes: &scopes,
-            id: None,
-            access: &mut claims,
-        };
-        self.pre_token_generation(pool, TokenSource::ClientCredentials, draft)
-            .await
-            .map_err(server_error)?;
-        let access_token = signer
-            .sign_jwt(&claims)
-            .map_err(|e| server_error(crypto_err(e)))?;
-        Ok(TokenResponse {
-            access_token,
-            id_token: None,
-            refresh_token: None,
-            token_type: "Bearer",
-            expires_in: ttl,
-        })
-    }
-
     /// RFC 7009: a refresh token or access token of this client revokes its whole family.
     /// Unknown tokens and other clients' tokens are answered the same way and change nothing.
     pub async fn revoke_token(
@@ -406,7 +351,7 @@ impl App {
 }
 
 /// The claim rules for `client`'s tokens: its own, else the pool's.
-fn rules_for<'a>(
+pub(super) fn rules_for<'a>(
     pool: &'a UserPool,
     client: &'a AppClient,
 ) -> Option<&'a portcullis_core::claim_rules::ClaimRules> {
@@ -417,7 +362,9 @@ fn rules_for<'a>(
 }
 
 /// A token's claims as a map, for the rules and the hook to change.
-fn object(claims: serde_json::Value) -> Result<serde_json::Map<String, serde_json::Value>> {
+pub(super) fn object(
+    claims: serde_json::Value,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
     match claims {
         serde_json::Value::Object(o) => Ok(o),
         _ => Err(Error::internal("token claims are not an object")),

@@ -4,8 +4,9 @@
 
 use super::SqlStore;
 use super::users::{decode as decode_user, email_of, srp_json, user_columns};
+use crate::bulk_traits::{ImportOutcome, ImportStore, ImportedUser};
 use crate::codec::{get, get_uuid, internal, to_json};
-use crate::traits::{ImportOutcome, ImportStore, ImportedUser, Page};
+use crate::traits::Page;
 use async_trait::async_trait;
 use portcullis_core::Result;
 use portcullis_core::ids::PoolId;

@@ -3,8 +3,9 @@
 //! win.
 
 use super::SqlStore;
+use crate::bulk_traits::ImportJobStore;
 use crate::codec::{get, get_pool_id, internal};
-use crate::traits::{ImportJobStore, Page};
+use crate::traits::Page;
 use async_trait::async_trait;
 use portcullis_core::Result;
 use portcullis_core::ids::PoolId;
