@@ -172,12 +172,13 @@ impl App {
             self.store.move_import_job(&pool_key, job_id, from, to, now)
         };
         if !mv(&[JobStatus::Pending], JobStatus::InProgress).await? {
-            // Stopped before it began.
-            mv(&[JobStatus::Stopping], JobStatus::Stopped).await?;
-            return self
-                .store
+            // Stopped before it began. The message goes first: whoever sees the final status
+            // sees the message with it.
+            self.store
                 .set_import_report(&pool_key, job_id, "Import Job Stopped.", None)
-                .await;
+                .await?;
+            mv(&[JobStatus::Stopping], JobStatus::Stopped).await?;
+            return Ok(());
         }
         match self.import_rows(pool_id, job_id).await {
             Ok((end, failures)) => {
