@@ -73,6 +73,36 @@ for pool, label, last in [(big, f"{n} users", n - 1), (small, "1,000 users", 999
     got = c.list_users(UserPoolId=pool, Filter=f'username = "user{last:07d}"')["Users"]
     assert len(got) == 1, got
 PY
+# The same filters measured at the server: one request signed once (botocore), sent again
+# and again by wrk, one at a time (c=1), so p50/p99 are the server's and loopback's alone.
+sign() {  # pool filter → "authorization<TAB>amz-date<TAB>body"
+  "$PY" - "http://127.0.0.1:$PORT" "$KEY" "$1" "$2" <<'PY'
+import json, sys
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+url, key, pool, flt = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
+body = json.dumps({"UserPoolId": pool, "Filter": flt, "Limit": 60})
+req = AWSRequest(method="POST", url=url + "/", data=body, headers={
+    "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUsers"})
+SigV4Auth(Credentials(key["access_key_id"], key["secret_access_key"]), "cognito-idp", "us-east-1").add_auth(req)
+print(req.headers["Authorization"], req.headers["X-Amz-Date"], body, sep="\t")
+PY
+}
+for pool in "$BIG" "$SMALL"; do
+  label=$([ "$pool" = "$BIG" ] && echo "$N users" || echo "1,000 users")
+  last=$([ "$pool" = "$BIG" ] && echo $((N - 1)) || echo 999)
+  last=$(printf '%07d' "$last")
+  for f in "username = \"user$last\"" "email = \"user$last@bench.test\"" 'email ^= "user00005"'; do
+    IFS=$'\t' read -r BENCH_AUTH BENCH_AMZ_DATE BENCH_BODY < <(sign "$pool" "$f")
+    export BENCH_AUTH BENCH_AMZ_DATE BENCH_BODY BENCH_COOKIE="" BENCH_EXPECT=200
+    export BENCH_AMZ_TARGET=AWSCognitoIdentityProviderService.ListUsers
+    wrk -t1 -c1 -d5s --latency -s bench/post.lua "http://127.0.0.1:$PORT/" > "$WORK/wrk.txt" 2>&1
+    awk -v l="$label" -v f="$f" '/^ +50%/{p50=$2} /^ +99%/{p99=$2} /unexpected/{bad++}
+      END{ printf "| %s | server: ListUsers %s (wrk c=1) | %s | %s |%s\n", l, f, p50, p99, (bad ? " ERRORS" : "") }' "$WORK/wrk.txt"
+  done
+done
+unset BENCH_AMZ_DATE
 for pool in "$BIG" "$SMALL"; do
   APP=$(pc client create --pool "$pool" --name app --auth-flow ALLOW_USER_PASSWORD_AUTH | json '["client_id"]')
   export BENCH_AUTH="" BENCH_COOKIE="" BENCH_EXPECT=200 BENCH_AMZ_TARGET=AWSCognitoIdentityProviderService.InitiateAuth
