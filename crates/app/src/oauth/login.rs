@@ -197,7 +197,7 @@ impl App {
             self.pre_authentication(pool, client_id, u).await?;
             // Imported without a password: no password can be right, so the answer is
             // the reset (as Cognito answers imported users), and a code goes out for it.
-            if u.status == UserStatus::ResetRequired && u.password_hash.is_none() {
+            if u.enabled && u.status == UserStatus::ResetRequired && u.password_hash.is_none() {
                 if let Err(e) = self.forgot_password_at_once(pool, &u.username).await {
                     tracing::warn!(pool = %pool.id, error = ?e, "no reset code for an imported user");
                 }
