@@ -365,7 +365,12 @@ impl App {
 
     /// Ends the window: every user still waiting must reset their password (status
     /// RESET_REQUIRED, a reset code mailed); how many, and how many codes went out.
-    pub async fn reset_not_migrated(&self, pool_id: &str) -> Result<(u64, u64)> {
+    /// `progress` hears the count after each page.
+    pub async fn reset_not_migrated(
+        &self,
+        pool_id: &str,
+        mut progress: impl FnMut(u64),
+    ) -> Result<(u64, u64)> {
         let pool = self.pool(pool_id).await?;
         let (mut reset, mut mailed) = (0u64, 0u64);
         loop {
@@ -389,6 +394,7 @@ impl App {
                     Err(e) => tracing::warn!(pool = %pool.id, error = ?e, "no reset code"),
                 }
             }
+            progress(reset);
         }
     }
 }

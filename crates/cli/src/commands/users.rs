@@ -109,7 +109,12 @@ pub async fn run(app: &App, cmd: UserCmd, out: &Out) -> Result<()> {
                     "say which users: --not-migrated (every copied user who has not signed in yet)"
                 );
             }
-            let (reset, mailed) = app.reset_not_migrated(&pool).await?;
+            let waiting = app.migration_waiting(&pool).await?;
+            let mut progress = crate::progress::Progress::new("resetting", Some(waiting));
+            let (reset, mailed) = app
+                .reset_not_migrated(&pool, |n| progress.tick(n, n))
+                .await?;
+            progress.clear();
             out.object(&json!({"pool": pool, "reset": reset, "codes_sent": mailed}));
         }
         UserCmd::Import {
