@@ -11,6 +11,7 @@ pub mod federation;
 pub mod hooks;
 pub mod lookups;
 pub mod oauth;
+mod sealed;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod transfer;

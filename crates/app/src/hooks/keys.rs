@@ -22,32 +22,13 @@ struct HookKeys {
     previous_until: Option<i64>,
 }
 
-fn context(pool: &PoolId) -> String {
-    format!("pool-hook-keys:{pool}")
-}
-
 impl App {
     async fn hook_keys(&self, pool: &PoolId) -> Result<Option<HookKeys>> {
-        let Some(sealed) = self.store.pool_secret(pool, PoolSecret::HookKeys).await? else {
-            return Ok(None);
-        };
-        let clear = self
-            .master
-            .open(&context(pool), &sealed)
-            .map_err(crypto_err)?;
-        serde_json::from_slice(&clear)
-            .map(Some)
-            .map_err(Error::internal)
+        self.sealed_json(pool, PoolSecret::HookKeys).await
     }
 
     async fn save_hook_keys(&self, pool: &PoolId, keys: &HookKeys) -> Result<()> {
-        let json = serde_json::to_vec(keys).map_err(Error::internal)?;
-        let sealed = self
-            .master
-            .seal(&context(pool), &json)
-            .map_err(crypto_err)?;
-        self.store
-            .set_pool_secret(pool, PoolSecret::HookKeys, Some(&sealed))
+        self.save_sealed_json(pool, PoolSecret::HookKeys, keys)
             .await
     }
 

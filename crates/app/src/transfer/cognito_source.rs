@@ -7,7 +7,6 @@
 
 use super::import::{BatchReport, ImportOptions};
 use crate::App;
-use crate::admin::crypto_err;
 use crate::federation::fetch::Fetcher;
 use portcullis_core::ids::PoolId;
 use portcullis_core::pool::UserPool;
@@ -38,10 +37,6 @@ pub struct CognitoSource {
 }
 
 const TIMEOUT: Duration = Duration::from_secs(10);
-
-fn context(pool: &PoolId) -> String {
-    format!("pool-migration-source:{pool}")
-}
 
 /// The host (and port) of a URL, for the signed `host` header.
 fn host_of(endpoint: &str) -> Result<String> {
@@ -156,31 +151,12 @@ fn record(u: &Value, groups: Vec<String>) -> Option<UserRecord> {
 
 impl App {
     async fn save_cognito_source(&self, pool: &PoolId, src: &CognitoSource) -> Result<()> {
-        let json = serde_json::to_vec(src).map_err(Error::internal)?;
-        let sealed = self
-            .master
-            .seal(&context(pool), &json)
-            .map_err(crypto_err)?;
-        self.store
-            .set_pool_secret(pool, PoolSecret::MigrationSource, Some(&sealed))
+        self.save_sealed_json(pool, PoolSecret::MigrationSource, src)
             .await
     }
 
     async fn cognito_source(&self, pool: &PoolId) -> Result<Option<CognitoSource>> {
-        let Some(sealed) = self
-            .store
-            .pool_secret(pool, PoolSecret::MigrationSource)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let clear = self
-            .master
-            .open(&context(pool), &sealed)
-            .map_err(crypto_err)?;
-        serde_json::from_slice(&clear)
-            .map(Some)
-            .map_err(Error::internal)
+        self.sealed_json(pool, PoolSecret::MigrationSource).await
     }
 
     /// Copies every user of `src` into `pool_id` (idempotent: users already here are

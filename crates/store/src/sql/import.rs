@@ -3,7 +3,7 @@
 //! bound. Rows per statement stay under SQLite's and PostgreSQL's parameter limits.
 
 use super::SqlStore;
-use super::users::{decode as decode_user, email_of, srp_json, user_columns};
+use super::users::{email_of, page_by_key, srp_json, user_columns};
 use crate::bulk_traits::{ImportOutcome, ImportStore, ImportedUser};
 use crate::codec::{get, get_uuid, internal, to_json};
 use crate::traits::Page;
@@ -177,19 +177,7 @@ impl ImportStore for SqlStore {
         .fetch_all(&self.pool)
         .await
         .map_err(internal)?;
-        let mut items = Vec::with_capacity(rows.len());
-        let mut keys = Vec::with_capacity(rows.len());
-        for row in &rows {
-            items.push(decode_user(row)?);
-            keys.push(get::<String>(row, "username_key")?);
-        }
-        let next = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            keys.get(limit as usize - 1).cloned()
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        page_by_key(&rows, limit)
     }
 
     async fn count_users_with_hash(&self, pool: &PoolId, hash: &str) -> Result<u64> {

@@ -36,6 +36,24 @@ pub(super) fn decode(row: &AnyRow) -> Result<User> {
 
 /// The `email` column: the attribute, kept beside the JSON so ListUsers can filter on it
 /// through an index.
+/// A page of users fetched `limit + 1` at a time in username-key order: the extra row only
+/// says that more follow, and `next` is the last key of the page.
+pub(super) fn page_by_key(rows: &[AnyRow], limit: u32) -> Result<Page<User>> {
+    let mut items = Vec::with_capacity(rows.len());
+    let mut keys = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.push(decode(row)?);
+        keys.push(get::<String>(row, "username_key")?);
+    }
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        keys.get(limit as usize - 1).cloned()
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
 pub(super) fn email_of(u: &User) -> Option<String> {
     u.attributes.get("email").cloned()
 }
@@ -151,19 +169,7 @@ impl UserStore for SqlStore {
         .fetch_all(&self.pool)
         .await
         .map_err(internal)?;
-        let mut items = Vec::with_capacity(rows.len());
-        let mut keys = Vec::with_capacity(rows.len());
-        for row in &rows {
-            items.push(decode(row)?);
-            keys.push(get::<String>(row, "username_key")?);
-        }
-        let next = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            keys.get(limit as usize - 1).cloned()
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        page_by_key(&rows, limit)
     }
 
     async fn update_user(&self, u: &User, new_key: Option<&str>) -> Result<()> {
